@@ -1,0 +1,44 @@
+package org.devicetrust.cli;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the DeviceTrust command-line tools, called by the {@code ./devicetrust} launcher.
+ * Each command is a class of its own; this class only dispatches and turns failures into one line.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            int code = switch (args[0]) {
+                case "pki" -> PkiCommand.run(rest);
+                case "firmware" -> FirmwareCommand.run(rest);
+                case "audit" -> AuditCommand.run(rest);
+                default -> {
+                    usage();
+                    yield 2;
+                }
+            };
+            System.exit(code);
+        } catch (CommandException e) {
+            System.err.println("devicetrust: " + e.getMessage());
+            System.exit(e.exitCode());
+        }
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: devicetrust-cli <command> ...
+                  pki bootstrap --data-dir DIR [--hostname NAME ...]   create the CA hierarchy once (idempotent)
+                  firmware sign ...                                    sign a firmware image (see firmware/docs)
+                  audit verify --jdbc-url URL [--user U --password-file F]  verify the audit hash chain""");
+    }
+}

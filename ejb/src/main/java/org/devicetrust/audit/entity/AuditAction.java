@@ -1,0 +1,19 @@
+package org.devicetrust.audit.entity;
+
+/** What was attempted. Both success and failure of each action are recorded. */
+public enum AuditAction {
+    DEVICE_REGISTERED,
+    DEVICE_STATUS_CHANGED,
+    CERTIFICATE_ISSUED,
+    CERTIFICATE_REVOKED,
+    CRL_PUBLISHED,
+    DEVICE_ACCESS,
+    ENROLLMENT_TOKEN_CREATED,
+    EST_ENROLL,
+    EST_REENROLL,
+    ADMIN_LOGIN,
+    ADMIN_LOGOUT,
+    ADMIN_ACCOUNT_CREATED,
+    AUDIT_VERIFIED,
+    PKI_BOOTSTRAPPED
+}

@@ -1,0 +1,6 @@
+package org.devicetrust.audit.entity;
+
+public enum AuditOutcome {
+    SUCCESS,
+    FAILURE
+}
