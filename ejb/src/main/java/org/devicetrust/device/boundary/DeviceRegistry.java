@@ -1,0 +1,200 @@
+package org.devicetrust.device.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Order;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.device.entity.Device;
+import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.device.entity.DeviceStatusChange;
+import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
+
+/** The device registry: registration, lifecycle, and the queries behind the console's device pages. */
+@Stateless
+@RolesAllowed({"admin", "operator"})
+public class DeviceRegistry {
+
+    public static final int MAX_PAGE_SIZE = 500;
+
+    /** Columns the device table may be sorted by; anything else is refused rather than passed to SQL. */
+    public enum SortField {
+        ID("id"), NAME("name"), STATUS("status"), CREATED("createdAt"), UPDATED("updatedAt");
+
+        final String attribute;
+
+        SortField(String attribute) {
+            this.attribute = attribute;
+        }
+    }
+
+    /** Filter and page of the device list; every part optional except the page bounds. */
+    public record DeviceQuery(String idOrNameContains, DeviceStatus status, SortField sort, boolean ascending,
+            int first, int pageSize) {
+        public DeviceQuery {
+            if (first < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+                throw new DeviceRegistryException("page-invalid", Kind.INVALID,
+                        "page must start at 0 or later and hold 1 to " + MAX_PAGE_SIZE + " devices");
+            }
+            sort = sort == null ? SortField.ID : sort;
+        }
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Resource
+    SessionContext context;
+
+    @Inject
+    AuditLog audit;
+
+    private final Clock clock = Clock.systemUTC();
+
+    public Device register(String id, String name) {
+        String subject = id == null ? "" : id;
+        try {
+            if (!DeviceId.isValid(id)) {
+                throw new DeviceRegistryException("device-id-invalid", Kind.INVALID,
+                        "device id must be 3-64 characters of a-z, 0-9 and '-', starting with a letter or digit");
+            }
+            String checkedName;
+            try {
+                checkedName = Device.checkName(name == null || name.isBlank() ? id : name);
+            } catch (IllegalArgumentException e) {
+                throw new DeviceRegistryException("device-name-invalid", Kind.INVALID, e.getMessage());
+            }
+            if (em.find(Device.class, id) != null) {
+                throw new DeviceRegistryException("device-exists", Kind.CONFLICT,
+                        "a device with id '" + id + "' is already registered");
+            }
+            Instant now = clock.instant();
+            DeviceId deviceId = new DeviceId(id);
+            Device device = new Device(deviceId, checkedName, now);
+            em.persist(device);
+            em.persist(new DeviceStatusChange(deviceId, null, DeviceStatus.ACTIVE, now, caller(), "registered"));
+            em.flush();
+            audit.success(AuditAction.DEVICE_REGISTERED, id, "name=" + checkedName);
+            return device;
+        } catch (DeviceRegistryException e) {
+            audit.failure(AuditAction.DEVICE_REGISTERED, subject, e.getMessage());
+            throw e;
+        }
+    }
+
+    public Device changeStatus(String id, DeviceStatus next, String reason) {
+        try {
+            Device device = em.find(Device.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (device == null) {
+                throw DeviceRegistryException.unknown(id);
+            }
+            DeviceStatus previous = device.status();
+            try {
+                device.changeStatus(next, clock.instant());
+            } catch (IllegalStateException e) {
+                throw new DeviceRegistryException("status-change-invalid", Kind.CONFLICT, e.getMessage());
+            }
+            em.persist(new DeviceStatusChange(device.id(), previous, next, device.updatedAt(), caller(), reason));
+            audit.success(AuditAction.DEVICE_STATUS_CHANGED, id, previous + " -> " + next
+                    + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            return device;
+        } catch (DeviceRegistryException e) {
+            audit.failure(AuditAction.DEVICE_STATUS_CHANGED, id, "to " + next + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public Device get(String id) {
+        return find(id).orElseThrow(() -> DeviceRegistryException.unknown(id));
+    }
+
+    /** Used on the device request path; the caller has already authenticated the device. */
+    @PermitAll
+    public Optional<Device> find(String id) {
+        if (!DeviceId.isValid(id)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(em.find(Device.class, id));
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<DeviceStatusChange> history(String id) {
+        return em.createNamedQuery(DeviceStatusChange.FIND_BY_DEVICE, DeviceStatusChange.class)
+                .setParameter("deviceId", id).setMaxResults(200).getResultList();
+    }
+
+    /** One page of devices, filtered, sorted and paged in the database. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<Device> list(DeviceQuery query) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<Device> cq = cb.createQuery(Device.class);
+        Root<Device> root = cq.from(Device.class);
+        cq.where(filter(cb, root, query));
+        Order order = query.ascending() ? cb.asc(root.get(query.sort().attribute))
+                : cb.desc(root.get(query.sort().attribute));
+        cq.orderBy(query.sort() == SortField.ID ? List.of(order) : List.of(order, cb.asc(root.get("id"))));
+        TypedQuery<Device> q = em.createQuery(cq).setFirstResult(query.first()).setMaxResults(query.pageSize());
+        return q.getResultList();
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public long count(DeviceQuery query) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<Long> cq = cb.createQuery(Long.class);
+        Root<Device> root = cq.from(Device.class);
+        cq.select(cb.count(root)).where(filter(cb, root, query));
+        return em.createQuery(cq).getSingleResult();
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public Map<DeviceStatus, Long> countByStatus() {
+        Map<DeviceStatus, Long> counts = new EnumMap<>(DeviceStatus.class);
+        for (DeviceStatus s : DeviceStatus.values()) {
+            counts.put(s, 0L);
+        }
+        for (Object[] row : em.createNamedQuery(Device.COUNT_BY_STATUS, Object[].class).getResultList()) {
+            counts.put((DeviceStatus) row[0], (Long) row[1]);
+        }
+        return counts;
+    }
+
+    private static Predicate[] filter(CriteriaBuilder cb, Root<Device> root, DeviceQuery query) {
+        List<Predicate> where = new ArrayList<>();
+        if (query.status() != null) {
+            where.add(cb.equal(root.get("status"), query.status()));
+        }
+        String text = query.idOrNameContains();
+        if (text != null && !text.isBlank()) {
+            String pattern = "%" + text.strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            where.add(cb.or(cb.like(root.get("id"), pattern, '\\'),
+                    cb.like(cb.lower(root.get("name")), pattern, '\\')));
+        }
+        return where.toArray(Predicate[]::new);
+    }
+
+    private String caller() {
+        return context.getCallerPrincipal() == null ? AuditLog.ANONYMOUS : context.getCallerPrincipal().getName();
+    }
+}

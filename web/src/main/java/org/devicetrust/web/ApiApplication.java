@@ -1,0 +1,26 @@
+package org.devicetrust.web;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Set;
+import org.devicetrust.web.admin.AuditResource;
+import org.devicetrust.web.admin.DevicesResource;
+import org.devicetrust.web.problem.BodyLimitFilter;
+import org.devicetrust.web.problem.ProblemMapper;
+import org.devicetrust.web.status.StatusResource;
+
+/**
+ * The JSON API: admin operations ({@code admin/...}, HTTP Basic), the device API ({@code device/...},
+ * {@code devices/...}, client certificates) and the public status. Classes are listed so that each JAX-RS
+ * application of this module serves only its own resources.
+ */
+@ApplicationPath("/api/v1")
+public class ApiApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(
+                ProblemMapper.class, BodyLimitFilter.class, StatusResource.class,
+                DevicesResource.class, AuditResource.class);
+    }
+}

@@ -1,0 +1,4 @@
+package org.devicetrust.web.admin;
+
+public record DeviceRegistrationRequest(String id, String name) {
+}

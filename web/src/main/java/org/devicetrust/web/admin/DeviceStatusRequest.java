@@ -1,0 +1,4 @@
+package org.devicetrust.web.admin;
+
+public record DeviceStatusRequest(String status, String reason) {
+}

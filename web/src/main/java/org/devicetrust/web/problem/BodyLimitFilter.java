@@ -1,0 +1,68 @@
+package org.devicetrust.web.problem;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.ext.Provider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Refuses bodies over 64 KiB: by Content-Length before reading, and by counting for chunked bodies, so that
+ * no request can make the server buffer more than the limit.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION - 100)
+public class BodyLimitFilter implements ContainerRequestFilter {
+
+    public static final int LIMIT = 64 * 1024;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (request.getLength() > LIMIT) {
+            request.abortWith(ProblemMapper.problem(413, "body-too-large", "Request body too large",
+                    "request bodies are limited to " + LIMIT + " bytes"));
+            return;
+        }
+        if (request.hasEntity()) {
+            request.setEntityStream(new Limited(request.getEntityStream(), LIMIT));
+        }
+    }
+
+    private static final class Limited extends FilterInputStream {
+        private final long limit;
+        private long count;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            count += n;
+            if (count > limit) {
+                throw new BodyTooLargeException(limit);
+            }
+        }
+    }
+}
