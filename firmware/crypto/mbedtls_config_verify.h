@@ -1,0 +1,33 @@
+/*
+ * Minimal mbedTLS 2.28 configuration for the DeviceTrust boot chain:
+ * SHA-256 and ECDSA P-256 verification only. No RNG is needed to verify, so
+ * MBEDTLS_ECP_NO_INTERNAL_RNG keeps CTR_DRBG and AES out of the ROM.
+ */
+#ifndef FW_MBEDTLS_CONFIG_VERIFY_H
+#define FW_MBEDTLS_CONFIG_VERIFY_H
+
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_ECP_NO_INTERNAL_RNG
+#define MBEDTLS_ECP_WINDOW_SIZE 4
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
+#define MBEDTLS_MPI_MAX_SIZE 48
+#define MBEDTLS_MPI_WINDOW_SIZE 2
+
+#if defined(FW_TARGET_BARE_METAL)
+/* No operating system: a static heap instead of calloc/free, no time source needed to verify. */
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#endif
+
+#include "mbedtls/check_config.h"
+
+#endif /* FW_MBEDTLS_CONFIG_VERIFY_H */

@@ -1,0 +1,42 @@
+/* DeviceTrust firmware: error codes shared by every module of the security core. */
+#ifndef FW_ERR_H
+#define FW_ERR_H
+
+/*
+ * 0 is success; every failure is a distinct negative value so that a boot
+ * verdict maps one-to-one onto a log line and a QEMU exit code
+ * (see firmware/docs/formats.md, "Verdicts and exit codes").
+ */
+typedef enum {
+    FW_OK = 0,
+    FW_ERR_BAD_ARGUMENT = -1,
+    FW_ERR_IMAGE_TRUNCATED = -2,
+    FW_ERR_MANIFEST_BAD_MAGIC = -3,
+    FW_ERR_MANIFEST_BAD_VERSION = -4,
+    FW_ERR_MANIFEST_BAD_FIELD = -5,
+    FW_ERR_IMAGE_WRONG_TYPE = -6,
+    FW_ERR_SIGBLOCK_MISSING = -7,
+    FW_ERR_SIGBLOCK_BAD_FIELD = -8,
+    FW_ERR_KEY_UNTRUSTED = -9,
+    FW_ERR_KEY_REVOKED = -10,
+    FW_ERR_MANIFEST_DIGEST_MISMATCH = -11,
+    FW_ERR_SIGNATURE_INVALID = -12,
+    FW_ERR_ROLLBACK = -13,
+    FW_ERR_LOAD_ADDRESS = -14,
+    FW_ERR_IMAGE_DIGEST_MISMATCH = -15,
+    FW_ERR_PTABLE_BAD_MAGIC = -16,
+    FW_ERR_PTABLE_BAD_FIELD = -17,
+    FW_ERR_PTABLE_DIGEST_MISMATCH = -18,
+    FW_ERR_PTABLE_NO_APP = -19,
+    FW_ERR_EFUSE_WRITE = -20,
+    FW_ERR_EFUSE_BAD_VALUE = -21,
+    FW_ERR_CRYPTO = -22,
+    FW_ERR_UNVERIFIED = -23,
+} fw_err_t;
+
+#define FW_ERR_COUNT 24
+
+/* Short, stable, human-readable description ("signature invalid"). Never NULL. */
+const char *fw_err_str(int err);
+
+#endif /* FW_ERR_H */

@@ -1,0 +1,32 @@
+#include "fw/err.h"
+
+const char *fw_err_str(int err)
+{
+    switch (err) {
+    case FW_OK: return "ok";
+    case FW_ERR_BAD_ARGUMENT: return "bad argument";
+    case FW_ERR_IMAGE_TRUNCATED: return "image truncated";
+    case FW_ERR_MANIFEST_BAD_MAGIC: return "manifest missing";
+    case FW_ERR_MANIFEST_BAD_VERSION: return "manifest format unsupported";
+    case FW_ERR_MANIFEST_BAD_FIELD: return "manifest invalid";
+    case FW_ERR_IMAGE_WRONG_TYPE: return "image type wrong";
+    case FW_ERR_SIGBLOCK_MISSING: return "signature block missing";
+    case FW_ERR_SIGBLOCK_BAD_FIELD: return "signature block invalid";
+    case FW_ERR_KEY_UNTRUSTED: return "signing key untrusted";
+    case FW_ERR_KEY_REVOKED: return "signing key revoked";
+    case FW_ERR_MANIFEST_DIGEST_MISMATCH: return "manifest digest mismatch";
+    case FW_ERR_SIGNATURE_INVALID: return "signature invalid";
+    case FW_ERR_ROLLBACK: return "security version below eFuse counter";
+    case FW_ERR_LOAD_ADDRESS: return "load address outside RAM window";
+    case FW_ERR_IMAGE_DIGEST_MISMATCH: return "image digest mismatch";
+    case FW_ERR_PTABLE_BAD_MAGIC: return "partition table missing";
+    case FW_ERR_PTABLE_BAD_FIELD: return "partition table invalid";
+    case FW_ERR_PTABLE_DIGEST_MISMATCH: return "partition table digest mismatch";
+    case FW_ERR_PTABLE_NO_APP: return "no app partition";
+    case FW_ERR_EFUSE_WRITE: return "eFuse write failed";
+    case FW_ERR_EFUSE_BAD_VALUE: return "eFuse value invalid";
+    case FW_ERR_CRYPTO: return "crypto failure";
+    case FW_ERR_UNVERIFIED: return "not verified";
+    default: return "unknown error";
+    }
+}

@@ -1,0 +1,40 @@
+#include <string.h>
+
+#include "test.h"
+
+#define MAX_TESTS 128
+
+static struct {
+    const char *name;
+    fw_test_fn fn;
+} tests[MAX_TESTS];
+static int test_count;
+
+void fw_test_register(const char *name, fw_test_fn fn)
+{
+    if (test_count < MAX_TESTS) {
+        tests[test_count].name = name;
+        tests[test_count].fn = fn;
+        test_count++;
+    }
+}
+
+/* With a name: run that test. Without: run all and print a summary. */
+int main(int argc, char **argv)
+{
+    for (int i = 0; i < test_count; i++) {
+        if (argc < 2 || strcmp(argv[1], tests[i].name) == 0) {
+            tests[i].fn();
+            printf("ok %s\n", tests[i].name);
+            if (argc >= 2) {
+                return 0;
+            }
+        }
+    }
+    if (argc >= 2) {
+        fprintf(stderr, "no test named %s\n", argv[1]);
+        return 2;
+    }
+    printf("%d passed, 0 failed\n", test_count);
+    return 0;
+}
