@@ -26,6 +26,10 @@
 #define MBEDTLS_PLATFORM_MEMORY
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
+/* The heap allocator stops the device when it detects corruption: a halt, never a return. */
+#define MBEDTLS_PLATFORM_EXIT_MACRO fw_mbedtls_exit
+void fw_mbedtls_exit(int status);
 #endif
 
 #include "mbedtls/check_config.h"

@@ -1,0 +1,125 @@
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+
+#if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C) || defined(FW_WITH_MBEDTLS_HEAP)
+#include "mbedtls/memory_buffer_alloc.h"
+#endif
+
+#define SIFIVE_TEST 0x100000u
+#define SEMIHOST_SYS_WRITE0 0x04
+
+extern long fw_semihost(long op, const void *arg);
+
+static char line[160];
+static size_t line_len;
+
+void fw_log_begin(void)
+{
+    line_len = 0;
+}
+
+void fw_log_str(const char *s)
+{
+    while (*s != '\0' && line_len < sizeof(line) - 2) {
+        line[line_len++] = *s++;
+    }
+}
+
+void fw_log_u32(uint32_t v)
+{
+    char buf[11];
+    int i = 10;
+    buf[i] = '\0';
+    do {
+        buf[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0 && i > 0);
+    fw_log_str(buf + i);
+}
+
+void fw_log_hex32(uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[11] = "0x";
+    for (int i = 0; i < 8; i++) {
+        buf[2 + i] = digits[(v >> (28 - 4 * i)) & 0xfu];
+    }
+    buf[10] = '\0';
+    fw_log_str(buf);
+}
+
+void fw_log_end(void)
+{
+    line[line_len++] = '\n';
+    line[line_len] = '\0';
+    fw_semihost(SEMIHOST_SYS_WRITE0, line);
+    line_len = 0;
+}
+
+void fw_log_line(const char *s)
+{
+    fw_log_begin();
+    fw_log_str(s);
+    fw_log_end();
+}
+
+uint32_t fw_board_instret(void)
+{
+    uint32_t v;
+    __asm__ volatile("csrr %0, minstret" : "=r"(v));
+    return v;
+}
+
+void fw_board_exit(uint32_t code)
+{
+    volatile uint32_t *test = (volatile uint32_t *)SIFIVE_TEST;
+    *test = code == 0 ? 0x5555u : ((code << 16) | 0x3333u);
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+void fw_board_jump(uint32_t entry, const void *arg)
+{
+    /* The next stage was written as data: make the instruction fetch see it. */
+    __asm__ volatile("fence.i" ::: "memory");
+    void (*next)(const void *) = (void (*)(const void *))(uintptr_t)entry;
+    next(arg);
+    fw_board_exit(FW_EXIT_TRAP);
+}
+
+int fw_board_flash_program_word(uint32_t offset, uint32_t value)
+{
+    if (offset >= FW_FLASH_SIZE || (offset & 3u) != 0) {
+        return -1;
+    }
+    volatile uint32_t *word = (volatile uint32_t *)(uintptr_t)(FW_FLASH_BASE + offset);
+    *word = 0x00400040u; /* CFI word program (both interleaved 16-bit chips) */
+    *word = value;
+    for (int spins = 0; spins < 100000 && (*word & 0x80u) == 0; spins++) {
+    }
+    *word = 0x00ff00ffu; /* back to read-array mode */
+    return *word == value ? 0 : -1;
+}
+
+void fw_mbedtls_exit(int status)
+{
+    (void)status;
+    fw_log_line("BOOT HALTED: crypto heap corrupted");
+    fw_board_exit(FW_EXIT_TRAP);
+}
+
+#if defined(FW_WITH_MBEDTLS_HEAP)
+static unsigned char heap[16384];
+
+void fw_board_heap_init(void)
+{
+    mbedtls_memory_buffer_alloc_init(heap, sizeof(heap));
+}
+#else
+void fw_board_heap_init(void)
+{
+}
+#endif

@@ -1,0 +1,65 @@
+/*
+ * DeviceTrust board support for qemu-system-riscv32 -M virt (stand-in for an
+ * ESP32-C3): memory map, logging over semihosting, exit through sifive_test.
+ */
+#ifndef FW_BOARD_H
+#define FW_BOARD_H
+
+#include <stdint.h>
+
+#define FW_ROM_BASE 0x20000000u          /* pflash0, read-only: the mask ROM */
+#define FW_ROM_KEYBLOCK (FW_ROM_BASE + 0x20000u)
+#define FW_FLASH_BASE 0x22000000u        /* pflash1: the SPI flash */
+#define FW_FLASH_SIZE 0x2000000u
+#define FW_FLASH_SECTOR 0x40000u         /* QEMU virt pflash sector */
+#define FW_BOOTLOADER_OFFSET 0x0u
+#define FW_BOOTLOADER_SLOT_SIZE 0x40000u
+#define FW_PTABLE_OFFSET 0x40000u
+#define FW_PARTITIONS_START 0x80000u
+#define FW_EFUSE_OFFSET 0x1fc0000u       /* last sector: emulated eFuse block */
+
+#define FW_BOOTLOADER_RAM_LO 0x80100000u
+#define FW_BOOTLOADER_RAM_HI 0x80140000u
+#define FW_APP_RAM_LO 0x80200000u
+#define FW_APP_RAM_HI 0x80600000u
+
+/* QEMU exit codes: 0 app booted, 3 CPU trap, 32+n ROM halt, 64+n bootloader halt (n = -fw_err_t). */
+#define FW_EXIT_TRAP 3
+#define FW_EXIT_ROM_HALT 32
+#define FW_EXIT_BOOTLOADER_HALT 64
+
+#define FW_HANDOFF_MAGIC 0x46444e48u /* "HNDF" */
+
+/* What the bootloader tells the app it has verified. */
+typedef struct {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t security_version;
+    uint32_t efuse_security_version;
+    int32_t key_slot;
+    uint32_t image_size;
+    uint32_t app_offset;
+    uint32_t identity_offset;
+    uint32_t identity_size;
+    uint8_t build_id[32];
+} fw_handoff_t;
+
+/* Builds one log line in a buffer and writes it out in one semihosting call. */
+void fw_log_begin(void);
+void fw_log_str(const char *s);
+void fw_log_u32(uint32_t v);
+void fw_log_hex32(uint32_t v);
+void fw_log_end(void);
+void fw_log_line(const char *s);
+
+uint32_t fw_board_instret(void);
+__attribute__((noreturn)) void fw_board_exit(uint32_t code);
+__attribute__((noreturn)) void fw_board_jump(uint32_t entry, const void *arg);
+
+/* Programs one 32-bit word of pflash1 with the CFI "word program" command and reads it back. */
+int fw_board_flash_program_word(uint32_t offset, uint32_t value);
+
+/* Static heap for mbedTLS (no malloc on the device). */
+void fw_board_heap_init(void);
+
+#endif /* FW_BOARD_H */

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Assembles DeviceTrust flash images for qemu-system-riscv32 -M virt.
+
+pflash0 (read-only, the mask ROM): ROM stage code at 0, key-digest block at 0x20000.
+pflash1 (the SPI flash): bootloader, partition table, partitions, eFuse block.
+Layout and formats: firmware/docs/formats.md. Signing is not done here: images
+arrive signed by the backend's signer (devicetrust firmware sign).
+"""
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+
+FLASH_SIZE = 32 * 1024 * 1024  # QEMU virt pflash: each file exactly 32 MiB
+ROM_KEYBLOCK = 0x20000
+KEYBLOCK_MAGIC = 0x444B5444  # "DTKD"
+KEY_SLOTS = 3
+BOOTLOADER_OFFSET = 0x0
+BOOTLOADER_SLOT = 0x40000
+PTABLE_OFFSET = 0x40000
+EFUSE_OFFSET = 0x1FC0000
+PTABLE_MAGIC = 0x54505444  # "DTPT"
+
+# type, subtype, offset, size, label
+DEFAULT_PARTITIONS = [
+    (0x01, 0x40, 0x080000, 0x040000, "identity"),  # device key + certificate (enrollment)
+    (0x00, 0x10, 0x100000, 0x400000, "app0"),      # ota_0: the app the bootloader boots
+    (0x00, 0x11, 0x500000, 0x400000, "app1"),      # ota_1: reserved for updates
+]
+
+
+def le32(v):
+    return int(v).to_bytes(4, "little")
+
+
+def new_flash(path, fill):
+    with open(path, "wb") as f:
+        if fill == 0:
+            f.truncate(FLASH_SIZE)  # sparse: fast, and zero reads as "no magic" everywhere
+        else:
+            chunk = bytes([fill]) * (1 << 20)
+            for _ in range(FLASH_SIZE >> 20):
+                f.write(chunk)
+
+
+def put(path, offset, data, limit=None):
+    if limit is not None and len(data) > limit:
+        sys.exit(f"flashtool: {len(data)} bytes do not fit in {limit:#x}")
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def ptable_bytes(partitions):
+    body = le32(PTABLE_MAGIC) + (1).to_bytes(2, "little") + len(partitions).to_bytes(2, "little") + bytes(8)
+    for ptype, sub, off, size, label in partitions:
+        lab = label.encode("ascii")[:16].ljust(16, b"\0")
+        body += bytes([ptype, sub]) + bytes(2) + le32(off) + le32(size) + lab + bytes(4)
+    return body + hashlib.sha256(body).digest()
+
+
+def key_digest(pem):
+    der = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    return hashlib.sha256(der[-65:]).hexdigest()  # SEC1 uncompressed point 04||X||Y
+
+
+def cmd_rom(a):
+    new_flash(a.out, 0xFF)
+    with open(a.rom, "rb") as f:
+        put(a.out, 0, f.read(), ROM_KEYBLOCK)
+    digests = [bytes.fromhex(d) for d in a.digest]
+    if len(digests) > KEY_SLOTS or any(len(d) != 32 for d in digests):
+        sys.exit("flashtool: up to 3 SHA-256 key digests")
+    digests += [bytes(32)] * (KEY_SLOTS - len(digests))
+    put(a.out, ROM_KEYBLOCK, le32(KEYBLOCK_MAGIC) + le32(0) + b"".join(digests))
+
+
+def cmd_flash(a):
+    if a.empty:
+        new_flash(a.out, 0xFF)
+        return
+    new_flash(a.out, 0)
+    if a.bootloader:
+        with open(a.bootloader, "rb") as f:
+            put(a.out, BOOTLOADER_OFFSET, f.read(), BOOTLOADER_SLOT)
+    put(a.out, PTABLE_OFFSET, ptable_bytes(DEFAULT_PARTITIONS))
+    if a.app:
+        with open(a.app, "rb") as f:
+            put(a.out, DEFAULT_PARTITIONS[1][2], f.read(), DEFAULT_PARTITIONS[1][3])
+    secver_bits = (1 << a.efuse_secver) - 1  # unary, like ESP32's secure_version eFuse
+    put(a.out, EFUSE_OFFSET, le32(a.efuse_revoke) + secver_bits.to_bytes(8, "little") + bytes(4))
+
+
+def cmd_put_app(a):
+    with open(a.app, "rb") as f:
+        data = f.read()
+    # An update rewrites the whole slot: erase it first so no old bytes remain.
+    put(a.flash, DEFAULT_PARTITIONS[1][2], bytes(DEFAULT_PARTITIONS[1][3]))
+    put(a.flash, DEFAULT_PARTITIONS[1][2], data, DEFAULT_PARTITIONS[1][3])
+
+
+def cmd_flip(a):
+    with open(a.file, "r+b") as f:
+        f.seek(a.offset)
+        b = f.read(1)[0]
+        f.seek(a.offset)
+        f.write(bytes([b ^ (1 << a.bit)]))
+
+
+def cmd_garbage(a):
+    data = hashlib.sha256(a.seed.encode()).digest() * (a.length // 32 + 1)
+    put(a.file, a.offset, data[: a.length])
+
+
+def cmd_efuse(a):
+    with open(a.flash, "rb") as f:
+        f.seek(EFUSE_OFFSET)
+        raw = f.read(16)
+    revoke = int.from_bytes(raw[0:4], "little")
+    secver = bin(int.from_bytes(raw[4:12], "little")).count("1")
+    print(f"key_revoke={revoke:#x} security_version={secver}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("rom", help="pflash0: ROM code + key digests")
+    r.add_argument("--rom", required=True)
+    r.add_argument("--digest", action="append", default=[])
+    r.add_argument("--out", required=True)
+    r.set_defaults(fn=cmd_rom)
+    f = sub.add_parser("flash", help="pflash1: bootloader, partition table, app, eFuse")
+    f.add_argument("--bootloader")
+    f.add_argument("--app")
+    f.add_argument("--efuse-revoke", type=lambda s: int(s, 0), default=0)
+    f.add_argument("--efuse-secver", type=int, default=0)
+    f.add_argument("--empty", action="store_true", help="erased flash (all 0xff)")
+    f.add_argument("--out", required=True)
+    f.set_defaults(fn=cmd_flash)
+    u = sub.add_parser("put-app", help="write a new app image into slot app0 (an update)")
+    u.add_argument("--flash", required=True)
+    u.add_argument("--app", required=True)
+    u.set_defaults(fn=cmd_put_app)
+    x = sub.add_parser("flip", help="flip one bit")
+    x.add_argument("--file", required=True)
+    x.add_argument("--offset", type=lambda s: int(s, 0), required=True)
+    x.add_argument("--bit", type=int, default=0)
+    x.set_defaults(fn=cmd_flip)
+    g = sub.add_parser("garbage", help="overwrite bytes with deterministic garbage")
+    g.add_argument("--file", required=True)
+    g.add_argument("--offset", type=lambda s: int(s, 0), required=True)
+    g.add_argument("--length", type=lambda s: int(s, 0), required=True)
+    g.add_argument("--seed", default="garbage")
+    g.set_defaults(fn=cmd_garbage)
+    k = sub.add_parser("key-digest", help="SHA-256 of a key's uncompressed public point")
+    k.add_argument("pem")
+    k.set_defaults(fn=lambda a: print(key_digest(a.pem)))
+    e = sub.add_parser("efuse", help="show the eFuse block of a pflash1 image")
+    e.add_argument("--flash", required=True)
+    e.set_defaults(fn=cmd_efuse)
+    pt = sub.add_parser("ptable", help="write the default partition table alone (fuzz seed)")
+    pt.add_argument("--out", required=True)
+    pt.set_defaults(fn=lambda a: open(a.out, "wb").write(ptable_bytes(DEFAULT_PARTITIONS)))
+    a = p.parse_args()
+    a.fn(a)
+
+
+if __name__ == "__main__":
+    main()
