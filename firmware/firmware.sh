@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# DeviceTrust firmware: one entry point for the toolchain, build, tests, boot matrix and benchmark.
+#   deps      install toolchain and mbedTLS sources (idempotent, quiet when present)
+#   build     host core + tests (ASan/UBSan), fuzz targets (clang), board images (RISC-V), signing CLI
+#   test      host unit tests + bounded fuzzing + boot matrix; last line "firmware: N passed, N failed"
+#   matrix    boot every valid and tampered case in QEMU
+#   bench     instruction counts and code sizes next to the goals (never fails on figures)
+#   sign ...  sign an image with the firmware signing key (the backend's CLI)
+#   boot DIR  boot an assembled device (DIR/pflash0.img, DIR/pflash1.img)
+# Environment: FW_FUZZ_SECONDS (default 60 per target), FW_SIGN (signing command override).
+set -euo pipefail
+fw=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$fw/.." && pwd)
+build=$fw/build
+mbedtls_version=2.28.3
+jobs=${FW_JOBS:-2}
+
+log() { echo "firmware: $*" >&2; }
+
+deps() {
+  local pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc clang libclang-rt-14-dev cmake python3 openssl)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  local src=$fw/third_party/mbedtls
+  if [ ! -f "$src/library/sha256.c" ]; then
+    mkdir -p "$fw/third_party/dl"
+    local tarball=$fw/third_party/dl/mbedtls_${mbedtls_version}.orig.tar.gz
+    if [ ! -f "$tarball" ]; then
+      local srcs=/etc/apt/sources.list.d/debian-src.sources
+      if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
+        log "adding deb-src entries ($srcs)"
+        sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$srcs"
+        apt-get update -qq
+      fi
+      (cd "$fw/third_party/dl" && apt-get source --download-only -qq "mbedtls=${mbedtls_version}-1" >/dev/null 2>&1 \
+        || apt-get source --download-only -qq mbedtls >/dev/null 2>&1)
+    fi
+    [ -f "$tarball" ] || { log "mbedTLS $mbedtls_version source package not found"; exit 1; }
+    rm -rf "$src" && mkdir -p "$src"
+    tar xzf "$tarball" -C "$src" --strip-components=1
+  fi
+}
+
+sign_cmd() {
+  if [ -n "${FW_SIGN:-}" ]; then echo "$FW_SIGN"; return; fi
+  echo "java -jar $root/cli/target/devicetrust-cli.jar firmware"
+}
+
+build_cli() {
+  [ -n "${FW_SIGN:-}" ] && return 0
+  local jar=$root/cli/target/devicetrust-cli.jar
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/ejb/src/main/java/org/devicetrust/firmware" "$root/cli/src/main" -newer "$jar" -name '*.java' 2>/dev/null | head -1)" ]; then
+    log "building the signing CLI"
+    (cd "$root" && mvn -q -pl cli -am package -DskipTests)
+  fi
+}
+
+build_all() {
+  deps
+  cmake -S "$fw" -B "$build/host" -DFW_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build/host" -j"$jobs" >/dev/null
+  CC=clang cmake -S "$fw" -B "$build/fuzz" -DFW_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build/fuzz" -j"$jobs" >/dev/null
+  cmake -S "$fw" -B "$build/board" -DCMAKE_TOOLCHAIN_FILE="$fw/cmake/riscv32-virt.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+  cmake --build "$build/board" -j"$jobs" >/dev/null
+  build_cli
+  log "built: host tests, fuzz targets, rom/bootloader/app images"
+}
+
+passed=0
+failed=0
+record() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
+
+fuzz_all() {
+  local seconds=${FW_FUZZ_SECONDS:-60}
+  for t in sigblock manifest ptable; do
+    local work=$build/fuzz/corpus-$t
+    mkdir -p "$work" "$build/fuzz/artifacts-$t"
+    local rc=0
+    "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$build/fuzz/artifacts-$t/" "$work" "$fw/fuzz/corpus/$t" > "$build/fuzz/$t.log" 2>&1 || rc=$?
+    local runs
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/fuzz/$t.log" | tail -1)
+    echo "fuzz $t: ${seconds}s, ${runs:-?} executions, exit $rc"
+    [ "$rc" = 0 ] || tail -30 "$build/fuzz/$t.log"
+    record "$rc"
+  done
+}
+
+host_tests() {
+  local out=$build/host/ctest.log rc=0
+  (cd "$build/host" && ctest -j"$jobs" --output-on-failure) > "$out" 2>&1 || rc=$?
+  tail -3 "$out"
+  local n_pass n_fail
+  n_fail=$(grep -c -E '\*\*\*Failed|Exception' "$out" || true)
+  n_pass=$(grep -c -E 'Passed' "$out" || true)
+  passed=$((passed + n_pass))
+  failed=$((failed + n_fail))
+  [ "$rc" = 0 ] || { [ "$n_fail" -gt 0 ] || failed=$((failed + 1)); cat "$out"; }
+}
+
+matrix() {
+  local rc=0 out=$build/matrix.log
+  FW_SIGN=$(sign_cmd) "$root/qemu/matrix.sh" | tee "$out" || rc=$?
+  local p f
+  p=$(sed -n 's/^matrix: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")
+  f=$(sed -n 's/^matrix: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-1}))
+  [ "$rc" = 0 ] || [ "${f:-1}" != 0 ] || failed=$((failed + 1))
+  return 0
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  deps) deps ;;
+  build) build_all ;;
+  test)
+    build_all
+    echo "== host unit tests (ASan/UBSan)"
+    host_tests
+    echo "== fuzzing (${FW_FUZZ_SECONDS:-60}s per target)"
+    fuzz_all
+    echo "== boot matrix"
+    matrix
+    echo "firmware: $passed passed, $failed failed"
+    [ "$failed" = 0 ]
+    ;;
+  matrix)
+    build_all
+    FW_SIGN=$(sign_cmd) "$root/qemu/matrix.sh"
+    ;;
+  bench)
+    build_all
+    FW_SIGN=$(sign_cmd) "$root/qemu/bench.sh"
+    ;;
+  sign)
+    build_cli
+    $(sign_cmd) sign "$@"
+    ;;
+  boot)
+    "$root/qemu/boot.sh" "${1:?usage: firmware.sh boot IMAGE_DIR}"
+    ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
