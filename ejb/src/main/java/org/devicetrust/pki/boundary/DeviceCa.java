@@ -1,0 +1,240 @@
+package org.devicetrust.pki.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.pki.control.CaCredential;
+import org.devicetrust.pki.control.CaKeyStore;
+import org.devicetrust.pki.control.KeyStorePasswords;
+import org.devicetrust.pki.control.KeyStoreUnavailableException;
+import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.control.PkiBootstrap;
+import org.devicetrust.pki.control.PkiLayout;
+import org.devicetrust.pki.control.Pkcs12CaKeyStore;
+import org.devicetrust.pki.control.SecureFiles;
+import org.devicetrust.pki.entity.IssuedCertificate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The Device Issuing CA as this server holds it: keys loaded once at start-up from the key store in the data
+ * directory (bootstrapped there first if it does not exist yet), its settings, the CRL file for the TLS
+ * listener, and the timer that re-publishes the CRL well before nextUpdate. Only the Device CA key is loaded;
+ * the root key stays in the key store.
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DeviceCa {
+
+    private static final Logger LOG = Logger.getLogger(DeviceCa.class.getName());
+    static final String SYSTEM_ACTOR = "system";
+
+    @Inject
+    @ConfigProperty(name = "devicetrust.data-dir")
+    String dataDir;
+
+    @Inject
+    @ConfigProperty(name = "devicetrust.pki.crl-url", defaultValue = "http://localhost:8080/pki/crl/device-ca.crl")
+    String crlUrl;
+
+    @Inject
+    @ConfigProperty(name = "devicetrust.pki.device-validity-days", defaultValue = "365")
+    int deviceValidityDays;
+
+    @Inject
+    @ConfigProperty(name = "devicetrust.pki.crl-validity-hours", defaultValue = "24")
+    int crlValidityHours;
+
+    /** Environment {@code DEVICETRUST_PKI_PASSWORD}; else {@code secrets/pki-keystore.pass}. Never logged. */
+    @Inject
+    @ConfigProperty(name = "devicetrust.pki.password")
+    Optional<String> password;
+
+    @EJB
+    CertificateAuthority certificateAuthority;
+
+    @EJB
+    AuditLog auditLog;
+
+    private final Provider provider = new BouncyCastleProvider();
+    private volatile PkiLayout layout;
+    private volatile CaCredential credential;
+    private volatile String issuerDn;
+    private volatile URI crlUri;
+    private volatile long crlNumberFloor;
+    private long lastWrittenCrlNumber;
+
+    @PostConstruct
+    void start() {
+        if (deviceValidityDays < 1 || deviceValidityDays > 3650) {
+            throw fail("devicetrust.pki.device-validity-days must be between 1 and 3650");
+        }
+        if (crlValidityHours < 1 || crlValidityHours > 24 * 31) {
+            throw fail("devicetrust.pki.crl-validity-hours must be between 1 and 744");
+        }
+        try {
+            crlUri = URI.create(crlUrl);
+        } catch (IllegalArgumentException e) {
+            throw fail("devicetrust.pki.crl-url is not a URL");
+        }
+        PkiLayout candidate = new PkiLayout(Path.of(dataDir));
+        try {
+            if (!Files.exists(candidate.caKeyStore())) {
+                PkiBootstrap.Result result = new PkiBootstrap(provider, new SecureRandom(), Clock.systemUTC())
+                        .run(candidate, password, List.of(), crlUri);
+                LOG.info(() -> "DeviceTrust PKI bootstrapped in " + candidate.dataDir() + "; root CA SHA-256 "
+                        + result.rootFingerprint());
+                auditLog.record(SYSTEM_ACTOR, AuditAction.PKI_BOOTSTRAPPED, "device-ca", AuditOutcome.SUCCESS,
+                        String.join("; ", result.changes()));
+            }
+            char[] secret = KeyStorePasswords.resolve(password, candidate.caPasswordFile(), false, null);
+            CaKeyStore store = Pkcs12CaKeyStore.open(candidate.caKeyStore(), secret, provider);
+            credential = store.credential(CaKeyStore.DEVICE_CA);
+        } catch (KeyStoreUnavailableException e) {
+            throw fail("cannot load the CA key store: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw fail("cannot bootstrap the PKI: " + e.getMessage());
+        }
+        layout = candidate;
+        issuerDn = IssuedCertificate.canonicalDn(credential.certificate().getSubjectX500Principal());
+        crlNumberFloor = crlNumberInFile(candidate.crlFile());
+        LOG.info(() -> "DeviceTrust Device CA loaded: " + issuerDn + " (CRL file " + candidate.crlFile() + ")");
+        certificateAuthority.republishCrlIfDue();
+    }
+
+    /**
+     * Logs one clear line and stops the deployment. The exception carries no stack trace of its own; the
+     * server may still print its own frames around it.
+     */
+    private PkiException.CaUnavailable fail(String reason) {
+        String line = "DeviceTrust PKI cannot start: " + reason;
+        LOG.log(Level.SEVERE, line);
+        return new PkiException.CaUnavailable(line);
+    }
+
+    /** Keeps the CRL fresh: re-publishes when half its validity has passed (and rewrites a missing file). */
+    @Schedule(hour = "*", minute = "*/10", persistent = false)
+    void republishCrl() {
+        try {
+            certificateAuthority.republishCrlIfDue();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "DeviceTrust CRL re-publication failed; next attempt in 10 minutes: {0}",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Replaces the CRL file for the TLS listener (PEM) in one step. Called after the CRL's transaction
+     * committed; an older CRL never overwrites a newer one.
+     */
+    synchronized void writeCrlFile(long crlNumber, byte[] der) {
+        if (crlNumber < lastWrittenCrlNumber) {
+            return;
+        }
+        try {
+            SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(der), false);
+            lastWrittenCrlNumber = crlNumber;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}",
+                    new Object[] {layout.crlFile(), e.getMessage()});
+        }
+    }
+
+    synchronized boolean crlFileIsBehind(long crlNumber) {
+        return lastWrittenCrlNumber < crlNumber || !Files.exists(layout.crlFile());
+    }
+
+    private static long crlNumberInFile(Path file) {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > 256L * 1024 * 1024) {
+                return 0;
+            }
+            byte[] der = Pem.decode(Files.readString(file, StandardCharsets.US_ASCII), Pem.X509_CRL);
+            if (der == null) {
+                return 0;
+            }
+            X509CRLHolder crl = new X509CRLHolder(der);
+            BigInteger number = CRLNumber.getInstance(crl.getExtension(Extension.cRLNumber).getParsedValue())
+                    .getCRLNumber();
+            return number.bitLength() < 63 ? number.longValue() : 0;
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "DeviceTrust ignores the unreadable CRL file " + file);
+            return 0;
+        }
+    }
+
+    public CaCredential credential() {
+        return credential;
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    /** The Device CA's subject in the form stored with each certificate. */
+    public String issuerDn() {
+        return issuerDn;
+    }
+
+    public X509Certificate certificate() {
+        return credential.certificate();
+    }
+
+    /** Device CA, then root. */
+    public List<X509Certificate> chain() {
+        return credential.chain();
+    }
+
+    public URI crlUrl() {
+        return crlUri;
+    }
+
+    public Duration deviceValidity() {
+        return Duration.ofDays(deviceValidityDays);
+    }
+
+    public Duration crlValidity() {
+        return Duration.ofHours(crlValidityHours);
+    }
+
+    /** A CRL number already used outside the database (the file written at bootstrap). */
+    public long crlNumberFloor() {
+        return crlNumberFloor;
+    }
+
+    public PkiLayout layout() {
+        return layout;
+    }
+}
