@@ -6,7 +6,6 @@ import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.security.enterprise.credential.Credential;
 import jakarta.security.enterprise.credential.Password;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
@@ -98,17 +97,11 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
         if (colon <= 0) {
             return challenge(response, context);
         }
-        AuthenticationStatus status = validate(new UsernamePasswordCredential(decoded.substring(0, colon),
-                new Password(decoded.substring(colon + 1))), context);
-        return status == AuthenticationStatus.SUCCESS ? status : challenge(response, context);
-    }
-
-    private AuthenticationStatus validate(Credential credential, HttpMessageContext context) {
-        CredentialValidationResult result = administrators.validate(credential);
-        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-            return context.notifyContainerAboutLogin(result);
-        }
-        return context.responseUnauthorized();
+        CredentialValidationResult result = administrators.validate(new UsernamePasswordCredential(
+                decoded.substring(0, colon), new Password(decoded.substring(colon + 1))));
+        return result.getStatus() == CredentialValidationResult.Status.VALID
+                ? context.notifyContainerAboutLogin(result)
+                : challenge(response, context);
     }
 
     private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
