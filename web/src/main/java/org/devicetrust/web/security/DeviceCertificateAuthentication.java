@@ -14,7 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 public class DeviceCertificateAuthentication {
 
     public static boolean appliesTo(String path) {
-        return path.startsWith("/api/v1/device/") || path.startsWith("/api/v1/devices/");
+        return path.startsWith("/api/v1/device/") || path.startsWith("/api/v1/devices/")
+                || path.equals("/.well-known/est/simplereenroll");
     }
 
     public AuthenticationStatus authenticate(HttpServletRequest request, HttpServletResponse response,

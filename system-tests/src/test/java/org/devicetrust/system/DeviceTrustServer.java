@@ -1,0 +1,233 @@
+package org.devicetrust.system;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * The server under test, as started by {@code ./devicetrust start}: where it listens, its data directory, the
+ * administrator's credentials, and clients that trust only our root CA (no trust-all anywhere).
+ * Settings come from the same environment the launcher reads.
+ */
+public final class DeviceTrustServer {
+
+    public static final DeviceTrustServer INSTANCE = new DeviceTrustServer();
+
+    public final Path home;
+    public final Path dataDir;
+    public final Path pkiDir;
+    public final int httpPort;
+    public final int httpsPort;
+    public final int devicePort;
+    public final String adminPassword;
+    private final HttpClient adminClient;
+
+    private DeviceTrustServer() {
+        home = Path.of(System.getProperty("devicetrust.home",
+                System.getenv().getOrDefault("DEVICETRUST_HOME", ".devicetrust")));
+        dataDir = Path.of(System.getenv().getOrDefault("DEVICETRUST_DATA_DIR", home.resolve("data").toString()));
+        pkiDir = dataDir.resolve("pki");
+        String base = System.getenv("DEVICETRUST_PORT_BASE");
+        if (base != null && !base.isBlank()) {
+            int b = Integer.parseInt(base.strip());
+            httpPort = b + 80;
+            httpsPort = b + 81;
+            devicePort = b + 43;
+        } else {
+            httpPort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_HTTP_PORT", "8080"));
+            httpsPort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_HTTPS_PORT", "8181"));
+            devicePort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_DEVICE_PORT", "8443"));
+        }
+        adminPassword = System.getenv().getOrDefault("DEVICETRUST_ADMIN_PASSWORD", readOrEmpty(
+                dataDir.resolve("secrets/initial-admin-password")));
+        adminClient = HttpClient.newBuilder().sslContext(trustingRoot()).connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    public URI http(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    public URI https(String path) {
+        return URI.create("https://localhost:" + httpsPort + path);
+    }
+
+    public URI device(String path) {
+        return URI.create("https://localhost:" + devicePort + path);
+    }
+
+    public Path rootCaPem() {
+        return pkiDir.resolve("root-ca.pem");
+    }
+
+    public Path caChainPem() {
+        return pkiDir.resolve("ca-chain.pem");
+    }
+
+    /** An SSL context that trusts our root CA only; add a key manager for client certificates elsewhere. */
+    public SSLContext trustingRoot() {
+        try {
+            return sslContext(null, null);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load " + rootCaPem(), e);
+        }
+    }
+
+    /** SSL context trusting our root, presenting the client key and chain of a PKCS#12 key store if given. */
+    public SSLContext sslContext(KeyStore clientKeys, char[] password) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        try (InputStream in = Files.newInputStream(rootCaPem())) {
+            trust.setCertificateEntry("root", (X509Certificate) cf.generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        javax.net.ssl.KeyManager[] keyManagers = null;
+        if (clientKeys != null) {
+            var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(clientKeys, password);
+            keyManagers = kmf.getKeyManagers();
+        }
+        context.init(keyManagers, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Calls the admin API as the first administrator (HTTP Basic over TLS). */
+    public HttpResponse<String> admin(String method, String path, String contentType, String body) {
+        return asUser("admin", adminPassword, method, path, contentType, body);
+    }
+
+    public HttpResponse<String> asUser(String user, String password, String method, String path,
+            String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(https(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(adminClient, request.build());
+    }
+
+    public HttpResponse<String> get(URI uri) {
+        return send(adminClient, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build());
+    }
+
+    public HttpResponse<byte[]> getBytes(URI uri) {
+        try {
+            return adminClient.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("request to " + uri + " failed: " + e, e);
+        }
+    }
+
+    public static HttpResponse<String> send(HttpClient client, HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("request to " + request.uri() + " failed: " + e, e);
+        }
+    }
+
+    /** Registers a device through the admin API and returns its id; fails the test on anything but 201. */
+    public String registerDevice(String id, String name) {
+        HttpResponse<String> r = admin("POST", "/api/v1/admin/devices", "application/json",
+                Json.createObjectBuilder().add("id", id).add("name", name).build().toString());
+        if (r.statusCode() != 201) {
+            throw new AssertionError("registering " + id + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return id;
+    }
+
+    public static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    public static X509Certificate certificate(String pem) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new AssertionError("not a certificate: " + pem, e);
+        }
+    }
+
+    /** Result of an external program (openssl, curl). */
+    public record Run(int exitCode, String output) {
+    }
+
+    /** Runs a program nobody here wrote, bounded in time, with stdout and stderr merged. */
+    public static Run run(Path workDir, String... command) {
+        return run(workDir, null, command);
+    }
+
+    public static Run run(Path workDir, byte[] stdin, String... command) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            Process p = pb.start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin);
+            }
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + String.join(" ", command));
+            }
+            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot run " + List.of(command), e);
+        }
+    }
+
+    /** openssl req: a fresh EC P-256 key and a CSR with the given CN, written into dir; returns the CSR PEM. */
+    public static String opensslCsr(Path dir, String name, String commonName) {
+        Run r = run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("openssl req failed: " + r.output());
+        }
+        return readOrEmpty(dir.resolve(name + ".csr"));
+    }
+
+    public static String readOrEmpty(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public static List<String> args(String... a) {
+        return new ArrayList<>(List.of(a));
+    }
+
+    static Map<String, String> env() {
+        return System.getenv();
+    }
+}
