@@ -4,6 +4,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
 import org.devicetrust.web.admin.AuditResource;
+import org.devicetrust.web.admin.CertificatesResource;
 import org.devicetrust.web.admin.DevicesResource;
 import org.devicetrust.web.problem.BodyLimitFilter;
 import org.devicetrust.web.problem.ProblemMapper;
@@ -21,6 +22,6 @@ public class ApiApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(
                 ProblemMapper.class, BodyLimitFilter.class, StatusResource.class,
-                DevicesResource.class, AuditResource.class);
+                DevicesResource.class, CertificatesResource.class, AuditResource.class);
     }
 }

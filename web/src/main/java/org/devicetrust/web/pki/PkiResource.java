@@ -1,0 +1,69 @@
+package org.devicetrust.web.pki;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Response;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.entity.PublishedCrl;
+
+/**
+ * Public PKI files over plain HTTP at stable URLs (the CRL distribution point written into every device
+ * certificate points here). Everything served is public and signed; nothing here needs authentication.
+ */
+@Path("")
+public class PkiResource {
+
+    public static final String PKIX_CRL = "application/pkix-crl";
+    public static final String PKIX_CERT = "application/pkix-cert";
+    public static final String PEM = "application/x-pem-file";
+
+    @Inject
+    CertificateAuthority ca;
+
+    /** The current CRL: DER by default, PEM for {@code Accept: application/x-pem-file} or the .pem URL. */
+    @GET
+    @Path("crl/{file}")
+    public Response crl(@PathParam("file") String file, @HeaderParam("Accept") String accept) {
+        boolean pem = file.equals("device-ca.crl.pem") || (accept != null && accept.contains(PEM));
+        if (!file.equals("device-ca.crl") && !file.equals("device-ca.crl.pem")) {
+            throw new NotFoundException("no such CRL; the device CA's CRL is /pki/crl/device-ca.crl");
+        }
+        PublishedCrl crl = ca.currentCrl().orElseThrow(() -> new NotFoundException("no CRL published yet"));
+        CacheControl cache = new CacheControl();
+        cache.setMaxAge(60);
+        Response.ResponseBuilder response = pem
+                ? Response.ok(ca.currentCrlPem().orElseThrow(), PEM)
+                : Response.ok(crl.der(), PKIX_CRL);
+        return response.cacheControl(cache).lastModified(java.util.Date.from(crl.thisUpdate()))
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+    }
+
+    /** CA certificates: root-ca, device-ca and ca-chain (.pem), or root-ca / device-ca as DER (.crt). */
+    @GET
+    @Path("ca/{file}")
+    public Response caCertificate(@PathParam("file") String file) {
+        X509Certificate root = ca.rootCertificate();
+        X509Certificate deviceCa = ca.deviceCaCertificate();
+        try {
+            return switch (file) {
+                case "root-ca.pem" -> Response.ok(Pem.certificate(root), PEM).build();
+                case "device-ca.pem" -> Response.ok(Pem.certificate(deviceCa), PEM).build();
+                case "ca-chain.pem" -> Response.ok(Pem.certificate(deviceCa) + Pem.certificate(root), PEM).build();
+                case "root-ca.crt" -> Response.ok(root.getEncoded(), PKIX_CERT).build();
+                case "device-ca.crt" -> Response.ok(deviceCa.getEncoded(), PKIX_CERT).build();
+                default -> throw new NotFoundException(
+                        "no such file; available: root-ca.pem, device-ca.pem, ca-chain.pem, root-ca.crt, device-ca.crt");
+            };
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode a CA certificate", e);
+        }
+    }
+}
