@@ -1,0 +1,131 @@
+package org.devicetrust.system.pki;
+
+import static org.devicetrust.system.DeviceTrustServer.json;
+import static org.devicetrust.system.DeviceTrustServer.opensslCsr;
+import static org.devicetrust.system.DeviceTrustServer.run;
+import static org.devicetrust.system.pki.CertificateLifecycleIT.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.devicetrust.system.DeviceTrustServer;
+import org.devicetrust.system.DeviceTrustServer.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input gets a 4xx with problem details that name the problem, and leaves nothing behind. */
+class AdminApiBadInputIT {
+
+    private static final DeviceTrustServer SERVER = DeviceTrustServer.INSTANCE;
+
+    @TempDir
+    Path dir;
+
+    private String newDevice() {
+        return SERVER.registerDevice("bad-input-" + System.nanoTime() % 10_000_000, "bad input");
+    }
+
+    private HttpResponse<String> issue(String id, String contentType, String body) {
+        return SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates", contentType, body);
+    }
+
+    private int certificateCount(String id) {
+        HttpResponse<String> r = SERVER.admin("GET", "/api/v1/admin/devices/" + id + "/certificates", null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        return jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readArray().size();
+    }
+
+    @Test
+    void malformedCsrIsRefusedAndNothingIsIssued() {
+        String id = newDevice();
+        assertProblem(issue(id, "application/x-pem-file",
+                "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"), 400, "csr-malformed");
+        assertEquals(0, certificateCount(id));
+    }
+
+    @Test
+    void csrWhoseSignatureDoesNotMatchItsKeyIsRefused() throws Exception {
+        String id = newDevice();
+        opensslCsr(dir, "pop", id);
+        Run der = run(dir, "openssl", "req", "-in", "pop.csr", "-outform", "DER", "-out", "pop.der");
+        assertEquals(0, der.exitCode(), der.output());
+        byte[] bytes = Files.readAllBytes(dir.resolve("pop.der"));
+        bytes[bytes.length - 5] ^= 0x01; // inside the signature value: proof of possession no longer holds
+        String pem = "-----BEGIN CERTIFICATE REQUEST-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(bytes)
+                + "\n-----END CERTIFICATE REQUEST-----\n";
+        assertProblem(issue(id, "application/x-pem-file", pem), 400, "csr-signature-invalid");
+        assertEquals(0, certificateCount(id));
+    }
+
+    @Test
+    void weakRsaKeyIsRefused() throws Exception {
+        String id = newDevice();
+        Run r = run(dir, "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", "weak.key", "-out",
+                "weak.csr", "-subj", "/CN=" + id);
+        assertEquals(0, r.exitCode(), r.output());
+        assertProblem(issue(id, "application/x-pem-file", Files.readString(dir.resolve("weak.csr"))), 400,
+                "key-unsupported");
+    }
+
+    @Test
+    void csrForUnknownDeviceIsRefused() {
+        assertProblem(issue("no-such-device-1", "application/x-pem-file", opensslCsr(dir, "u", "no-such-device-1")),
+                404, "device-unknown");
+    }
+
+    @Test
+    void csrForSuspendedDeviceIsRefused() {
+        String id = newDevice();
+        HttpResponse<String> s = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/status", "application/json",
+                "{\"status\":\"SUSPENDED\",\"reason\":\"test\"}");
+        assertEquals(200, s.statusCode(), s.body());
+        assertProblem(issue(id, "application/x-pem-file", opensslCsr(dir, "s", id)), 409, "device-not-active");
+        assertEquals(0, certificateCount(id));
+    }
+
+    @Test
+    void unknownSerialCannotBeRevoked() {
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/certificates/0abc123/revocation", "application/json",
+                "{\"reason\":\"keyCompromise\"}"), 404, "serial-unknown");
+    }
+
+    @Test
+    void duplicateDeviceIdIsRefused() {
+        String id = newDevice();
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
+                "{\"id\":\"" + id + "\",\"name\":\"again\"}"), 409, "device-exists");
+    }
+
+    @Test
+    void invalidDeviceIdIsRefused() {
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
+                "{\"id\":\"Bad ID!\",\"name\":\"x\"}"), 400, "device-id-invalid");
+    }
+
+    @Test
+    void oversizedBodyIsRefused() {
+        String id = newDevice();
+        String huge = "A".repeat(65 * 1024);
+        assertProblem(issue(id, "application/x-pem-file", huge), 413, "body-too-large");
+        assertEquals(0, certificateCount(id));
+    }
+
+    @Test
+    void wrongContentTypeIsRefused() {
+        String id = newDevice();
+        assertProblem(issue(id, "application/json", "{\"csr\":\"x\"}"), 415, "unsupported-media-type");
+    }
+
+    @Test
+    void wrongPasswordIsRefusedWithAChallenge() {
+        HttpResponse<String> r = SERVER.asUser("admin", "not-the-password", "GET", "/api/v1/admin/devices", null,
+                null);
+        assertEquals(401, r.statusCode());
+        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        assertEquals("urn:devicetrust:problem:unauthenticated", json(r.body()).getString("type"));
+    }
+}

@@ -1,0 +1,143 @@
+package org.devicetrust.system.pki;
+
+import static org.devicetrust.system.DeviceTrustServer.json;
+import static org.devicetrust.system.DeviceTrustServer.opensslCsr;
+import static org.devicetrust.system.DeviceTrustServer.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.devicetrust.system.DeviceTrustServer;
+import org.devicetrust.system.DeviceTrustServer.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issuance, revocation and the CRL through the admin API of the EAR on Payara Server, checked with openssl,
+ * which nobody here wrote.
+ */
+class CertificateLifecycleIT {
+
+    private static final DeviceTrustServer SERVER = DeviceTrustServer.INSTANCE;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void certificateFromOpensslCsrVerifiesAndIsRejectedOnceRevoked() throws Exception {
+        String id = SERVER.registerDevice("lifecycle-" + System.nanoTime() % 1_000_000, "lifecycle device");
+        String csr = opensslCsr(dir, "device", id);
+
+        HttpResponse<String> issued = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates",
+                "application/x-pem-file", csr);
+        assertEquals(201, issued.statusCode(), issued.body());
+        JsonObject cert = json(issued.body());
+        String serial = cert.getString("serial");
+        Files.writeString(dir.resolve("device.pem"), cert.getString("pem"));
+        X509Certificate x509 = DeviceTrustServer.certificate(cert.getString("pem"));
+        assertEquals(new BigInteger(serial, 16), x509.getSerialNumber());
+        assertTrue(x509.getSubjectX500Principal().getName().contains("CN=" + id));
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), x509.getExtendedKeyUsage());
+
+        fetch("/pki/ca/ca-chain.pem", "chain.pem");
+        fetch("/pki/ca/device-ca.pem", "device-ca.pem");
+        fetch("/pki/crl/device-ca.crl", "before.crl");
+        Run verify = run(dir, "openssl", "verify", "-CAfile", "chain.pem", "-crl_check", "-CRLfile",
+                crlPem("before.crl"), "device.pem");
+        assertEquals(0, verify.exitCode(), verify.output());
+        assertTrue(verify.output().contains("device.pem: OK"), verify.output());
+        long crlBefore = crlNumber("before.crl");
+
+        HttpResponse<String> revoked = SERVER.admin("POST", "/api/v1/admin/certificates/" + serial + "/revocation",
+                "application/json", "{\"reason\":\"keyCompromise\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertEquals("REVOKED", json(revoked.body()).getString("status"));
+
+        fetch("/pki/crl/device-ca.crl", "after.crl");
+        Run rejected = run(dir, "openssl", "verify", "-CAfile", "chain.pem", "-crl_check", "-CRLfile",
+                crlPem("after.crl"), "device.pem");
+        assertNotEquals(0, rejected.exitCode(), rejected.output());
+        assertTrue(rejected.output().contains("certificate revoked"), rejected.output());
+        assertTrue(crlNumber("after.crl") > crlBefore, "CRL number must grow with a revocation");
+
+        Run crlText = run(dir, "openssl", "crl", "-inform", "DER", "-in", "after.crl", "-noout", "-text");
+        assertTrue(crlText.output().toUpperCase().contains(serial.toUpperCase()), crlText.output());
+        assertTrue(crlText.output().contains("Key Compromise"), crlText.output());
+
+        HttpResponse<String> again = SERVER.admin("POST", "/api/v1/admin/certificates/" + serial + "/revocation",
+                "application/json", "{\"reason\":\"keyCompromise\"}");
+        assertProblem(again, 409, "already-revoked");
+    }
+
+    @Test
+    void crlVerifiesWithOpensslAgainstTheDeviceCa() {
+        fetch("/pki/ca/device-ca.pem", "device-ca.pem");
+        fetch("/pki/crl/device-ca.crl", "current.crl");
+        Run r = run(dir, "openssl", "crl", "-inform", "DER", "-in", "current.crl", "-CAfile", "device-ca.pem",
+                "-noout", "-verify", "-crlnumber", "-nextupdate");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("verify OK"), r.output());
+        assertTrue(r.output().contains("crlNumber="), r.output());
+        assertTrue(r.output().contains("nextUpdate="), r.output());
+    }
+
+    @Test
+    void crlIsServedAsPemOnRequest() {
+        HttpResponse<String> pem = SERVER.get(SERVER.http("/pki/crl/device-ca.crl.pem"));
+        assertEquals(200, pem.statusCode());
+        assertTrue(pem.body().startsWith("-----BEGIN X509 CRL-----"), pem.body());
+    }
+
+    @Test
+    void caCertificatesServedOverHttpMatchTheBootstrappedFiles() throws Exception {
+        HttpResponse<byte[]> root = SERVER.getBytes(SERVER.http("/pki/ca/root-ca.pem"));
+        assertEquals(200, root.statusCode());
+        assertEquals(Files.readString(SERVER.rootCaPem()).strip(), new String(root.body()).strip());
+        HttpResponse<byte[]> der = SERVER.getBytes(SERVER.http("/pki/ca/device-ca.crt"));
+        assertEquals(200, der.statusCode());
+        X509Certificate deviceCa = DeviceTrustServer.certificate(Files.readString(SERVER.pkiDir.resolve("device-ca.pem")));
+        assertArrayEquals(deviceCa.getEncoded(), der.body());
+    }
+
+    private void fetch(String path, String file) {
+        HttpResponse<byte[]> r = SERVER.getBytes(SERVER.http(path));
+        assertEquals(200, r.statusCode(), path);
+        try {
+            Files.write(dir.resolve(file), r.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String crlPem(String derFile) {
+        String pemFile = derFile + ".pem";
+        Run r = run(dir, "openssl", "crl", "-inform", "DER", "-in", derFile, "-out", pemFile);
+        assertEquals(0, r.exitCode(), r.output());
+        return pemFile;
+    }
+
+    private long crlNumber(String derFile) {
+        Run r = run(dir, "openssl", "crl", "-inform", "DER", "-in", derFile, "-noout", "-crlnumber");
+        assertEquals(0, r.exitCode(), r.output());
+        String hex = r.output().strip().substring(r.output().strip().indexOf('=') + 1);
+        return Long.parseLong(hex.replace("0x", ""), 16);
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String type) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                response.headers().toString());
+        JsonObject problem = json(response.body());
+        assertEquals("urn:devicetrust:problem:" + type, problem.getString("type"), response.body());
+        assertEquals(status, problem.getInt("status"));
+        assertTrue(!problem.getString("detail").isBlank());
+    }
+}
