@@ -22,6 +22,7 @@ public final class Main {
                 case "pki" -> PkiCommand.run(rest);
                 case "firmware" -> FirmwareCommand.run(rest);
                 case "audit" -> AuditCommand.run(rest);
+                case "bench" -> BenchCommand.run(rest);
                 default -> {
                     usage();
                     yield 2;
@@ -39,6 +40,7 @@ public final class Main {
                 usage: devicetrust-cli <command> ...
                   pki bootstrap --data-dir DIR [--hostname NAME ...]   create the CA hierarchy once (idempotent)
                   firmware sign ...                                    sign a firmware image (see firmware/docs)
-                  audit verify --jdbc-url URL [--user U --password-file F]  verify the audit hash chain""");
+                  audit verify --jdbc-url URL [--user U --password-file F]  verify the audit hash chain
+                  bench pki | bench issue ...                          benchmarks (figures only)""");
     }
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# DeviceTrust benchmarks: figures measured side by side with a reference in the same run.
+# They never pass or fail on time; a non-zero exit means a benchmark could not run at all.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+section() { printf '\n== %s ==\n' "$*"; }
+status=0
+
+section "machine"
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
+
+section "PKI: reference (OpenSSL, same machine, 1 core)"
+openssl speed -seconds 2 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ {printf "openssl ECDSA P-256: %s sign/s, %s verify/s per core\n", $(NF-1), $NF}'
+
+(cd "$ROOT" && mvn -B -q -DskipTests -pl ear,cli -am package) || { echo "build failed"; exit 1; }
+CLI=(java -jar "$ROOT/cli/target/devicetrust-cli.jar")
+
+section "PKI: issuance controls and CRL generation (in process)"
+"${CLI[@]}" bench pki || status=1
+
+section "PKI: issuance through the CA boundary of a running server (PostgreSQL)"
+BENCH_HOME="$(mktemp -d /tmp/devicetrust-bench.XXXXXX)"
+export DEVICETRUST_HOME="$BENCH_HOME" DEVICETRUST_PORT_BASE="${DEVICETRUST_BENCH_PORT_BASE:-19000}"
+export DEVICETRUST_ADMIN_PASSWORD; DEVICETRUST_ADMIN_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+if pg_ctlcluster 15 main start 2>/dev/null || pg_lsclusters | grep -q online; then
+  su postgres -c "dropdb --if-exists -q devicetrust_bench; createdb -O devicetrust devicetrust_bench" 2>/dev/null \
+    && export DEVICETRUST_DB_URL=jdbc:postgresql://127.0.0.1:5432/devicetrust_bench \
+              DEVICETRUST_DB_USER=devicetrust DEVICETRUST_DB_PASSWORD=devicetrust
+fi
+if "$ROOT/devicetrust" start >/dev/null; then
+  pw="$(mktemp)"; printf '%s' "$DEVICETRUST_ADMIN_PASSWORD" > "$pw"
+  "${CLI[@]}" bench issue --url "https://localhost:$((DEVICETRUST_PORT_BASE + 81))" \
+      --root-ca "$BENCH_HOME/data/pki/root-ca.pem" --password-file "$pw" --count "${BENCH_ISSUE_COUNT:-2000}" \
+      --threads 8 || status=1
+  rm -f "$pw"
+  if [ -x "$ROOT/bench/tls/run.sh" ]; then
+    section "device API over mutual TLS vs openssl s_server"
+    "$ROOT/bench/tls/run.sh" || status=1
+  fi
+  if [ -x "$ROOT/qemu/device.sh" ]; then
+    section "emulated device: mTLS handshake cost"
+    "$ROOT/qemu/device.sh" bench || status=1
+  fi
+  "$ROOT/devicetrust" stop >/dev/null
+else
+  echo "the server did not start; see $BENCH_HOME"
+  status=1
+fi
+
+section "firmware: verification cost in guest instructions, code sizes"
+"$ROOT/firmware/firmware.sh" bench || status=1
+exit $status
