@@ -6,6 +6,9 @@ import java.util.Set;
 import org.devicetrust.web.admin.AuditResource;
 import org.devicetrust.web.admin.CertificatesResource;
 import org.devicetrust.web.admin.DevicesResource;
+import org.devicetrust.web.device.DeviceAccessMetricsResource;
+import org.devicetrust.web.device.DeviceResource;
+import org.devicetrust.web.device.DeviceSessionResource;
 import org.devicetrust.web.problem.BodyLimitFilter;
 import org.devicetrust.web.problem.ProblemMapper;
 import org.devicetrust.web.status.StatusResource;
@@ -21,7 +24,9 @@ public class ApiApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(
+                org.devicetrust.web.admin.EnrollmentTokensResource.class,
                 ProblemMapper.class, BodyLimitFilter.class, StatusResource.class,
-                DevicesResource.class, CertificatesResource.class, AuditResource.class);
+                DevicesResource.class, CertificatesResource.class, AuditResource.class,
+                DeviceSessionResource.class, DeviceResource.class, DeviceAccessMetricsResource.class);
     }
 }

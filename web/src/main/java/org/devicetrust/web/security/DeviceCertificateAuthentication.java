@@ -1,17 +1,33 @@
 package org.devicetrust.web.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+import org.devicetrust.device.boundary.DeviceAccess;
+import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 
 /**
- * Authenticates devices by their TLS client certificate. Until the device API is complete this refuses every
- * request: device paths are deny-by-default.
+ * Authenticates devices by their TLS client certificate on every request: the chain the container put into
+ * {@code jakarta.servlet.request.X509Certificate} is checked by {@link DeviceAccess#authenticate} (our Device
+ * CA, validity, clientAuth, known and not revoked in the database). The caller principal becomes the device
+ * id, in group {@code device}. No session: every request is decided afresh, so revocation bites at once.
  */
 @ApplicationScoped
 public class DeviceCertificateAuthentication {
+
+    /** Request attribute holding the {@link DeviceAuthentication} of an authenticated device request. */
+    public static final String AUTHENTICATION = DeviceAuthentication.class.getName();
+    public static final String DEVICE_GROUP = "device";
+    static final String CLIENT_CHAIN = "jakarta.servlet.request.X509Certificate";
+
+    @Inject
+    DeviceAccess access;
 
     public static boolean appliesTo(String path) {
         return path.startsWith("/api/v1/device/") || path.startsWith("/api/v1/devices/")
@@ -20,6 +36,21 @@ public class DeviceCertificateAuthentication {
 
     public AuthenticationStatus authenticate(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
-        return context.responseUnauthorized();
+        Object attribute = request.getAttribute(CLIENT_CHAIN);
+        X509Certificate[] chain = attribute instanceof X509Certificate[] certificates ? certificates : null;
+        String resource = request.getMethod() + " " + request.getRequestURI();
+        try {
+            DeviceAuthentication device = access.authenticate(chain, resource);
+            request.setAttribute(AUTHENTICATION, device);
+            return context.notifyContainerAboutLogin(device.deviceId(), Set.of(DEVICE_GROUP));
+        } catch (DeviceAccess.Refused refused) {
+            try {
+                Problems.write(response, refused.reason().httpStatus(), refused.type(),
+                        "Device certificate not accepted", refused.getMessage());
+            } catch (IOException e) {
+                return context.responseUnauthorized();
+            }
+            return AuthenticationStatus.SEND_FAILURE;
+        }
     }
 }

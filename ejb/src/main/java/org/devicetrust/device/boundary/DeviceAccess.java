@@ -1,0 +1,261 @@
+package org.devicetrust.device.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.ApplicationException;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Singleton;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.Principal;
+import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.control.AccessCounters;
+import org.devicetrust.device.control.AccessReason;
+import org.devicetrust.device.control.CertificateCheck;
+import org.devicetrust.device.control.TelemetryDocument;
+import org.devicetrust.device.entity.Device;
+import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.device.entity.Telemetry;
+import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.DeviceCa;
+import org.devicetrust.pki.entity.RevocationStatus;
+import org.devicetrust.platform.boundary.DeviceTrustException;
+
+/**
+ * Access decisions for the device API, taken on every request from the database (no cache, so a revocation
+ * or a status change applies to the very next request on every node):
+ * <ol>
+ * <li>{@link #authenticate}: the TLS client certificate comes from our Device CA, is valid now, is meant for
+ * client authentication, names one device, and is known and not revoked in the database;</li>
+ * <li>{@link #authorize}: the authenticated device is ACTIVE and acts on its own resources only.</li>
+ * </ol>
+ * Every refusal and every authorization is audited with its reason and counted. A singleton with bean-managed
+ * concurrency: it holds only the counters and the immutable certificate check.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class DeviceAccess {
+
+    /** A refused device request; {@link #reason()} gives the HTTP status and the problem type. */
+    @ApplicationException(rollback = true)
+    public static class Refused extends DeviceTrustException {
+        private static final long serialVersionUID = 1L;
+        private final AccessReason reason;
+
+        Refused(AccessReason reason, String message) {
+            super(reason.problemType(), reason.httpStatus() == 401 ? Kind.UNAUTHORIZED : Kind.FORBIDDEN, message);
+            this.reason = reason;
+        }
+
+        public AccessReason reason() {
+            return reason;
+        }
+    }
+
+    /** A telemetry document that cannot be stored (malformed, too deep, too large). */
+    @ApplicationException(rollback = true)
+    public static class TelemetryRejected extends DeviceTrustException {
+        private static final long serialVersionUID = 1L;
+
+        TelemetryRejected(String message, boolean tooLarge) {
+            super(tooLarge ? "telemetry-too-large" : "telemetry-invalid", tooLarge ? Kind.TOO_LARGE : Kind.INVALID,
+                    message);
+        }
+    }
+
+    /** Who a good certificate says the caller is. */
+    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    DeviceCa deviceCa;
+
+    @EJB
+    CertificateAuthority certificateAuthority;
+
+    @EJB
+    AuditLog audit;
+
+    @Resource
+    SessionContext context;
+
+    private final AccessCounters counters = new AccessCounters();
+    private final Clock clock = Clock.systemUTC();
+    private volatile CertificateCheck check;
+
+    /**
+     * Authenticates a device request by its TLS client chain (end-entity first, as the servlet container
+     * hands it over). Refusals are audited and counted here; success is audited with the authorization that
+     * follows, so each request leaves one record.
+     *
+     * @param resource what was asked for (method and path), for the audit record
+     * @throws Refused with a 401 reason: no certificate, unknown CA, expired or not yet valid, no clientAuth,
+     *                 no valid device id, unknown to the database, revoked
+     */
+    @PermitAll
+    public DeviceAuthentication authenticate(X509Certificate[] chain, String resource) {
+        long started = System.nanoTime();
+        CertificateCheck.Result result = certificateCheck().check(chain);
+        if (!result.passed()) {
+            counters.authenticationTook(System.nanoTime() - started);
+            throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
+        }
+        String serialHex = result.serial().toString(16);
+        RevocationStatus status = certificateAuthority.revocationStatus(chain[0].getIssuerX500Principal(),
+                result.serial());
+        counters.authenticationTook(System.nanoTime() - started);
+        switch (status.state()) {
+            case GOOD -> {
+                return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter());
+            }
+            case REVOKED -> throw refuse(AccessReason.REVOKED, result.deviceId(), resource, "serial " + serialHex
+                    + " revoked at " + status.revokedAt() + " (" + status.reason().rfcName() + ")");
+            default -> throw refuse(AccessReason.UNKNOWN_CERTIFICATE, result.deviceId(), resource, "serial "
+                    + serialHex + " was not issued by this Device CA's database");
+        }
+    }
+
+    /**
+     * Decides whether the authenticated device (the caller principal) may act on the resources of
+     * {@code resourceDeviceId} ({@code null}: its own). Allowed and refused both audited.
+     *
+     * @return the caller's device record, read from the database now
+     * @throws Refused with a 403 reason: unknown device, suspended, decommissioned, another device's resource
+     */
+    @RolesAllowed("device")
+    public Device authorize(String resourceDeviceId, String resource) {
+        long started = System.nanoTime();
+        String caller = caller();
+        Device device = DeviceId.isValid(caller) ? em.find(Device.class, caller) : null;
+        AccessReason reason;
+        if (device == null) {
+            reason = AccessReason.UNKNOWN_DEVICE;
+        } else if (device.status() == DeviceStatus.SUSPENDED) {
+            reason = AccessReason.SUSPENDED;
+        } else if (device.status() == DeviceStatus.DECOMMISSIONED) {
+            reason = AccessReason.DECOMMISSIONED;
+        } else if (device.status() != DeviceStatus.ACTIVE) {
+            reason = AccessReason.SUSPENDED;
+        } else if (resourceDeviceId != null && !sameId(caller, resourceDeviceId)) {
+            reason = AccessReason.WRONG_DEVICE;
+        } else {
+            reason = AccessReason.ALLOWED;
+        }
+        counters.authorizationTook(System.nanoTime() - started);
+        String subject = resourceDeviceId == null ? caller : resourceDeviceId;
+        if (!reason.allowed()) {
+            String detail = switch (reason) {
+                case WRONG_DEVICE -> "device " + caller + " may act only on its own resources, not on device "
+                        + resourceDeviceId;
+                case UNKNOWN_DEVICE -> "device " + caller + " is not registered";
+                default -> "device " + caller + " is " + device.status() + "; only ACTIVE devices may use the API";
+            };
+            throw refuse(reason, caller, resource, detail, subject);
+        }
+        counters.count(AccessReason.ALLOWED);
+        audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
+                "allowed: " + clip(resource));
+        return device;
+    }
+
+    /** Authorizes, validates and stores one telemetry document of the caller about itself. */
+    @RolesAllowed("device")
+    public Telemetry recordTelemetry(String resourceDeviceId, String certificateSerial, byte[] document) {
+        Device device = authorize(resourceDeviceId, "POST telemetry " + resourceDeviceId);
+        String body;
+        try {
+            body = TelemetryDocument.parse(document);
+        } catch (TelemetryDocument.Invalid e) {
+            throw new TelemetryRejected(e.getMessage(), e.tooLarge());
+        }
+        Telemetry telemetry = new Telemetry(device.id(), certificateSerial, Instant.ofEpochMilli(clock.millis()),
+                body);
+        em.persist(telemetry);
+        return telemetry;
+    }
+
+    /** The newest telemetry of the caller (at most {@code max}) and how many there are in all. */
+    @RolesAllowed("device")
+    public TelemetryPage telemetry(String resourceDeviceId, int max) {
+        Device device = authorize(resourceDeviceId, "GET telemetry " + resourceDeviceId);
+        long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
+                .setParameter("device", device.id().value()).getSingleResult();
+        List<Telemetry> newest = em.createNamedQuery(Telemetry.FIND_BY_DEVICE, Telemetry.class)
+                .setParameter("device", device.id().value()).setMaxResults(Math.max(1, Math.min(max, 100)))
+                .getResultList();
+        return new TelemetryPage(total, newest);
+    }
+
+    public record TelemetryPage(long total, List<Telemetry> newest) {
+    }
+
+    /** Decisions by reason since this server started, and recent decision times. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public AccessCounters counters() {
+        return counters;
+    }
+
+    private Refused refuse(AccessReason reason, String actor, String resource, String detail) {
+        return refuse(reason, actor, resource, detail, actor);
+    }
+
+    private Refused refuse(AccessReason reason, String actor, String resource, String detail, String subject) {
+        counters.count(reason);
+        audit.record(actor == null ? AuditLog.ANONYMOUS : actor, AuditAction.DEVICE_ACCESS,
+                subject == null ? "-" : subject, AuditOutcome.FAILURE,
+                reason.problemType() + ": " + detail + " (" + clip(resource) + ")");
+        return new Refused(reason, detail);
+    }
+
+    private CertificateCheck certificateCheck() {
+        CertificateCheck current = check;
+        if (current == null) {
+            current = new CertificateCheck(deviceCa.certificate(), deviceCa.provider(), clock);
+            check = current;
+        }
+        return current;
+    }
+
+    private String caller() {
+        Principal principal = context.getCallerPrincipal();
+        return principal == null ? AuditLog.ANONYMOUS : principal.getName();
+    }
+
+    /** Device ids are not secrets, but comparing without early exit costs nothing and leaks nothing. */
+    private static boolean sameId(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** For the audit subject of a refused certificate: the device it claims, if it names one. */
+    private static String subjectOf(X509Certificate[] chain) {
+        if (chain == null || chain.length == 0 || chain[0] == null) {
+            return AuditLog.ANONYMOUS;
+        }
+        BigInteger serial = chain[0].getSerialNumber();
+        return "serial " + (serial == null ? "?" : serial.toString(16));
+    }
+
+    private static String clip(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() > 300 ? text.substring(0, 300) : text;
+    }
+}
