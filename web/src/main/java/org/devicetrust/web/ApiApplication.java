@@ -24,6 +24,7 @@ public class ApiApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(
+                org.devicetrust.web.admin.EnrollmentTokensResource.class,
                 ProblemMapper.class, BodyLimitFilter.class, StatusResource.class,
                 DevicesResource.class, CertificatesResource.class, AuditResource.class,
                 DeviceSessionResource.class, DeviceResource.class, DeviceAccessMetricsResource.class);

@@ -1,0 +1,352 @@
+package org.devicetrust.enrollment.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.annotation.security.RunAs;
+import jakarta.ejb.EJB;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.entity.Device;
+import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.enrollment.control.EnrollmentTokens;
+import org.devicetrust.enrollment.control.EstMessages;
+import org.devicetrust.enrollment.control.RenewalPolicy;
+import org.devicetrust.enrollment.entity.EnrollmentToken;
+import org.devicetrust.platform.boundary.DeviceTrustException;
+import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.PkiException;
+import org.devicetrust.pki.control.CsrRejectedException;
+import org.devicetrust.pki.control.CsrValidator;
+import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.pki.entity.RevocationReason;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
+ * certificate, re-enrollment with the current certificate inside the renewal window. Issuance and revocation go
+ * through {@link CertificateAuthority} only; this bean calls it in the role {@code operator} ({@link RunAs}),
+ * so the audit records name the device and token explicitly. Refusals roll back: a failed request consumes no
+ * token, issues nothing and revokes nothing.
+ */
+@Stateless
+@RunAs("operator")
+public class Enrollment {
+
+    public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
+    public static final String GRACE_DAYS = "devicetrust.est.grace-days";
+    public static final String TOKEN_VALIDITY_HOURS = "devicetrust.est.token-validity-hours";
+    public static final String REVOKE_SUPERSEDED = "devicetrust.est.revoke-superseded";
+    public static final int DEFAULT_RENEWAL_WINDOW_DAYS = 30;
+    public static final int DEFAULT_GRACE_DAYS = 0;
+    public static final int DEFAULT_TOKEN_VALIDITY_HOURS = 72;
+    public static final int MAX_TOKEN_VALIDITY_HOURS = 24 * 30;
+    private static final int MAX_DAYS = 3650;
+
+    /** A token as created: the only moment its plain text exists on the server. */
+    public record NewToken(String deviceId, String token, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "NewToken[deviceId=" + deviceId + ", expiresAt=" + expiresAt + "]"; // never the token
+        }
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    CertificateAuthority ca;
+
+    @EJB
+    AuditLog auditLog;
+
+    @Resource
+    SessionContext context;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock = Clock.systemUTC();
+
+    /**
+     * Creates the one-time enrollment token of an ACTIVE device; earlier unconsumed tokens of the device stop
+     * working. {@code validityHours} null means the configured default.
+     */
+    @RolesAllowed({"admin", "operator"})
+    public NewToken createToken(String deviceId, Integer validityHours) {
+        String actor = caller();
+        String subject = deviceId == null ? "" : deviceId;
+        try {
+            int hours = validityHours == null ? intSetting(TOKEN_VALIDITY_HOURS, DEFAULT_TOKEN_VALIDITY_HOURS,
+                    MAX_TOKEN_VALIDITY_HOURS) : validityHours;
+            if (hours < 1 || hours > MAX_TOKEN_VALIDITY_HOURS) {
+                throw new EnrollmentException.InvalidRequest("invalid-request", DeviceTrustException.Kind.INVALID,
+                        "validityHours must be between 1 and " + MAX_TOKEN_VALIDITY_HOURS);
+            }
+            if (!DeviceId.isValid(deviceId)) {
+                throw new PkiException.UnknownDevice("not a device id (3-64 characters of a-z, 0-9 and '-')");
+            }
+            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
+            if (device == null) {
+                throw new PkiException.UnknownDevice("device " + deviceId + " is not registered");
+            }
+            if (!device.isActive()) {
+                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
+                        + "; enrollment tokens are created for ACTIVE devices only");
+            }
+            int replaced = em.createNamedQuery(EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE)
+                    .setParameter("device", deviceId).executeUpdate();
+            Instant now = now();
+            String token = EnrollmentTokens.generate(random);
+            EnrollmentToken stored = new EnrollmentToken(device.id(), EnrollmentTokens.sha256Hex(token), now,
+                    now.plus(Duration.ofHours(hours)), actor);
+            em.persist(stored);
+            em.flush();
+            auditLog.record(actor, AuditAction.ENROLLMENT_TOKEN_CREATED, deviceId, AuditOutcome.SUCCESS,
+                    "token #" + stored.id() + " valid until " + stored.expiresAt()
+                            + (replaced > 0 ? ", replaced " + replaced + " unused token(s)" : ""));
+            return new NewToken(deviceId, token, stored.expiresAt());
+        } catch (DeviceTrustException | PkiException e) {
+            auditLog.record(actor, AuditAction.ENROLLMENT_TOKEN_CREATED, subject, AuditOutcome.FAILURE,
+                    typeOf(e) + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Checks device id and token without consuming the token, so that the web layer answers 401 before it looks
+     * at the body. {@link #enroll} checks again under a lock.
+     *
+     * @throws EnrollmentException.Unauthenticated when they do not match a usable token (audited)
+     */
+    @PermitAll
+    public void authenticate(String deviceId, String token) {
+        if (usableToken(deviceId, token, false) == null) {
+            refuse(AuditAction.EST_ENROLL, deviceId, new EnrollmentException.Unauthenticated());
+        }
+    }
+
+    /**
+     * First enrollment (EST simpleenroll): the token must be usable, the CSR must ask for CN = device id; the
+     * certificate is issued by the CA and the token consumed in the same transaction.
+     */
+    @PermitAll
+    public IssuedCertificate enroll(String deviceId, String token, byte[] csr) {
+        String actor = deviceActor(deviceId);
+        try {
+            EnrollmentToken used = usableToken(deviceId, token, true);
+            if (used == null) {
+                throw new EnrollmentException.Unauthenticated();
+            }
+            requireSubject(csr, deviceId, "the enrollment token's device");
+            IssuedCertificate issued = ca.issue(deviceId, csr);
+            used.consume(issued.serialHex(), now());
+            auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
+                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
+                    + ", token #" + used.id() + " (created by " + used.createdBy() + ") consumed");
+            return issued;
+        } catch (DeviceTrustException | PkiException e) {
+            auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
+                    typeOf(e) + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Re-enrollment (EST simplereenroll) of the authenticated device with its current certificate: the
+     * certificate must be one this CA issued to the caller, unrevoked, inside the renewal window (or the grace
+     * period after expiry); the CSR must keep the device id. The old certificate is revoked as superseded in the
+     * same transaction unless {@code devicetrust.est.revoke-superseded=false}.
+     */
+    @RolesAllowed("device")
+    public IssuedCertificate reenroll(X509Certificate current, byte[] csr) {
+        String deviceId = caller();
+        String actor = deviceActor(deviceId);
+        try {
+            if (current == null) {
+                throw new EnrollmentException.CertificateRefused("certificate-missing",
+                        "re-enrollment needs the current device certificate as TLS client certificate");
+            }
+            String serialHex = IssuedCertificate.serialHex(current.getSerialNumber());
+            IssuedCertificate old = ca.findBySerial(serialHex)
+                    .filter(c -> c.sha256Fingerprint().equals(fingerprint(current)))
+                    .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-unknown",
+                            "the client certificate was not issued by this Device CA"));
+            if (!old.deviceId().value().equals(deviceId)) {
+                throw new EnrollmentException.CertificateRefused("certificate-not-yours",
+                        "the client certificate belongs to another device");
+            }
+            if (old.isRevoked()) {
+                throw new EnrollmentException.CertificateRefused("certificate-revoked", "certificate " + serialHex
+                        + " is revoked; a revoked certificate cannot be renewed (ask for a new enrollment token)");
+            }
+            RenewalPolicy policy = policy();
+            Instant now = now();
+            switch (policy.decide(old.notBefore(), old.notAfter(), now)) {
+                case NOT_YET_DUE -> throw new EnrollmentException.RenewalNotDue("certificate " + serialHex
+                        + " expires at " + old.notAfter() + "; renewal opens at " + policy.opensAt(old.notAfter()));
+                case EXPIRED -> throw new EnrollmentException.CertificateRefused("certificate-expired",
+                        "certificate " + serialHex + " expired at " + old.notAfter() + " and the grace period ("
+                                + policy.grace().toDays() + " days) is over; ask for a new enrollment token");
+                case NOT_YET_VALID -> throw new EnrollmentException.CertificateRefused("certificate-not-yet-valid",
+                        "certificate " + serialHex + " is not valid before " + old.notBefore());
+                case DUE -> {
+                    // renew below
+                }
+            }
+            requireSubject(csr, deviceId, "the client certificate's device");
+            IssuedCertificate issued = ca.issue(deviceId, csr);
+            boolean revokeOld = revokeSuperseded();
+            if (revokeOld) {
+                ca.revoke(old.serialHex(), RevocationReason.SUPERSEDED);
+            }
+            auditLog.record(actor, AuditAction.EST_REENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
+                    + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
+                    + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
+            return issued;
+        } catch (DeviceTrustException | PkiException e) {
+            auditLog.record(actor, AuditAction.EST_REENROLL, safe(deviceId), AuditOutcome.FAILURE,
+                    typeOf(e) + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Records and throws a refusal the web layer found (content type, encoding) before calling in. */
+    @PermitAll
+    public void refuse(AuditAction action, String deviceId, EnrollmentException refusal) {
+        if (action != AuditAction.EST_ENROLL && action != AuditAction.EST_REENROLL) {
+            throw new IllegalArgumentException("only EST actions are recorded here");
+        }
+        auditLog.record(deviceActor(deviceId), action, safe(deviceId), AuditOutcome.FAILURE,
+                refusal.type() + ": " + refusal.getMessage());
+        throw refusal;
+    }
+
+    /** EST cacerts: the Device CA certificate and the root, as certs-only CMS (DER). */
+    @PermitAll
+    public byte[] caCertificates() {
+        return EstMessages.certsOnly(ca.caChain());
+    }
+
+    /** EST csrattrs (DER). */
+    @PermitAll
+    public byte[] csrAttributes() {
+        return EstMessages.csrAttributes();
+    }
+
+    /** The CA chain a client needs next to its certificate (Device CA, then root). */
+    @PermitAll
+    public List<X509Certificate> caChain() {
+        return ca.caChain();
+    }
+
+    private EnrollmentToken usableToken(String deviceId, String token, boolean lock) {
+        if (!DeviceId.isValid(deviceId) || token == null || token.length() > EnrollmentTokens.MAX_TOKEN_LENGTH) {
+            return null;
+        }
+        var query = em.createNamedQuery(EnrollmentToken.FIND_BY_DEVICE, EnrollmentToken.class)
+                .setParameter("device", deviceId);
+        if (lock) {
+            query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
+        }
+        Instant now = now();
+        EnrollmentToken match = null;
+        for (EnrollmentToken candidate : query.getResultList()) {
+            // every candidate is compared, so the time taken does not depend on which one matched
+            boolean matches = EnrollmentTokens.matches(token, candidate.tokenSha256());
+            if (matches && candidate.isUsableAt(now)) {
+                match = candidate;
+            }
+        }
+        return match;
+    }
+
+    private void requireSubject(byte[] csr, String deviceId, String whose) {
+        CsrValidator.ValidatedCsr validated;
+        try {
+            validated = new CsrValidator(new BouncyCastleProvider()).validate(csr);
+        } catch (CsrRejectedException e) {
+            throw new PkiException.InvalidCsr(e.problem().type(), e.getMessage());
+        }
+        String commonName = EstMessages.commonName(validated.requestedSubject());
+        if (!deviceId.equals(commonName)) {
+            throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
+                    + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN=" + clip(commonName)));
+        }
+    }
+
+    private RenewalPolicy policy() {
+        return new RenewalPolicy(Duration.ofDays(intSetting(RENEWAL_WINDOW_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS, MAX_DAYS)),
+                Duration.ofDays(intSetting(GRACE_DAYS, DEFAULT_GRACE_DAYS, MAX_DAYS)));
+    }
+
+    private boolean revokeSuperseded() {
+        return config().getOptionalValue(REVOKE_SUPERSEDED, Boolean.class).orElse(Boolean.TRUE);
+    }
+
+    /** Read on every call (not injected once), so an administrator can change the policy without a redeploy. */
+    private static int intSetting(String name, int defaultValue, int max) {
+        int value = config().getOptionalValue(name, Integer.class).orElse(defaultValue);
+        if (value < 0 || value > max) {
+            throw new IllegalStateException(name + " must be between 0 and " + max);
+        }
+        return value;
+    }
+
+    private static Config config() {
+        return ConfigProvider.getConfig(Enrollment.class.getClassLoader());
+    }
+
+    private static String fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot fingerprint the client certificate", e);
+        }
+    }
+
+    private static String typeOf(RuntimeException e) {
+        return e instanceof DeviceTrustException d ? d.type() : ((PkiException) e).type();
+    }
+
+    private static String deviceActor(String deviceId) {
+        return "device:" + safe(deviceId);
+    }
+
+    /** A device id as given, only if it is one; anything else is not echoed into the audit log. */
+    private static String safe(String deviceId) {
+        return DeviceId.isValid(deviceId) ? deviceId : "(invalid id)";
+    }
+
+    private static String clip(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 80 ? printable : printable.substring(0, 80) + "...";
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private String caller() {
+        Principal principal = context.getCallerPrincipal();
+        return principal == null ? AuditLog.ANONYMOUS : principal.getName();
+    }
+}
