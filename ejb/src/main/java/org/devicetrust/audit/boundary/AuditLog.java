@@ -10,9 +10,16 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Predicate;
+import jakarta.persistence.criteria.Root;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -32,6 +39,26 @@ public class AuditLog {
 
     public static final String ANONYMOUS = "anonymous";
     private static final int VERIFY_BATCH = 1000;
+    public static final int MAX_PAGE_SIZE = 500;
+    private static final int HOURS_SHOWN = 24;
+
+    /**
+     * A filter and page of the audit log; every filter is optional. {@code from} inclusive, {@code to}
+     * exclusive. Newest first.
+     */
+    public record AuditQuery(Instant from, Instant to, String actor, AuditAction action, AuditOutcome outcome,
+            String subject, int first, int pageSize) {
+        public AuditQuery {
+            if (first < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+                throw new IllegalArgumentException("page must start at 0 or later and hold 1 to " + MAX_PAGE_SIZE
+                        + " records");
+            }
+        }
+    }
+
+    /** Device authorization decisions of one hour ({@code DEVICE_ACCESS} records). */
+    public record HourlyAuthorizations(Instant hourStart, long allowed, long refused) {
+    }
 
     @PersistenceContext
     EntityManager em;
@@ -89,6 +116,82 @@ public class AuditLog {
                 result.intact() ? result.checked() + " records intact"
                         : "first broken link at record " + result.firstBrokenSequence() + ": " + result.reason());
         return result;
+    }
+
+    /** One page of records matching the filter, newest first, filtered and paged in the database. */
+    @RolesAllowed({"admin", "auditor"})
+    public List<AuditRecord> search(AuditQuery query) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<AuditRecord> cq = cb.createQuery(AuditRecord.class);
+        Root<AuditRecord> root = cq.from(AuditRecord.class);
+        cq.where(filter(cb, root, query)).orderBy(cb.desc(root.get("sequence")));
+        return em.createQuery(cq).setFirstResult(query.first()).setMaxResults(query.pageSize()).getResultList();
+    }
+
+    @RolesAllowed({"admin", "auditor"})
+    public long count(AuditQuery query) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<Long> cq = cb.createQuery(Long.class);
+        Root<AuditRecord> root = cq.from(AuditRecord.class);
+        cq.select(cb.count(root)).where(filter(cb, root, query));
+        return em.createQuery(cq).getSingleResult();
+    }
+
+    /** The newest authorization decisions about one device, for its detail page. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<AuditRecord> recentDecisions(String deviceId, int max) {
+        return search(new AuditQuery(null, null, null, AuditAction.DEVICE_ACCESS, null, deviceId, 0,
+                Math.max(1, Math.min(max, MAX_PAGE_SIZE))));
+    }
+
+    /**
+     * Allowed and refused device authorizations per hour for the last 24 hours, oldest hour first; the last
+     * entry is the current, incomplete hour. One indexed count per hour (action, time).
+     */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<HourlyAuthorizations> authorizationsPerHour() {
+        Instant currentHour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        List<HourlyAuthorizations> hours = new ArrayList<>(HOURS_SHOWN);
+        for (int i = HOURS_SHOWN - 1; i >= 0; i--) {
+            Instant start = currentHour.minus(Duration.ofHours(i));
+            long allowed = 0;
+            long refused = 0;
+            for (Object[] row : em.createNamedQuery(AuditRecord.COUNT_BY_OUTCOME_BETWEEN, Object[].class)
+                    .setParameter("action", AuditAction.DEVICE_ACCESS)
+                    .setParameter("from", start.toEpochMilli())
+                    .setParameter("to", start.plus(Duration.ofHours(1)).toEpochMilli()).getResultList()) {
+                if (row[0] == AuditOutcome.SUCCESS) {
+                    allowed = (Long) row[1];
+                } else {
+                    refused = (Long) row[1];
+                }
+            }
+            hours.add(new HourlyAuthorizations(start, allowed, refused));
+        }
+        return hours;
+    }
+
+    private static Predicate[] filter(CriteriaBuilder cb, Root<AuditRecord> root, AuditQuery query) {
+        List<Predicate> where = new ArrayList<>();
+        if (query.from() != null) {
+            where.add(cb.greaterThanOrEqualTo(root.get("occurredAtMillis"), query.from().toEpochMilli()));
+        }
+        if (query.to() != null) {
+            where.add(cb.lessThan(root.get("occurredAtMillis"), query.to().toEpochMilli()));
+        }
+        if (query.actor() != null && !query.actor().isBlank()) {
+            where.add(cb.equal(root.get("actor"), query.actor().strip()));
+        }
+        if (query.action() != null) {
+            where.add(cb.equal(root.get("action"), query.action()));
+        }
+        if (query.outcome() != null) {
+            where.add(cb.equal(root.get("outcome"), query.outcome()));
+        }
+        if (query.subject() != null && !query.subject().isBlank()) {
+            where.add(cb.equal(root.get("subject"), query.subject().strip()));
+        }
+        return where.toArray(Predicate[]::new);
     }
 
     private String caller() {
