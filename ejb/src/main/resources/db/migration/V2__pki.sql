@@ -1,6 +1,7 @@
 -- Certificates issued by the Device CA and the CRLs it published. Same DDL on PostgreSQL and H2.
 -- The database is the source of truth for revocation: the device API looks every request up here.
-CREATE SEQUENCE issued_certificate_seq START WITH 1 INCREMENT BY 50;
+-- EclipseLink pre-allocates [value - size + 1, value]: the first value must be at least the increment.
+CREATE SEQUENCE issued_certificate_seq START WITH 50 INCREMENT BY 50;
 CREATE TABLE issued_certificate (
     id                 BIGINT         NOT NULL PRIMARY KEY,
     issuer_dn          VARCHAR(500)   NOT NULL,
@@ -39,7 +40,7 @@ CREATE TABLE crl_series (
     CONSTRAINT crl_series_number_check CHECK (last_crl_number >= 0)
 );
 
-CREATE SEQUENCE published_crl_seq START WITH 1 INCREMENT BY 10;
+CREATE SEQUENCE published_crl_seq START WITH 10 INCREMENT BY 10;
 CREATE TABLE published_crl (
     id           BIGINT       NOT NULL PRIMARY KEY,
     issuer_dn    VARCHAR(500) NOT NULL,

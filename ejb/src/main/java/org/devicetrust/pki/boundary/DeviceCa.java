@@ -1,6 +1,7 @@
 package org.devicetrust.pki.boundary;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
@@ -8,6 +9,10 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -85,6 +90,9 @@ public class DeviceCa {
     @EJB
     CertificateAuthority certificateAuthority;
 
+    @Resource
+    TimerService timers;
+
     @EJB
     AuditLog auditLog;
 
@@ -131,7 +139,14 @@ public class DeviceCa {
         issuerDn = IssuedCertificate.canonicalDn(credential.certificate().getSubjectX500Principal());
         crlNumberFloor = crlNumberInFile(candidate.crlFile());
         LOG.info(() -> "DeviceTrust Device CA loaded: " + issuerDn + " (CRL file " + candidate.crlFile() + ")");
-        certificateAuthority.republishCrlIfDue();
+        // The first publication calls back into this bean, which the container forbids during start-up:
+        // it runs from a timer right after.
+        timers.createSingleActionTimer(0, new TimerConfig("first CRL publication", false));
+    }
+
+    @Timeout
+    void publishFirstCrl(Timer timer) {
+        republishCrl();
     }
 
     /**
@@ -159,7 +174,7 @@ public class DeviceCa {
      * Replaces the CRL file for the TLS listener (PEM) in one step. Called after the CRL's transaction
      * committed; an older CRL never overwrites a newer one.
      */
-    synchronized void writeCrlFile(long crlNumber, byte[] der) {
+    public synchronized void writeCrlFile(long crlNumber, byte[] der) {
         if (crlNumber < lastWrittenCrlNumber) {
             return;
         }
@@ -172,7 +187,7 @@ public class DeviceCa {
         }
     }
 
-    synchronized boolean crlFileIsBehind(long crlNumber) {
+    public synchronized boolean crlFileIsBehind(long crlNumber) {
         return lastWrittenCrlNumber < crlNumber || !Files.exists(layout.crlFile());
     }
 

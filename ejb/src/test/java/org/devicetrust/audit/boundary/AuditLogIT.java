@@ -1,0 +1,66 @@
+package org.devicetrust.audit.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.it.ItDeployment;
+import org.devicetrust.it.ItFixtures;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The tamper-evident audit log inside Payara Micro, against PostgreSQL. */
+@ExtendWith(ArquillianExtension.class)
+class AuditLogIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return ItDeployment.create();
+    }
+
+    @Inject
+    AuditLog auditLog;
+
+    @Inject
+    ItFixtures fixtures;
+
+    @Test
+    void recordSurvivesTheRollbackOfTheCallersTransaction() throws Exception {
+        String subject = "it-rollback-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThrows(ItFixtures.Rollback.class, () -> fixtures.auditThenFail(subject));
+        assertFalse(fixtures.deviceExists(subject), "the business change was rolled back");
+        List<String[]> records = fixtures.auditRecordsAbout(subject);
+        assertEquals(1, records.size(), "the audit record was committed on its own");
+        assertEquals("DEVICE_REGISTERED", records.get(0)[2]);
+    }
+
+    @Test
+    void chainVerifiesAndAnAlteredRowIsTheFirstBrokenLink() throws Exception {
+        String subject = "it-tamper-" + UUID.randomUUID().toString().substring(0, 8);
+        auditLog.success(AuditAction.DEVICE_REGISTERED, subject, "original detail");
+        auditLog.failure(AuditAction.DEVICE_STATUS_CHANGED, subject, "second record");
+        AuditChain.Verification intact = auditLog.verify();
+        assertTrue(intact.intact(), intact.reason());
+
+        String[] first = fixtures.auditRecordsAbout(subject).get(0);
+        long sequence = Long.parseLong(first[0]);
+        fixtures.setAuditDetail(sequence, "altered detail");
+        try {
+            AuditChain.Verification broken = auditLog.verify();
+            assertFalse(broken.intact());
+            assertEquals(sequence, broken.firstBrokenSequence(), broken.reason());
+        } finally {
+            fixtures.setAuditDetail(sequence, first[3]);
+        }
+        assertTrue(auditLog.verify().intact(), "restoring the row restores the chain");
+    }
+}

@@ -1,0 +1,106 @@
+package org.devicetrust.it;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ejb.ApplicationException;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.device.entity.Device;
+import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.device.entity.DeviceStatus;
+
+/** Test only: arranges and inspects database state around the boundaries under test. */
+@Stateless
+@PermitAll
+public class ItFixtures {
+
+    /** Rolls the caller's transaction back, like any application failure. */
+    @ApplicationException(rollback = true)
+    public static class Rollback extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Rollback(String message) {
+            super(message);
+        }
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    AuditLog auditLog;
+
+    @Resource(lookup = "jdbc/devicetrust")
+    DataSource dataSource;
+
+    public void registerDevice(String id, DeviceStatus status) {
+        Device device = new Device(new DeviceId(id), "IT " + id, Instant.now());
+        if (status != DeviceStatus.ACTIVE) {
+            device.changeStatus(status, Instant.now());
+        }
+        em.persist(device);
+    }
+
+    public long certificatesOf(String deviceId) {
+        return em.createQuery("SELECT COUNT(c) FROM IssuedCertificate c WHERE c.deviceId = :d", Long.class)
+                .setParameter("d", deviceId).getSingleResult();
+    }
+
+    public long publishedCrls() {
+        return em.createQuery("SELECT COUNT(c) FROM PublishedCrl c", Long.class).getSingleResult();
+    }
+
+    /** Writes an audit record and then fails, rolling back everything this transaction did. */
+    public void auditThenFail(String subject) {
+        registerDevice(subject, DeviceStatus.ACTIVE);
+        auditLog.success(AuditAction.DEVICE_REGISTERED, subject, "written before the rollback");
+        throw new Rollback("business step failed after the audit record was written");
+    }
+
+    public boolean deviceExists(String id) {
+        return em.find(Device.class, id) != null;
+    }
+
+    /** {@code seq, outcome, detail} of the audit records about {@code subject}, straight from SQL. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public List<String[]> auditRecordsAbout(String subject) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT seq, outcome, action, detail, actor FROM audit_record WHERE subject = ? ORDER BY seq")) {
+            s.setString(1, subject);
+            try (ResultSet r = s.executeQuery()) {
+                List<String[]> rows = new java.util.ArrayList<>();
+                while (r.next()) {
+                    rows.add(new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        r.getString(5)});
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** Alters a stored audit record behind the application's back, as an attacker with SQL access would. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void setAuditDetail(long sequence, String detail) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE audit_record SET detail = ? WHERE seq = ?")) {
+            s.setString(1, detail);
+            s.setLong(2, sequence);
+            if (s.executeUpdate() != 1) {
+                throw new SQLException("audit record " + sequence + " not found");
+            }
+        }
+    }
+}
