@@ -3,31 +3,28 @@ package org.devicetrust.enrollment.boundary;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.annotation.security.RunAs;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
 import org.devicetrust.enrollment.control.EstMessages;
 import org.devicetrust.enrollment.control.RenewalPolicy;
@@ -38,19 +35,18 @@ import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.control.CsrRejectedException;
 import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.entity.IssuedCertificate;
-import org.devicetrust.pki.entity.RevocationReason;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
  * certificate, re-enrollment with the current certificate inside the renewal window. Issuance and revocation go
- * through {@link CertificateAuthority} only; this bean calls it in the role {@code operator} ({@link RunAs}),
- * so the audit records name the device and token explicitly. Refusals roll back: a failed request consumes no
- * token, issues nothing and revokes nothing.
+ * through {@link CertificateAuthority} only: a device has no administrative role, so this bean hands the CA an
+ * {@link EnrollmentGrant}, which exists only after the token or the current certificate was checked. Refusals
+ * roll back: a failed request consumes no token, issues nothing and revokes nothing. Audit records name the
+ * device and how it authenticated (actor {@code device:<id>}).
  */
 @Stateless
-@RunAs("operator")
 public class Enrollment {
 
     public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
@@ -157,7 +153,9 @@ public class Enrollment {
                 throw new EnrollmentException.Unauthenticated();
             }
             requireSubject(csr, deviceId, "the enrollment token's device");
-            IssuedCertificate issued = ca.issue(deviceId, csr);
+            EnrollmentGrant grant = EnrollmentGrant.forToken(used, token, now())
+                    .orElseThrow(EnrollmentException.Unauthenticated::new);
+            IssuedCertificate issued = ca.issue(grant, csr);
             used.consume(issued.serialHex(), now());
             auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
@@ -186,8 +184,8 @@ public class Enrollment {
                         "re-enrollment needs the current device certificate as TLS client certificate");
             }
             String serialHex = IssuedCertificate.serialHex(current.getSerialNumber());
-            IssuedCertificate old = ca.findBySerial(serialHex)
-                    .filter(c -> c.sha256Fingerprint().equals(fingerprint(current)))
+            IssuedCertificate old = findIssued(serialHex)
+                    .filter(c -> c.sha256Fingerprint().equals(EnrollmentGrant.fingerprint(current)))
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-unknown",
                             "the client certificate was not issued by this Device CA"));
             if (!old.deviceId().value().equals(deviceId)) {
@@ -213,11 +211,11 @@ public class Enrollment {
                 }
             }
             requireSubject(csr, deviceId, "the client certificate's device");
-            IssuedCertificate issued = ca.issue(deviceId, csr);
             boolean revokeOld = revokeSuperseded();
-            if (revokeOld) {
-                ca.revoke(old.serialHex(), RevocationReason.SUPERSEDED);
-            }
+            EnrollmentGrant grant = EnrollmentGrant.forRenewal(old, current, deviceId, policy, now, revokeOld)
+                    .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-refused",
+                            "the client certificate cannot be renewed"));
+            IssuedCertificate issued = ca.issue(grant, csr);
             auditLog.record(actor, AuditAction.EST_REENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
                     + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
@@ -315,12 +313,10 @@ public class Enrollment {
         return ConfigProvider.getConfig(Enrollment.class.getClassLoader());
     }
 
-    private static String fingerprint(X509Certificate certificate) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot fingerprint the client certificate", e);
-        }
+    private Optional<IssuedCertificate> findIssued(String serialHex) {
+        String issuer = IssuedCertificate.canonicalDn(ca.deviceCaCertificate().getSubjectX500Principal());
+        return em.createNamedQuery(IssuedCertificate.FIND_BY_SERIAL, IssuedCertificate.class)
+                .setParameter("issuer", issuer).setParameter("serial", serialHex).getResultStream().findFirst();
     }
 
     private static String typeOf(RuntimeException e) {

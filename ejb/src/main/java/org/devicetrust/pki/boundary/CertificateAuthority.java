@@ -32,6 +32,7 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.pki.control.CertificateFactory;
 import org.devicetrust.pki.control.CrlFactory;
 import org.devicetrust.pki.control.CsrRejectedException;
@@ -85,6 +86,22 @@ public class CertificateAuthority {
      */
     @RolesAllowed({"admin", "operator"})
     public IssuedCertificate issue(String deviceId, byte[] csr) {
+        return issue(deviceId, csr, caller());
+    }
+
+    /**
+     * EST enrollment: issues to a device that proved itself with a one-time token or its current certificate
+     * (the grant exists only after that check), then revokes the superseded certificate if the grant names one;
+     * all in the caller's transaction. The same issuance and revocation code as the role-checked methods.
+     */
+    @PermitAll
+    public IssuedCertificate issue(EnrollmentGrant grant, byte[] csr) {
+        IssuedCertificate issued = issue(grant.device().value(), csr, grant.actor());
+        grant.supersededSerial().ifPresent(serial -> revoke(serial, RevocationReason.SUPERSEDED, grant.actor()));
+        return issued;
+    }
+
+    private IssuedCertificate issue(String deviceId, byte[] csr, String issuedBy) {
         String subject = deviceId == null ? "" : deviceId;
         try {
             DeviceId id = deviceId(deviceId);
@@ -101,7 +118,7 @@ public class CertificateAuthority {
             X509Certificate certificate = new CertificateFactory(deviceCa.provider(), random, Clock.fixed(now,
                     java.time.ZoneOffset.UTC)).device(deviceCa.credential(), id, request.publicKey(),
                     deviceCa.deviceValidity(), deviceCa.crlUrl());
-            IssuedCertificate issued = new IssuedCertificate(certificate, id, request.keyDescription(), now, caller());
+            IssuedCertificate issued = new IssuedCertificate(certificate, id, request.keyDescription(), now, issuedBy);
             em.persist(issued);
             em.flush();
             auditLog.success(AuditAction.CERTIFICATE_ISSUED, id.value(), "serial " + issued.serialHex() + ", "
@@ -123,6 +140,10 @@ public class CertificateAuthority {
      */
     @RolesAllowed({"admin", "operator"})
     public IssuedCertificate revoke(String serial, RevocationReason reason) {
+        return revoke(serial, reason, caller());
+    }
+
+    private IssuedCertificate revoke(String serial, RevocationReason reason, String revokedBy) {
         String subject = serial == null ? "" : serial;
         try {
             String serialHex = serialHex(serial);
@@ -138,7 +159,7 @@ public class CertificateAuthority {
                 throw new PkiException.AlreadyRevoked("certificate " + serialHex + " was revoked at "
                         + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
             }
-            certificate.revoke(reason, now(), caller());
+            certificate.revoke(reason, now(), revokedBy);
             PublishedCrl crl = publish(series);
             auditLog.success(AuditAction.CERTIFICATE_REVOKED, serialHex, "device " + certificate.deviceId()
                     + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
