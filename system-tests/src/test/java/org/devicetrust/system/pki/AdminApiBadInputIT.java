@@ -107,10 +107,18 @@ class AdminApiBadInputIT {
     }
 
     @Test
-    void oversizedBodyIsRefused() {
+    void oversizedBodyIsRefusedOverHttp11AndHttp2() throws Exception {
         String id = newDevice();
-        String huge = "A".repeat(65 * 1024);
-        assertProblem(issue(id, "application/x-pem-file", huge), 413, "body-too-large");
+        Files.writeString(dir.resolve("huge.pem"), "A".repeat(65 * 1024));
+        for (String version : new String[] {"--http1.1", "--http2"}) {
+            Run r = run(dir, "curl", "-sS", version, "--max-time", "20", "--cacert", SERVER.rootCaPem().toString(),
+                    "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/x-pem-file",
+                    "--data-binary", "@huge.pem", "-w", "\n%{http_code}",
+                    SERVER.https("/api/v1/admin/devices/" + id + "/certificates").toString());
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().strip().endsWith("413"), version + ": " + r.output());
+            assertTrue(r.output().contains("urn:devicetrust:problem:body-too-large"), r.output());
+        }
         assertEquals(0, certificateCount(id));
     }
 

@@ -13,19 +13,29 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import java.util.List;
 import java.util.Locale;
+import jakarta.ws.rs.HeaderParam;
+import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.boundary.DeviceRegistry.DeviceQuery;
 import org.devicetrust.device.boundary.DeviceRegistry.SortField;
 import org.devicetrust.device.entity.DeviceStatus;
 
-/** Admin API: the device registry. */
+/** Admin API: the device registry and issuance of device certificates. */
 @Path("admin/devices")
 @Produces(MediaType.APPLICATION_JSON)
 public class DevicesResource {
 
+    public static final String PKCS10 = "application/pkcs10";
+    public static final String PEM = "application/x-pem-file";
+
     @Inject
     DeviceRegistry registry;
+
+    @Inject
+    CertificateAuthority ca;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,6 +71,30 @@ public class DevicesResource {
             throw new IllegalArgumentException("a JSON body {\"status\": \"ACTIVE|SUSPENDED|DECOMMISSIONED\"} is required");
         }
         return DeviceResponse.of(registry.changeStatus(id, parseStatus(request.status()), request.reason()));
+    }
+
+    /** Issues a certificate for a registered, ACTIVE device from a PKCS#10 CSR (PEM, or DER as application/pkcs10). */
+    @POST
+    @Path("{id}/certificates")
+    @Consumes({PKCS10, PEM, MediaType.TEXT_PLAIN})
+    @Produces({MediaType.APPLICATION_JSON, PEM})
+    public Response issue(@PathParam("id") String deviceId, byte[] csr, @Context UriInfo uri,
+            @HeaderParam("Accept") String accept) {
+        if (csr == null || csr.length == 0) {
+            throw new PkiException.InvalidCsr("csr-malformed", "the request body must hold a PKCS#10 CSR");
+        }
+        var issued = ca.issue(deviceId, csr);
+        var location = uri.getBaseUriBuilder().path("admin/certificates").path(issued.serialHex()).build();
+        if (accept != null && accept.contains(PEM) && !accept.contains(MediaType.APPLICATION_JSON)) {
+            return Response.created(location).type(PEM).entity(issued.pem()).build();
+        }
+        return Response.created(location).entity(CertificateResponse.of(issued)).build();
+    }
+
+    @GET
+    @Path("{id}/certificates")
+    public List<CertificateResponse> certificates(@PathParam("id") String deviceId) {
+        return ca.certificatesOf(deviceId).stream().map(CertificateResponse::of).toList();
     }
 
     static DeviceStatus parseStatus(String status) {
