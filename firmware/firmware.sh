@@ -78,19 +78,33 @@ passed=0
 failed=0
 record() { if [ "$1" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
+fuzz_one() {
+  local t=$1 seconds=$2 rc=0
+  local work=$build/fuzz/corpus-$t
+  mkdir -p "$work" "$build/fuzz/artifacts-$t"
+  "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$build/fuzz/artifacts-$t/" "$work" "$fw/fuzz/corpus/$t" > "$build/fuzz/$t.log" 2>&1 || rc=$?
+  echo "$rc" > "$build/fuzz/$t.rc"
+}
+
+# Targets run $jobs at a time (one core each), so adding targets does not stretch the test run.
 fuzz_all() {
   local seconds=${FW_FUZZ_SECONDS:-60}
-  for t in sigblock manifest ptable; do
-    local work=$build/fuzz/corpus-$t
-    mkdir -p "$work" "$build/fuzz/artifacts-$t"
-    local rc=0
-    "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$build/fuzz/artifacts-$t/" "$work" "$fw/fuzz/corpus/$t" > "$build/fuzz/$t.log" 2>&1 || rc=$?
-    local runs
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/fuzz/$t.log" | tail -1)
-    echo "fuzz $t: ${seconds}s, ${runs:-?} executions, exit $rc"
-    [ "$rc" = 0 ] || tail -30 "$build/fuzz/$t.log"
-    record "$rc"
+  local targets=(sigblock manifest ptable identity pkcs7 http)
+  local i=0
+  while [ $i -lt ${#targets[@]} ]; do
+    local batch=("${targets[@]:$i:$jobs}")
+    for t in "${batch[@]}"; do fuzz_one "$t" "$seconds" & done
+    wait
+    for t in "${batch[@]}"; do
+      local rc runs
+      rc=$(cat "$build/fuzz/$t.rc" 2>/dev/null || echo 1)
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/fuzz/$t.log" | tail -1)
+      echo "fuzz $t: ${seconds}s, ${runs:-?} executions, exit $rc"
+      [ "$rc" = 0 ] || tail -30 "$build/fuzz/$t.log"
+      record "$rc"
+    done
+    i=$((i + jobs))
   done
 }
 

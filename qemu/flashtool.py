@@ -114,6 +114,108 @@ def cmd_garbage(a):
     put(a.file, a.offset, data[: a.length])
 
 
+IDENTITY_OFFSET = DEFAULT_PARTITIONS[0][2]
+IDENTITY_MAGIC = 0x44495444  # "DTID"; format in firmware/docs/identity.md
+IDENTITY_MAX = 0x4000
+ID_FIELDS = {"device-id": 1, "token": 2, "root-ca": 3, "server-name": 4, "clock": 5, "key": 6, "cert": 7}
+
+
+def identity_bytes(fields):
+    body = b""
+    for t in sorted(fields):
+        v = fields[t]
+        body += t.to_bytes(2, "little") + len(v).to_bytes(2, "little") + v + bytes(-len(v) % 4)
+    head = le32(IDENTITY_MAGIC) + (1).to_bytes(2, "little") + bytes(2) + le32(len(body)) + bytes(4)
+    if len(head) + len(body) + 32 > IDENTITY_MAX:
+        sys.exit("flashtool: identity record larger than 16 KiB")
+    return head + body + hashlib.sha256(head + body).digest()
+
+
+def identity_read(path):
+    with open(path, "rb") as f:
+        f.seek(IDENTITY_OFFSET)
+        raw = f.read(IDENTITY_MAX)
+    if int.from_bytes(raw[0:4], "little") != IDENTITY_MAGIC:
+        return None
+    n = int.from_bytes(raw[8:12], "little")
+    if n > IDENTITY_MAX - 48 or hashlib.sha256(raw[: 16 + n]).digest() != raw[16 + n: 48 + n]:
+        sys.exit("flashtool: identity partition damaged")
+    fields, p = {}, 16
+    while p < 16 + n:
+        t = int.from_bytes(raw[p: p + 2], "little")
+        ln = int.from_bytes(raw[p + 2: p + 4], "little")
+        fields[t] = raw[p + 4: p + 4 + ln]
+        p += 4 + ln + (-ln % 4)
+    return fields
+
+
+def identity_write(path, fields):
+    data = identity_bytes(fields)
+    with open(path, "r+b") as f:
+        f.seek(IDENTITY_OFFSET)
+        f.write(data + bytes(IDENTITY_MAX - len(data)))
+
+
+def pem_to_der(path):
+    return subprocess.run(["openssl", "x509", "-in", path, "-outform", "DER"], check=True, capture_output=True).stdout
+
+
+def cmd_identity(a):
+    fields = {1: a.device_id.encode(), 3: pem_to_der(a.root_ca), 4: a.server_name.encode(),
+              5: int(a.clock if a.clock is not None else __import__("time").time()).to_bytes(8, "little")}
+    if a.token:
+        fields[2] = a.token.encode()
+    if a.out:
+        open(a.out, "wb").write(identity_bytes(fields))
+    else:
+        identity_write(a.flash, fields)
+
+
+def cmd_identity_clock(a):
+    fields = identity_read(a.flash)
+    if fields is None:
+        sys.exit("flashtool: no identity record")
+    fields[5] = int(a.epoch if a.epoch is not None else __import__("time").time()).to_bytes(8, "little")
+    identity_write(a.flash, fields)
+
+
+def cmd_identity_show(a):
+    fields = identity_read(a.flash)
+    if fields is None:
+        print("identity: none")
+        return
+    names = {v: k for k, v in ID_FIELDS.items()}
+    for t, v in sorted(fields.items()):
+        n = names.get(t, f"type-{t}")
+        if t in (1, 4):
+            print(f"{n}={v.decode()}")
+        elif t == 5:
+            print(f"{n}={int.from_bytes(v, 'little')}")
+        elif t == 2:
+            print(f"{n}=present")
+        else:
+            print(f"{n}={len(v)} bytes")
+
+
+def cmd_identity_get(a):
+    fields = identity_read(a.flash) or {}
+    v = fields.get(ID_FIELDS[a.field])
+    if v is None:
+        sys.exit(1)
+    open(a.out, "wb").write(v)
+
+
+def cmd_identity_put(a):
+    fields = identity_read(a.flash)
+    if fields is None:
+        sys.exit("flashtool: no identity record")
+    if a.remove:
+        fields.pop(ID_FIELDS[a.field], None)
+    else:
+        fields[ID_FIELDS[a.field]] = open(a.infile, "rb").read()
+    identity_write(a.flash, fields)
+
+
 def cmd_efuse(a):
     with open(a.flash, "rb") as f:
         f.seek(EFUSE_OFFSET)
@@ -163,6 +265,33 @@ def main():
     pt = sub.add_parser("ptable", help="write the default partition table alone (fuzz seed)")
     pt.add_argument("--out", required=True)
     pt.set_defaults(fn=lambda a: open(a.out, "wb").write(ptable_bytes(DEFAULT_PARTITIONS)))
+    i = sub.add_parser("identity", help="factory identity record: device id, token, pinned root CA, server name, clock")
+    i.add_argument("--flash")
+    i.add_argument("--out", help="write the record alone to a file (fuzz seed) instead of into --flash")
+    i.add_argument("--device-id", required=True)
+    i.add_argument("--token")
+    i.add_argument("--root-ca", required=True, help="PEM certificate")
+    i.add_argument("--server-name", default="localhost")
+    i.add_argument("--clock", type=int)
+    i.set_defaults(fn=cmd_identity)
+    c = sub.add_parser("identity-clock", help="set the device clock (Unix seconds, default now) before a boot")
+    c.add_argument("--flash", required=True)
+    c.add_argument("--epoch", type=int)
+    c.set_defaults(fn=cmd_identity_clock)
+    sh = sub.add_parser("identity-show", help="list the identity fields")
+    sh.add_argument("--flash", required=True)
+    sh.set_defaults(fn=cmd_identity_show)
+    ig = sub.add_parser("identity-get", help="copy one identity field to a file (exit 1 if absent)")
+    ig.add_argument("--flash", required=True)
+    ig.add_argument("--field", choices=sorted(ID_FIELDS), required=True)
+    ig.add_argument("--out", required=True)
+    ig.set_defaults(fn=cmd_identity_get)
+    ip = sub.add_parser("identity-put", help="replace or remove one identity field")
+    ip.add_argument("--flash", required=True)
+    ip.add_argument("--field", choices=sorted(ID_FIELDS), required=True)
+    ip.add_argument("--in", dest="infile")
+    ip.add_argument("--remove", action="store_true")
+    ip.set_defaults(fn=cmd_identity_put)
     a = p.parse_args()
     a.fn(a)
 

@@ -104,6 +104,83 @@ int fw_board_flash_program_word(uint32_t offset, uint32_t value)
     return *word == value ? 0 : -1;
 }
 
+int fw_board_flash_erase_sector(uint32_t offset)
+{
+    if (offset >= FW_FLASH_SIZE || (offset % FW_FLASH_SECTOR) != 0) {
+        return -1;
+    }
+    volatile uint32_t *word = (volatile uint32_t *)(uintptr_t)(FW_FLASH_BASE + offset);
+    *word = 0x00200020u; /* CFI block erase, then confirm */
+    *word = 0x00d000d0u;
+    for (int spins = 0; spins < 1000000 && (*word & 0x80u) == 0; spins++) {
+    }
+    *word = 0x00ff00ffu;
+    for (uint32_t i = 0; i < FW_FLASH_SECTOR / 4u; i += 1024u) {
+        if (word[i] != 0xffffffffu) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+uint64_t fw_board_ticks(void)
+{
+    uint32_t hi, lo, hi2;
+    do {
+        __asm__ volatile("csrr %0, timeh" : "=r"(hi));
+        __asm__ volatile("csrr %0, time" : "=r"(lo));
+        __asm__ volatile("csrr %0, timeh" : "=r"(hi2));
+    } while (hi != hi2);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#define UART_BASE 0x10000000u
+#define UART_RBR 0u
+#define UART_THR 0u
+#define UART_LSR 5u
+#define UART_LSR_DATA 0x01u
+#define UART_LSR_THRE 0x20u
+
+#define UART_FCR 2u
+
+static volatile uint8_t *uart(void)
+{
+    static int fifo_on;
+    volatile uint8_t *u = (volatile uint8_t *)(uintptr_t)UART_BASE;
+    if (!fifo_on) {
+        u[UART_FCR] = 0x07u; /* 16-byte FIFOs, both cleared: fewer polls per TLS record */
+        fifo_on = 1;
+    }
+    return u;
+}
+
+void fw_uart_write(const uint8_t *buf, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        while ((uart()[UART_LSR] & UART_LSR_THRE) == 0) {
+        }
+        uart()[UART_THR] = buf[i];
+    }
+}
+
+uint32_t fw_uart_read(uint8_t *buf, uint32_t len, uint32_t timeout_ms)
+{
+    uint64_t deadline = fw_board_ticks() + (uint64_t)timeout_ms * (FW_BOARD_TICKS_PER_SECOND / 1000u);
+    uint32_t n = 0;
+    while (n == 0) {
+        if ((uart()[UART_LSR] & UART_LSR_DATA) != 0) {
+            break;
+        }
+        if (fw_board_ticks() > deadline) {
+            return 0;
+        }
+    }
+    while (n < len && (uart()[UART_LSR] & UART_LSR_DATA) != 0) {
+        buf[n++] = uart()[UART_RBR];
+    }
+    return n;
+}
+
 void fw_mbedtls_exit(int status)
 {
     (void)status;
@@ -112,14 +189,40 @@ void fw_mbedtls_exit(int status)
 }
 
 #if defined(FW_WITH_MBEDTLS_HEAP)
-static unsigned char heap[16384];
+#ifndef FW_HEAP_SIZE
+#define FW_HEAP_SIZE 16384
+#endif
+static unsigned char heap[FW_HEAP_SIZE];
+#define HEAP_UNTOUCHED 0xa5u
+#define HEAP_FIRST_HEADER 64u
 
 void fw_board_heap_init(void)
 {
     mbedtls_memory_buffer_alloc_init(heap, sizeof(heap));
+    /*
+     * The allocator only reads block headers, and the first one sits at the start: marking the
+     * rest lets fw_board_heap_high_water() find the highest byte ever handed out (calloc zeroes).
+     */
+    for (size_t i = HEAP_FIRST_HEADER; i < sizeof(heap); i++) {
+        heap[i] = HEAP_UNTOUCHED;
+    }
+}
+
+uint32_t fw_board_heap_high_water(void)
+{
+    size_t top = sizeof(heap);
+    while (top > HEAP_FIRST_HEADER && heap[top - 1] == HEAP_UNTOUCHED) {
+        top--;
+    }
+    return (uint32_t)top;
 }
 #else
 void fw_board_heap_init(void)
 {
+}
+
+uint32_t fw_board_heap_high_water(void)
+{
+    return 0;
 }
 #endif

@@ -59,7 +59,21 @@ __attribute__((noreturn)) void fw_board_jump(uint32_t entry, const void *arg);
 /* Programs one 32-bit word of pflash1 with the CFI "word program" command and reads it back. */
 int fw_board_flash_program_word(uint32_t offset, uint32_t value);
 
+/* Erases one 256 KiB sector of pflash1 (CFI block erase); reads back all-0xff. */
+int fw_board_flash_erase_sector(uint32_t offset);
+
+/* 10 MHz platform timer (rdtime): the device's monotonic clock since power-on. */
+uint64_t fw_board_ticks(void);
+#define FW_BOARD_TICKS_PER_SECOND 10000000u
+
+/* ns16550a UART, wired by QEMU to the backend's TCP port: the device's only link. */
+void fw_uart_write(const uint8_t *buf, uint32_t len);
+/* Waits up to timeout_ms for the first byte, then returns what is there (0 = timed out). */
+uint32_t fw_uart_read(uint8_t *buf, uint32_t len, uint32_t timeout_ms);
+
 /* Static heap for mbedTLS (no malloc on the device). */
 void fw_board_heap_init(void);
+/* Highest heap byte ever used since fw_board_heap_init(): the peak heap footprint. */
+uint32_t fw_board_heap_high_water(void);
 
 #endif /* FW_BOARD_H */

@@ -27,6 +27,13 @@ const char *fw_err_str(int err)
     case FW_ERR_EFUSE_BAD_VALUE: return "eFuse value invalid";
     case FW_ERR_CRYPTO: return "crypto failure";
     case FW_ERR_UNVERIFIED: return "not verified";
+    case FW_ERR_IDENTITY_MISSING: return "identity partition empty";
+    case FW_ERR_IDENTITY_INVALID: return "identity partition invalid";
+    case FW_ERR_IDENTITY_DIGEST_MISMATCH: return "identity partition digest mismatch";
+    case FW_ERR_BUFFER_TOO_SMALL: return "buffer too small";
+    case FW_ERR_PKCS7_INVALID: return "PKCS#7 certs-only structure invalid";
+    case FW_ERR_HTTP_INVALID: return "HTTP response invalid";
+    case FW_ERR_HTTP_INCOMPLETE: return "HTTP response incomplete";
     default: return "unknown error";
     }
 }

@@ -32,9 +32,16 @@ typedef enum {
     FW_ERR_EFUSE_BAD_VALUE = -21,
     FW_ERR_CRYPTO = -22,
     FW_ERR_UNVERIFIED = -23,
+    FW_ERR_IDENTITY_MISSING = -24,
+    FW_ERR_IDENTITY_INVALID = -25,
+    FW_ERR_IDENTITY_DIGEST_MISMATCH = -26,
+    FW_ERR_BUFFER_TOO_SMALL = -27,
+    FW_ERR_PKCS7_INVALID = -28,
+    FW_ERR_HTTP_INVALID = -29,
+    FW_ERR_HTTP_INCOMPLETE = -30,
 } fw_err_t;
 
-#define FW_ERR_COUNT 24
+#define FW_ERR_COUNT 31
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Boots one DeviceTrust device in QEMU with its UART as the device's network link.
+
+QEMU's UART is a socket chardev to a Unix socket of ours. The TCP connection to the backend
+(127.0.0.1 only) is opened when the firmware writes its first byte, the way a device opens a
+connection when its app decides to: firmware that never runs (a halted boot) never connects.
+One run = one TCP stream. Prints the device log (semihosting) and "LINK:" lines, exits with
+QEMU's exit code (124 when the run exceeded --timeout).
+"""
+import argparse
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CPU = "rv32,a=false,f=false,d=false,zba=false,zbb=false,zbc=false,zbs=false,zkr=true"
+
+
+def out(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--dir", required=True, help="directory with pflash0.img and pflash1.img")
+    p.add_argument("--port", type=int, required=True, help="backend TCP port on 127.0.0.1")
+    p.add_argument("--timeout", type=float, default=90)
+    p.add_argument("--icount", action="store_true", help="-icount shift=0 (deterministic instruction counts)")
+    a = p.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="devicetrust-uart-")
+    path = os.path.join(tmp, "uart.sock")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    cmd = ["qemu-system-riscv32", "-M", "virt", "-m", "128M", "-bios", "none", "-cpu", CPU,
+           "-display", "none", "-monitor", "none", "-nodefaults",
+           "-semihosting-config", "enable=on,target=native",
+           "-chardev", f"socket,id=u0,path={path}", "-serial", "chardev:u0",
+           "-drive", f"if=pflash,unit=0,format=raw,file={a.dir}/pflash0.img,readonly=on",
+           "-drive", f"if=pflash,unit=1,format=raw,file={a.dir}/pflash1.img"]
+    if os.environ.get("DEVICETRUST_QEMU_TRACE"):
+        cmd += ["-d", "int,guest_errors", "-D", os.environ["DEVICETRUST_QEMU_TRACE"]]
+    if a.icount:
+        cmd[1:1] = ["-icount", "shift=0"]
+    qemu = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + a.timeout
+    srv.settimeout(10)
+    try:
+        uart, _ = srv.accept()
+    except socket.timeout:
+        qemu.kill()
+        out("LINK: QEMU never attached its UART")
+        return 125
+    uart.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(uart, selectors.EVENT_READ, "uart")
+    sel.register(qemu.stdout, selectors.EVENT_READ, "log")
+    tcp = None
+    state = "idle"  # idle -> connected -> closed
+    sent = received = 0
+    pending = b""
+    code = None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            qemu.kill()
+            qemu.wait()
+            out(f"LINK: run exceeded {a.timeout:.0f} s, device stopped")
+            code = 124
+            break
+        for key, _ in sel.select(timeout=min(left, 0.5)):
+            if key.data == "log":
+                line = qemu.stdout.readline()
+                if line:
+                    out(line.decode(errors="replace").rstrip("\n"))
+                else:
+                    sel.unregister(qemu.stdout)
+            elif key.data == "uart":
+                try:
+                    data = uart.recv(65536)
+                except BlockingIOError:
+                    continue
+                except ConnectionResetError:
+                    data = b""
+                if not data:
+                    sel.unregister(uart)
+                    continue
+                if state == "idle":
+                    try:
+                        tcp = socket.create_connection(("127.0.0.1", a.port), timeout=5)
+                        tcp.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                        tcp.setblocking(False)
+                        sel.register(tcp, selectors.EVENT_READ, "tcp")
+                        state = "connected"
+                        out(f"LINK: connected to 127.0.0.1:{a.port} on the device's first byte")
+                    except OSError as e:
+                        state = "closed"
+                        out(f"LINK: connection to 127.0.0.1:{a.port} failed: {e}")
+                if state == "connected":
+                    try:
+                        tcp.sendall(data)
+                        sent += len(data)
+                    except OSError:
+                        pass
+            elif key.data == "tcp":
+                try:
+                    data = tcp.recv(65536)
+                except BlockingIOError:
+                    continue
+                except ConnectionResetError:
+                    data = b""
+                if not data:
+                    sel.unregister(tcp)
+                    tcp.close()
+                    state = "closed"
+                    out(f"LINK: backend closed the connection ({sent} bytes sent, {received} received)")
+                    continue
+                received += len(data)
+                uart.setblocking(True)
+                uart.sendall(data)
+                uart.setblocking(False)
+        if qemu.poll() is not None:
+            # drain the log
+            rest = qemu.stdout.read()
+            if rest:
+                for line in rest.decode(errors="replace").splitlines():
+                    out(line)
+            code = qemu.returncode
+            break
+    if state == "idle":
+        out("LINK: no connection was made")
+    elif state == "connected":
+        out(f"LINK: device finished ({sent} bytes sent, {received} received)")
+        tcp.close()
+    uart.close()
+    srv.close()
+    try:
+        os.unlink(path)
+        os.rmdir(tmp)
+    except OSError:
+        pass
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
