@@ -1,7 +1,6 @@
 package org.devicetrust.device.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -82,25 +81,6 @@ class CertificateCheckTest {
         assertEquals(AccessReason.IDENTITY_INVALID, r.reason());
         assertEquals(AccessReason.IDENTITY_INVALID, check.check(new X509Certificate[] {device("Not_A_Device",
                 KeyPurposeId.id_kp_clientAuth, null, NOW.plus(Duration.ofDays(1)))}).reason());
-    }
-
-    @Test
-    void telemetryDocumentsAreBounded() throws Exception {
-        assertEquals("{\"a\":1}", TelemetryDocument.parse("{ \"a\" : 1 }".getBytes()));
-        assertTrue(invalid("[1]"));
-        assertTrue(invalid("{\"a\":"));
-        assertTrue(invalid("{\"a\":1} {}"));
-        assertTrue(invalid("{\"a\":" + "[".repeat(20) + "]".repeat(20) + "}"));
-        assertTrue(invalid("{\"p\":\"" + "x".repeat(9000) + "\"}"));
-    }
-
-    private static boolean invalid(String json) {
-        try {
-            TelemetryDocument.parse(json.getBytes());
-            return false;
-        } catch (TelemetryDocument.Invalid e) {
-            return true;
-        }
     }
 
     private X509Certificate device(String cn, KeyPurposeId usage, String sanUri, Instant notAfter) {
