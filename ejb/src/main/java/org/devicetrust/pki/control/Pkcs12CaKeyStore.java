@@ -53,6 +53,9 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
                 throw new KeyStoreUnavailableException("key store " + path + " is corrupted (too large)");
             }
             bytes = Files.readAllBytes(path);
+            if (!isOneDerStructure(bytes)) {
+                throw new KeyStoreUnavailableException("key store " + path + " is corrupted or not PKCS#12");
+            }
         } catch (IOException e) {
             throw new KeyStoreUnavailableException("key store " + path + " cannot be read: " + e.getMessage());
         }
@@ -68,6 +71,29 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new KeyStoreUnavailableException("key store " + path + " is corrupted or not PKCS#12");
         }
+    }
+
+    /**
+     * The JDK reader ignores bytes after the PKCS#12 structure; a key store with a tail (truncated copy, two files
+     * concatenated, tampering) is refused instead of being half-trusted.
+     */
+    static boolean isOneDerStructure(byte[] bytes) {
+        if (bytes.length < 2 || bytes[0] != 0x30) {
+            return false;
+        }
+        int first = bytes[1] & 0xff;
+        if (first < 0x80) {
+            return 2 + first == bytes.length;
+        }
+        int lengthBytes = first & 0x7f;
+        if (lengthBytes == 0 || lengthBytes > 4 || bytes.length < 2 + lengthBytes) {
+            return false;
+        }
+        long length = 0;
+        for (int i = 0; i < lengthBytes; i++) {
+            length = (length << 8) | (bytes[2 + i] & 0xff);
+        }
+        return 2 + lengthBytes + length == bytes.length;
     }
 
     /** Writes credentials (keys with their chains) as one PKCS#12 file, atomically. */

@@ -125,18 +125,28 @@ class PkiBootstrapTest {
     void corruptedKeyStoreIsOneClearLine() throws Exception {
         PkiLayout layout = new PkiLayout(dataDir);
         bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL);
-        byte[] bytes = Files.readAllBytes(layout.caKeyStore());
-        bytes[bytes.length / 2] ^= 0x55;
-        bytes[bytes.length / 3] ^= 0x55;
-        Files.write(layout.caKeyStore(), bytes);
+        byte[] original = Files.readAllBytes(layout.caKeyStore());
+        byte[] flipped = original.clone();
+        flipped[flipped.length / 2] ^= 0x55;
+        flipped[flipped.length / 3] ^= 0x55;
+        Files.write(layout.caKeyStore(), flipped);
         KeyStoreUnavailableException e = assertThrows(KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
         assertTrue(e.getMessage().startsWith("key store " + layout.caKeyStore()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+
+        Files.write(layout.caKeyStore(), java.util.Arrays.copyOf(original, original.length + 16));
+        e = assertThrows(KeyStoreUnavailableException.class,
+                () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
+        assertEquals("key store " + layout.caKeyStore() + " is corrupted or not PKCS#12", e.getMessage());
+
         Files.writeString(layout.caKeyStore(), "not a key store");
         e = assertThrows(KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
         assertEquals("key store " + layout.caKeyStore() + " is corrupted or not PKCS#12", e.getMessage());
+
+        Files.write(layout.caKeyStore(), original);
+        assertTrue(bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL).changedNothing());
     }
 
     @Test
