@@ -4,6 +4,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
 import org.devicetrust.web.est.EstResource;
+import org.devicetrust.web.est.EstTransportFilter;
 import org.devicetrust.web.problem.BodyLimitFilter;
 import org.devicetrust.web.problem.ProblemMapper;
 
@@ -16,6 +17,6 @@ public class EstApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(EstResource.class, ProblemMapper.class, BodyLimitFilter.class);
+        return Set.of(EstResource.class, EstTransportFilter.class, ProblemMapper.class, BodyLimitFilter.class);
     }
 }

@@ -98,6 +98,10 @@ class EstIT {
                 "--cacert", "root-ca.pem", "-H", "Content-Type: application/pkcs10", "--data-binary", "@good.b64",
                 https() + "/.well-known/est/simpleenroll");
         assertEquals("401", noCredentials.output().strip());
+        Run plainHttp = DeviceTrustServer.run(dir, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                "-u", device + ":" + token, "-H", "Content-Type: application/pkcs10", "--data-binary", "@good.b64",
+                SERVER.http("/.well-known/est/simpleenroll").toString());
+        assertEquals("403", plainHttp.output().strip(), "EST must refuse plain HTTP");
         Run wrongToken = est("enroll", https(), device, token.substring(1) + "x", "good.b64", "x");
         assertStatus(401, wrongToken);
         assertTrue(wrongToken.output().contains("www-authenticate=Basic"), wrongToken.output());

@@ -65,6 +65,11 @@ public class EstResource {
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         String[] credentials = basicCredentials(authorization);
         if (credentials == null) {
+            try {
+                enrollment.refuse(AuditAction.EST_ENROLL, null, new EnrollmentException.Unauthenticated());
+            } catch (EnrollmentException.Unauthenticated e) {
+                // recorded; answered below with the Basic challenge
+            }
             return unauthorized(null);
         }
         String deviceId = credentials[0];
