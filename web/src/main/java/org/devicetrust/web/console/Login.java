@@ -12,6 +12,7 @@ import jakarta.security.enterprise.credential.Password;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.Serializable;
 import org.devicetrust.account.boundary.Administrators;
@@ -47,7 +48,7 @@ public class Login implements Serializable {
         char[] secret = password == null ? new char[0] : password.toCharArray();
         password = null;
         AuthenticationStatus status = security.authenticate((HttpServletRequest) external.getRequest(),
-                (HttpServletResponse) external.getResponse(), AuthenticationParameters.withParams()
+                new KeepPageOnRefusal((HttpServletResponse) external.getResponse()), AuthenticationParameters.withParams()
                         .newAuthentication(true).credential(new UsernamePasswordCredential(user, new Password(secret))));
         java.util.Arrays.fill(secret, '\0');
         if (status == AuthenticationStatus.SUCCESS) {
@@ -63,6 +64,26 @@ public class Login implements Serializable {
                     + " administrator.");
         } else {
             Messages.error("Wrong user name or password.");
+        }
+    }
+
+    /**
+     * The mechanism answers a refused login with an error status, which would commit the response; the login
+     * page answers instead, with a message the person can act on.
+     */
+    private static final class KeepPageOnRefusal extends HttpServletResponseWrapper {
+        KeepPageOnRefusal(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void sendError(int status) {
+            setStatus(status);
+        }
+
+        @Override
+        public void sendError(int status, String message) {
+            setStatus(status);
         }
     }
 
