@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.security.Principal;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -81,6 +82,7 @@ public class Enrollment {
 
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
+    private final Provider provider = new BouncyCastleProvider();
 
     /**
      * Creates the one-time enrollment token of an ACTIVE device; earlier unconsumed tokens of the device stop
@@ -280,7 +282,7 @@ public class Enrollment {
     private void requireSubject(byte[] csr, String deviceId, String whose) {
         CsrValidator.ValidatedCsr validated;
         try {
-            validated = new CsrValidator(new BouncyCastleProvider()).validate(csr);
+            validated = new CsrValidator(provider).validate(csr);
         } catch (CsrRejectedException e) {
             throw new PkiException.InvalidCsr(e.problem().type(), e.getMessage());
         }
