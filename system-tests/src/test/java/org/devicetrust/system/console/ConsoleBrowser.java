@@ -131,7 +131,17 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Waits for the message area to contain the text (after an ajax or full-page action). */
     String awaitMessage(String contains) {
-        wait.until(d -> messages().contains(contains));
+        return awaitMessage(contains, Duration.ofSeconds(20));
+    }
+
+    String awaitMessage(String contains, Duration timeout) {
+        try {
+            new WebDriverWait(driver, timeout).until(d -> messages().contains(contains));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failed-" + System.currentTimeMillis());
+            throw new AssertionError("expected a message containing '" + contains + "'; the page shows: "
+                    + messages(), e);
+        }
         return messages();
     }
 

@@ -133,7 +133,7 @@ class ConsoleDevicesIT {
         browser.click(By.id("devicesForm:bulkRevoke"));
         browser.click(By.id("devicesForm:confirmYes"));
         browser.text(By.id("devicesForm:bulkProgress"));
-        browser.awaitMessage("Bulk revocation finished: 3 of 3 certificates revoked.");
+        browser.awaitMessage("Bulk revocation finished: 3 of 3 certificates revoked.", Duration.ofSeconds(90));
         browser.screenshot("bulk-revoke");
         assertTrue(browser.text(By.id("devicesForm:bulkCount")).startsWith("3 of 3 processed, 0 failed"));
     }

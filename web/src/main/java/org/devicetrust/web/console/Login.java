@@ -12,10 +12,10 @@ import jakarta.security.enterprise.credential.Password;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.Serializable;
 import org.devicetrust.account.boundary.Administrators;
+import org.devicetrust.account.boundary.SignInResult;
 
 /** The console's sign-in form; the password goes to the authentication mechanism and is never kept. */
 @Named
@@ -47,43 +47,31 @@ public class Login implements Serializable {
         String user = username == null ? "" : username.strip();
         char[] secret = password == null ? new char[0] : password.toCharArray();
         password = null;
-        AuthenticationStatus status = security.authenticate((HttpServletRequest) external.getRequest(),
-                new KeepPageOnRefusal((HttpServletResponse) external.getResponse()), AuthenticationParameters.withParams()
-                        .newAuthentication(true).credential(new UsernamePasswordCredential(user, new Password(secret))));
-        java.util.Arrays.fill(secret, '\0');
-        if (status == AuthenticationStatus.SUCCESS) {
-            external.redirect(external.getRequestContextPath() + HOME);
-            return;
-        }
-        if (status == AuthenticationStatus.SEND_CONTINUE) {
-            faces.responseComplete();
-            return;
-        }
-        if (administrators.isLocked(user)) {
-            Messages.error("This account is locked after repeated failed sign-ins. Try again later or ask an"
-                    + " administrator.");
-        } else {
-            Messages.error("Wrong user name or password.");
-        }
-    }
-
-    /**
-     * The mechanism answers a refused login with an error status, which would commit the response; the login
-     * page answers instead, with a message the person can act on.
-     */
-    private static final class KeepPageOnRefusal extends HttpServletResponseWrapper {
-        KeepPageOnRefusal(HttpServletResponse response) {
-            super(response);
-        }
-
-        @Override
-        public void sendError(int status) {
-            setStatus(status);
-        }
-
-        @Override
-        public void sendError(int status, String message) {
-            setStatus(status);
+        try {
+            // The mechanism answers a refusal with sendError(401), which commits the response before this page
+            // can say why; so refusals are decided here first, through the same boundary (counted, audited,
+            // lockout), and only an accepted password goes on to the mechanism to establish the session.
+            SignInResult check = administrators.signIn(user, secret);
+            if (check.outcome() == SignInResult.Outcome.LOCKED) {
+                Messages.error("This account is locked after repeated failed sign-ins. Try again later or ask an"
+                        + " administrator to wait out the lock.");
+                return;
+            }
+            if (!check.accepted()) {
+                Messages.error("Wrong user name or password.");
+                return;
+            }
+            AuthenticationStatus status = security.authenticate((HttpServletRequest) external.getRequest(),
+                    (HttpServletResponse) external.getResponse(), AuthenticationParameters.withParams()
+                            .newAuthentication(true)
+                            .credential(new UsernamePasswordCredential(user, new Password(secret))));
+            if (status == AuthenticationStatus.SUCCESS) {
+                external.redirect(external.getRequestContextPath() + HOME);
+            } else {
+                faces.responseComplete();
+            }
+        } finally {
+            java.util.Arrays.fill(secret, '\0');
         }
     }
 
