@@ -122,9 +122,12 @@ def main():
                     out(f"LINK: backend closed the connection ({sent} bytes sent, {received} received)")
                     continue
                 received += len(data)
-                uart.setblocking(True)
-                uart.sendall(data)
-                uart.setblocking(False)
+                try:
+                    uart.setblocking(True)
+                    uart.sendall(data)
+                    uart.setblocking(False)
+                except OSError:
+                    pass  # the device is gone (QEMU exited): late bytes have nowhere to go
         if qemu.poll() is not None:
             # drain the log
             rest = qemu.stdout.read()

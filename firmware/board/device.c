@@ -288,6 +288,15 @@ static uint32_t link_open(link_t *l, mbedtls_pk_context *key)
             fw_log_end();
             return FW_DEVICE_EXIT_REFUSED;
         }
+        if (ret == MBEDTLS_ERR_SSL_TIMEOUT && key != NULL && l->ssl.state >= MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) {
+            /*
+             * The UART carries no TCP close: a server that drops the connection after reading the
+             * device certificate (without an alert) looks like silence after our Finished.
+             */
+            fw_log_line("DEVICE: REFUSED: the server went silent after receiving the device certificate "
+                        "(device certificate not accepted)");
+            return FW_DEVICE_EXIT_REFUSED;
+        }
         if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
             log_kv("DEVICE: handshake failed: ", "no answer from the server within the read timeout");
             return FW_DEVICE_EXIT_NETWORK;
