@@ -57,6 +57,7 @@ final class ConsoleBrowser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--no-proxy-server", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile.resolve("profile"), "--window-size=1400,1000",
                 "--ignore-certificate-errors-spki-list=" + serverSpkiPin());
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20));
     }
@@ -120,13 +121,10 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.findElements(selector);
     }
 
+    /** The text of every message area, read in one script so that an ajax update cannot make it stale. */
     String messages() {
-        List<WebElement> found = driver.findElements(By.cssSelector(".ui-messages"));
-        StringBuilder text = new StringBuilder();
-        for (WebElement element : found) {
-            text.append(element.getText()).append('\n');
-        }
-        return text.toString();
+        return (String) driver.executeScript("return Array.from(document.querySelectorAll('.ui-messages'))"
+                + ".map(e => e.innerText).join('\\n');");
     }
 
     /** Waits for the message area to contain the text (after an ajax or full-page action). */
@@ -182,6 +180,13 @@ final class ConsoleBrowser implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Messages the browser logged since the last call that mention the Content Security Policy. */
+    List<String> cspViolations() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy")).toList();
     }
 
     WebDriver driver() {
