@@ -1,15 +1,25 @@
 package org.devicetrust.it;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.Filters;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.ByteArrayAsset;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The WAR micro-deployment shared by the in-container tests: the EJB module's PKI, device, audit and platform
- * classes, the migrations and persistence.xml, BouncyCastle and Flyway as libraries, and a test-only
+ * classes (plus the enrollment grant the CA accepts), all migrations and persistence.xml, BouncyCastle and Flyway as libraries, and a test-only
  * authentication mechanism. The data source jdbc/devicetrust comes from the server (post-boot commands), as
  * in production.
  */
@@ -22,14 +32,13 @@ public final class ItDeployment {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "devicetrust-it.war")
                 .addPackages(true, Filters.exclude(".*(Test|TestPki|Test\\$.*)\\.class"),
                         "org.devicetrust.pki", "org.devicetrust.audit", "org.devicetrust.device.entity",
-                        "org.devicetrust.platform")
+                        "org.devicetrust.platform", "org.devicetrust.enrollment.control",
+                        "org.devicetrust.enrollment.entity")
                 .addClasses(ItAuthentication.class, ItFixtures.class, ItFixtures.Rollback.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
-        for (String migration : new String[] {"V1__device.sql", "V2__pki.sql", "V3__audit.sql",
-            "V4__administrator.sql"}) {
-            war.addAsResource("db/migration/" + migration);
-        }
+        // every migration of the module, as in production: the schema must reach the version the entities expect
+        migrations().forEach((name, sql) -> war.addAsResource(new ByteArrayAsset(sql), "db/migration/" + name));
         for (Class<?> libraryClass : new Class<?>[] {
             org.bouncycastle.jce.provider.BouncyCastleProvider.class,
             org.bouncycastle.cert.X509CertificateHolder.class,
@@ -44,6 +53,32 @@ public final class ItDeployment {
             war.addAsLibrary(jarOf(libraryClass));
         }
         return war;
+    }
+
+    /** The SQL migrations of the module, whether it is on the class path as a directory or as its jar. */
+    private static Map<String, byte[]> migrations() {
+        Map<String, byte[]> found = new TreeMap<>();
+        try {
+            URI location = ItDeployment.class.getClassLoader().getResource("db/migration").toURI();
+            if ("jar".equals(location.getScheme())) {
+                try (FileSystem jar = FileSystems.newFileSystem(location, Map.of())) {
+                    collect(jar.getPath("/db/migration"), found);
+                }
+            } else {
+                collect(Path.of(location), found);
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("migrations cannot be read", e);
+        }
+        return found;
+    }
+
+    private static void collect(Path directory, Map<String, byte[]> found) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
+                found.put(file.getFileName().toString(), Files.readAllBytes(file));
+            }
+        }
     }
 
     private static File jarOf(Class<?> type) {
