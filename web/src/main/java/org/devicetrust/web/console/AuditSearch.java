@@ -49,6 +49,7 @@ public class AuditSearch implements Serializable {
         @Override
         public List<AuditRecord> load(int first, int pageSize, Map<String, SortMeta> sortBy,
                 Map<String, FilterMeta> filterBy) {
+            setRowCount(count(filterBy)); // filters live in this bean, so count with every load
             return audit.search(query(first, Math.max(1, Math.min(pageSize, AuditLog.MAX_PAGE_SIZE))));
         }
 

@@ -69,6 +69,9 @@ public class DeviceList implements Serializable {
         public List<Device> load(int first, int pageSize, Map<String, SortMeta> sortBy,
                 Map<String, FilterMeta> filterBy) {
             SortMeta sort = sortBy == null || sortBy.isEmpty() ? null : sortBy.values().iterator().next();
+            // The filter lives in this bean, not in the table's filter map, so the table would keep its old
+            // count: count with every load (one indexed COUNT next to the page query).
+            setRowCount(count(filterBy));
             return registry.list(query(sort, first, Math.max(1, Math.min(pageSize, DeviceRegistry.MAX_PAGE_SIZE))));
         }
 

@@ -58,11 +58,26 @@ public class EstResource {
         return base64(CSRATTRS, enrollment.csrAttributes()).build();
     }
 
-    /** RFC 7030 4.2.1: first enrollment, HTTP Basic with device id and one-time enrollment token. */
+    /**
+     * RFC 7030 4.2.1: first enrollment, HTTP Basic with device id and one-time enrollment token; or, without an
+     * Authorization header, a factory certificate (IDevID) as TLS client certificate on the device listener
+     * (RFC 7030 3.3.2), checked against the configured manufacturer CAs by the enrollment boundary.
+     */
     @POST
     @Path("simpleenroll")
     public Response simpleEnroll(@HeaderParam("Authorization") String authorization,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
+        X509Certificate[] chain = request.getAttribute(CLIENT_CERTIFICATE) instanceof X509Certificate[] presented
+                && presented.length > 0 ? presented : null;
+        if (authorization == null && chain != null) {
+            try {
+                enrollment.authenticateFactoryCertificate(chain);
+                byte[] csr = csr(AuditAction.EST_ENROLL, null, contentType, body);
+                return certsOnly(enrollment.enrollWithFactoryCertificate(chain, csr).certificate());
+            } catch (EnrollmentException.Unauthenticated e) {
+                return unauthorized(e);
+            }
+        }
         String[] credentials = basicCredentials(authorization);
         if (credentials == null) {
             try {
