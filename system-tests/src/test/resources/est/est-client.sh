@@ -10,6 +10,11 @@
 #   EST_CACERT=... est-client.sh reenroll https://host:8443 CERT.pem KEY.pem NAME.b64 OUT [CONTENT_TYPE]
 #                                                               -> OUT.pem (the issued certificate) on status 200
 #   EST_CACERT=... est-client.sh get      https://host:8443/api/v1/device/session CERT.pem KEY.pem
+#   EST_CACERT=... est-client.sh enroll-cert https://host:8443 IDEVID.pem IDEVID.key NAME.b64 OUT [CONTENT_TYPE]
+#                                                               simpleenroll with a factory certificate, no token
+# A throwaway manufacturer, as a factory would set it up:
+#   est-client.sh factory-ca NAME                               -> NAME.key, NAME.pem (self-signed CA, P-256)
+#   est-client.sh idevid NAME CA SERIAL_NUMBER                  -> NAME.key, NAME.pem (IDevID, subject serialNumber)
 set -euo pipefail
 
 : "${EST_CACERT:=root-ca.pem}"
@@ -60,6 +65,24 @@ case "$cmd" in
       "$1/.well-known/est/simplereenroll"
     certs_only_to_pem "$5.b64" "$5.pem"
     openssl x509 -in "$5.pem" -noout -subject -serial -enddate ;;
+  enroll-cert)
+    request "$5.b64" --cert "$2" --key "$3" -H "Content-Type: ${6:-application/pkcs10}" --data-binary "@$4" \
+      "$1/.well-known/est/simpleenroll"
+    certs_only_to_pem "$5.b64" "$5.pem"
+    openssl x509 -in "$5.pem" -noout -subject -serial -enddate ;;
+  factory-ca)
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.pem" \
+      -days 30 -subj "/O=Example Manufacturer/CN=$1" -addext basicConstraints=critical,CA:TRUE \
+      -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    openssl x509 -in "$1.pem" -noout -subject ;;
+  idevid)
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
+      -subj "/O=Example Manufacturer/CN=Example Sensor/serialNumber=$3" 2>/dev/null
+    printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' \
+      > "$1.ext"
+    openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 30 -extfile "$1.ext" \
+      -out "$1.pem" 2>/dev/null
+    openssl x509 -in "$1.pem" -noout -subject ;;
   get)
     request body.txt --cert "$2" --key "$3" "$1"
     cat body.txt; echo ;;

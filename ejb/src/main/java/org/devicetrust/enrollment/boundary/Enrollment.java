@@ -9,6 +9,9 @@ import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
@@ -28,6 +32,7 @@ import org.devicetrust.device.entity.DeviceId;
 import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
 import org.devicetrust.enrollment.control.EstMessages;
+import org.devicetrust.enrollment.control.FactoryCertificates;
 import org.devicetrust.enrollment.control.RenewalPolicy;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
 import org.devicetrust.platform.boundary.DeviceTrustException;
@@ -54,11 +59,14 @@ public class Enrollment {
     public static final String GRACE_DAYS = "devicetrust.est.grace-days";
     public static final String TOKEN_VALIDITY_HOURS = "devicetrust.est.token-validity-hours";
     public static final String REVOKE_SUPERSEDED = "devicetrust.est.revoke-superseded";
+    /** Path of a PEM file with the manufacturer CA certificates whose IDevIDs may enroll; absent = none may. */
+    public static final String MANUFACTURER_CA = "devicetrust.est.manufacturer-ca";
     public static final int DEFAULT_RENEWAL_WINDOW_DAYS = 30;
     public static final int DEFAULT_GRACE_DAYS = 0;
     public static final int DEFAULT_TOKEN_VALIDITY_HOURS = 72;
     public static final int MAX_TOKEN_VALIDITY_HOURS = 24 * 30;
     private static final int MAX_DAYS = 3650;
+    private static final Logger LOG = Logger.getLogger(Enrollment.class.getName());
 
     /** A token as created: the only moment its plain text exists on the server. */
     public record NewToken(String deviceId, String token, Instant expiresAt) {
@@ -166,6 +174,64 @@ public class Enrollment {
         } catch (DeviceTrustException | PkiException e) {
             auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
                     typeOf(e) + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that a TLS client chain is a factory certificate of a configured manufacturer CA, so that the web
+     * layer answers 401 before it looks at the body. {@link #enrollWithFactoryCertificate} checks again.
+     *
+     * @throws EnrollmentException.Unauthenticated when it is not (audited)
+     */
+    @PermitAll
+    public void authenticateFactoryCertificate(X509Certificate[] chain) {
+        FactoryCertificates factory = manufacturerCas();
+        if (factory == null || factory.deviceIdOf(chain, now()).isEmpty()) {
+            refuse(AuditAction.EST_ENROLL, null, notAFactoryCertificate(chain));
+        }
+    }
+
+    /**
+     * First enrollment (EST simpleenroll) with a factory certificate (IDevID) as TLS client certificate: the chain
+     * must lead to a manufacturer CA of {@code devicetrust.est.manufacturer-ca} (unset: refused, default deny),
+     * its subject serialNumber names the device, which must be registered and ACTIVE, and the CSR must ask for
+     * CN = that device id. The factory certificate authorizes this and nothing else; it is never a device API
+     * credential.
+     */
+    @PermitAll
+    public IssuedCertificate enrollWithFactoryCertificate(X509Certificate[] chain, byte[] csr) {
+        Instant now = now();
+        FactoryCertificates factory = manufacturerCas();
+        String deviceId = factory == null ? null : factory.deviceIdOf(chain, now).orElse(null);
+        String actor = deviceActor(deviceId);
+        String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
+                : "serial " + chain[0].getSerialNumber().toString(16) + " from "
+                        + clip(chain[0].getIssuerX500Principal().getName());
+        try {
+            if (deviceId == null) {
+                throw notAFactoryCertificate(chain);
+            }
+            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
+            if (device == null) {
+                throw new EnrollmentException.CertificateRefused("device-not-registered", "device " + deviceId
+                        + " named by the factory certificate is not registered");
+            }
+            if (!device.isActive()) {
+                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
+                        + "; only ACTIVE devices are enrolled");
+            }
+            requireSubject(csr, deviceId, "the factory certificate's device");
+            EnrollmentGrant grant = EnrollmentGrant.forFactoryCertificate(factory, chain, deviceId, now)
+                    .orElseThrow(EnrollmentException.Unauthenticated::new);
+            IssuedCertificate issued = ca.issue(grant, csr);
+            auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
+                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
+                    + ", factory certificate " + presented);
+            return issued;
+        } catch (DeviceTrustException | PkiException e) {
+            auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
+                    typeOf(e) + ": " + e.getMessage() + " (factory certificate " + presented + ")");
             throw e;
         }
     }
@@ -290,6 +356,30 @@ public class Enrollment {
         if (!deviceId.equals(commonName)) {
             throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
                     + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN=" + clip(commonName)));
+        }
+    }
+
+    private static EnrollmentException.Unauthenticated notAFactoryCertificate(X509Certificate[] chain) {
+        String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
+                : "serial " + chain[0].getSerialNumber().toString(16) + " from "
+                        + clip(chain[0].getIssuerX500Principal().getName());
+        return new EnrollmentException.Unauthenticated("the client certificate (" + presented + ") is not a valid "
+                + "factory certificate (IDevID) of a configured manufacturer CA naming a device id in its subject "
+                + "serialNumber; without one, EST enrollment needs HTTP Basic with the device id and its token");
+    }
+
+    /** The configured manufacturer CAs, read on every call; {@code null} when none are configured or readable. */
+    private static FactoryCertificates manufacturerCas() {
+        Optional<String> path = config().getOptionalValue(MANUFACTURER_CA, String.class).filter(p -> !p.isBlank());
+        if (path.isEmpty()) {
+            return null;
+        }
+        try {
+            return FactoryCertificates.fromPem(Files.readAllBytes(Path.of(path.get())));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(MANUFACTURER_CA
+                    + " is set but unusable, factory certificates are refused: " + e.getMessage());
+            return null;
         }
     }
 

@@ -25,6 +25,10 @@ public class EnrollmentException extends DeviceTrustException {
                     "EST enrollment needs HTTP Basic credentials: the device id and its unused, unexpired "
                             + "enrollment token");
         }
+
+        public Unauthenticated(String message) {
+            super("enrollment-unauthenticated", Kind.UNAUTHORIZED, message);
+        }
     }
 
     /** The CSR asks for another identity than the authenticated one. */

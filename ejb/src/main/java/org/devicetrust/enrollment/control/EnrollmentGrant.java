@@ -14,7 +14,8 @@ import org.devicetrust.pki.entity.IssuedCertificate;
 
 /**
  * Proof that a device, not an administrator, may be issued a certificate now: it exists only after a factory
- * method here has checked a one-time enrollment token or a current certificate inside the renewal window. The
+ * method here has checked a one-time enrollment token, a factory certificate (IDevID) of a configured manufacturer
+ * CA, or a current certificate inside the renewal window. The
  * certificate authority issues to a grant without a caller role ({@code CertificateAuthority#issue(
  * EnrollmentGrant, byte[])}); nothing else can make one.
  */
@@ -38,6 +39,21 @@ public final class EnrollmentGrant {
         }
         return Optional.of(new EnrollmentGrant(token.deviceId(), "est:" + token.deviceId().value()
                 + " (enrollment token #" + token.id() + ")", null));
+    }
+
+    /**
+     * First enrollment with a factory certificate: {@code factory} names the device the presented chain names
+     * (see {@link FactoryCertificates#deviceIdOf}), and that device is the one asked for.
+     */
+    public static Optional<EnrollmentGrant> forFactoryCertificate(FactoryCertificates factory,
+            X509Certificate[] presented, String deviceId, Instant now) {
+        Objects.requireNonNull(factory, "factory");
+        Optional<String> named = factory.deviceIdOf(presented, now);
+        if (named.isEmpty() || !named.get().equals(deviceId) || !DeviceId.isValid(deviceId)) {
+            return Optional.empty();
+        }
+        return Optional.of(new EnrollmentGrant(new DeviceId(deviceId), "est:" + deviceId + " (factory certificate "
+                + presented[0].getSerialNumber().toString(16) + ")", null));
     }
 
     /**

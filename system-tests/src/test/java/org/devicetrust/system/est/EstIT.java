@@ -10,10 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.devicetrust.system.DeviceTrustServer;
@@ -166,6 +169,47 @@ class EstIT {
         }
     }
 
+    /**
+     * IDevID bootstrap: the server under test starts without a manufacturer CA, so the test trusts a throwaway one
+     * at runtime the way {@code ./devicetrust start} does with {@code DEVICETRUST_MANUFACTURER_CA} (trust store
+     * entry, listener reload, system property) and removes it afterwards.
+     */
+    @Test
+    void factoryCertificateEnrollsOnceItsManufacturerIsTrustedAndOpensNothingElse() {
+        String device = newDevice();
+        String other = newDevice();
+        assertEquals(0, est("factory-ca", "maker").exitCode());
+        est("idevid", "idevid", "maker", device);
+        est("idevid", "idevid-other", "maker", other);
+        est("csr", "fresh", device);
+        trustManufacturer(true);
+        try {
+            // the listener reloads in about 2 s, the application's configuration cache within about a minute
+            Run enrolled = retryUntil200(() -> est("enroll-cert", deviceBase(), "idevid.pem", "idevid.key",
+                    "fresh.b64", "fresh-cert"));
+            assertSuccess(enrolled);
+            assertTrue(certsOnly(enrolled), enrolled.output());
+            assertTrue(enrolled.output().contains("subject=CN = " + device), enrolled.output());
+            Run session = est("get", SERVER.device("/api/v1/device/session").toString(), "fresh-cert.pem",
+                    "fresh.key");
+            assertSuccess(session);
+            assertTrue(session.output().contains("AUTH OK " + device), session.output());
+
+            // the factory certificate is a bootstrap credential only: no device API, no renewal
+            Run api = est("get", SERVER.device("/api/v1/device/session").toString(), "idevid.pem", "idevid.key");
+            assertStatus(401, api);
+            assertTrue(!api.output().contains("AUTH OK"), api.output());
+            assertStatus(401, est("reenroll", deviceBase(), "idevid.pem", "idevid.key", "fresh.b64", "x"));
+
+            // a factory certificate of another device cannot enroll this device's CSR
+            Run foreign = est("enroll-cert", deviceBase(), "idevid-other.pem", "idevid-other.key", "fresh.b64", "x");
+            assertStatus(403, foreign);
+            assertTrue(foreign.output().contains("csr-subject-mismatch"), foreign.output());
+        } finally {
+            trustManufacturer(false);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private Run est(String... args) {
@@ -223,6 +267,43 @@ class EstIT {
 
     private static void assertStatus(int status, Run r) {
         assertTrue(r.output().contains("status=" + status), "expected " + status + ": " + r.output());
+    }
+
+    /** What the launcher's manufacturer CA step does, done and undone at runtime for the test. */
+    private static void trustManufacturer(boolean trusted) {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String[] store = {keytool, "-storetype", "PKCS12", "-keystore",
+                SERVER.pkiDir.resolve("device-truststore.p12").toString(), "-storepass:file",
+                SERVER.dataDir.resolve("secrets/tls-keystore.pass").toString()};
+        DeviceTrustServer.run(dir, concat(store, "-delete", "-alias", "manufacturer-ca-system-test"));
+        Run r = trusted ? DeviceTrustServer.run(dir, concat(store, "-importcert", "-noprompt", "-alias",
+                "manufacturer-ca-system-test", "-file", dir.resolve("maker.pem").toString())) : null;
+        if (trusted) {
+            assertEquals(0, r.exitCode(), r.output());
+            setServerProperty("devicetrust.est.manufacturer-ca", dir.resolve("maker.pem").toString()
+                    .replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\="));
+        } else {
+            deleteServerProperty("devicetrust.est.manufacturer-ca");
+        }
+        String enabled = "configs.config.server-config.network-config.network-listeners.network-listener"
+                + ".device-listener.enabled=";
+        assertEquals(0, asadmin("set", enabled + "false").exitCode());
+        Run on = asadmin("set", enabled + "true");
+        assertEquals(0, on.exitCode(), on.output());
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(more)).toArray(String[]::new);
+    }
+
+    private static Run retryUntil200(Supplier<Run> attempt) {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        Run r = attempt.get();
+        while (!r.output().contains("status=200") && System.nanoTime() < deadline) {
+            sleep();
+            r = attempt.get();
+        }
+        return r;
     }
 
     /** The server reads the renewal policy from MicroProfile Config on each request; give its cache time. */
