@@ -23,7 +23,7 @@ section "PKI: issuance through the CA boundary of a running server (PostgreSQL)"
 BENCH_HOME="$(mktemp -d /tmp/devicetrust-bench.XXXXXX)"
 export DEVICETRUST_HOME="$BENCH_HOME" DEVICETRUST_PORT_BASE="${DEVICETRUST_BENCH_PORT_BASE:-19000}"
 export DEVICETRUST_ADMIN_PASSWORD; DEVICETRUST_ADMIN_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
-if pg_ctlcluster 15 main start 2>/dev/null || pg_lsclusters | grep -q online; then
+if pg_ctlcluster 15 main start >/dev/null 2>&1 || pg_lsclusters | grep -q online; then
   su postgres -c "dropdb --if-exists devicetrust_bench; createdb -O devicetrust devicetrust_bench" 2>/dev/null \
     && export DEVICETRUST_DB_URL=jdbc:postgresql://127.0.0.1:5432/devicetrust_bench \
               DEVICETRUST_DB_USER=devicetrust DEVICETRUST_DB_PASSWORD=devicetrust

@@ -53,15 +53,21 @@ openssl pkcs12 -in "$PKI/server-keystore.p12" -passin "pass:$TLS_PASS" -nokeys -
 chmod 600 server.key
 CIPHERS="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
 openssl s_server -accept "127.0.0.1:$REF_PORT" -cert server-chain.pem -key server.key -cert_chain server-chain.pem \
-  -CAfile "$PKI/device-ca.pem" -Verify 1 -verify_return_error -www -cipher "$CIPHERS" -quiet \
+  -CAfile "$PKI/device-ca.pem" -partial_chain -Verify 1 -verify_return_error -www -cipher "$CIPHERS" -quiet \
   >/dev/null 2>&1 &
 S_SERVER_PID=$!
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$REF_PORT") 2>/dev/null && break; sleep 0.1; done
 
 LOADGEN=(java -Xss512k "$HERE/LoadGenerator.java")
-gen() { # label port path mode protocol
-  "${LOADGEN[@]}" "$1" localhost "$2" "$3" device.p12 "$P12_PASS" "$PKI/root-ca.pem" "$4" "$5" "$THREADS" \
-    "$SECONDS_PER_RUN" 2>&1 | tail -1
+gen() { # label port path mode protocol; prints the result line, or the first line of the failure
+  local out
+  out="$("${LOADGEN[@]}" "$1" localhost "$2" "$3" device.p12 "$P12_PASS" "$PKI/root-ca.pem" "$4" "$5" "$THREADS" \
+    "$SECONDS_PER_RUN" 2>&1)"
+  if printf '%s\n' "$out" | tail -1 | grep -q 'req/s'; then
+    printf '%s\n' "$out" | tail -1
+  else
+    printf '%-48s could not run: %s\n' "$1" "$(printf '%s\n' "$out" | grep -v '^\s*at ' | head -1)"
+  fi
 }
 
 echo "one request per TLS connection, $THREADS client threads, $SECONDS_PER_RUN s per run after 2 s warm-up, P-256 certificates, loopback"

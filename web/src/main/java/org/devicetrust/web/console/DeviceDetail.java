@@ -13,6 +13,7 @@ import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
+import org.devicetrust.enrollment.boundary.Enrollment;
 import org.devicetrust.pki.boundary.CertificateAuthority;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.RevocationReason;
@@ -36,12 +37,17 @@ public class DeviceDetail implements Serializable {
     @Inject
     AuditLog audit;
 
+    @Inject
+    Enrollment enrollment;
+
     private String id;
     private Device device;
     private List<IssuedCertificate> certificates = List.of();
     private List<DeviceStatusChange> history = List.of();
     private List<AuditRecord> decisions = List.of();
 
+    /** The token just created: shown in this view only, never stored in clear or logged. */
+    private Enrollment.NewToken newToken;
     private String statusReason;
     private String revokeSerial;
     private RevocationReason revokeReason = RevocationReason.UNSPECIFIED;
@@ -56,6 +62,21 @@ public class DeviceDetail implements Serializable {
         certificates = ca.certificatesOf(id);
         history = registry.history(id);
         decisions = audit.recentDecisions(id, RECENT_DECISIONS);
+    }
+
+    /** Creates a one-time EST enrollment token (replacing unused ones); the page shows it once. */
+    public void createEnrollmentToken() {
+        try {
+            newToken = enrollment.createToken(id, null);
+            Messages.info("Enrollment token created for " + id + "; copy it now, it is not shown again.");
+        } catch (RuntimeException e) {
+            newToken = null;
+            Messages.failure("Enrollment token refused", e);
+        }
+    }
+
+    public Enrollment.NewToken getNewToken() {
+        return newToken;
     }
 
     public void suspend() {
