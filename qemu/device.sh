@@ -116,7 +116,7 @@ cmd_create() {
   rm -rf "$dir" && mkdir -p "$dir"
   cp "$factory/pflash0.img" "$dir/pflash0.img"
   $tool flash --out "$dir/pflash1.img" --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
-  $tool identity --flash "$dir/pflash1.img" --device-id "$id" --token "$token" --root-ca "$(root_ca)" --server-name localhost
+  $tool identity --flash "$dir/pflash1.img" --device-id "$id" --token="$token" --root-ca "$(root_ca)" --server-name localhost
   echo "device $id registered, flash in $dir (one-time enrollment token provisioned, root CA pinned)"
 }
 
