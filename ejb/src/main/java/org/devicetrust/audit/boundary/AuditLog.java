@@ -195,7 +195,11 @@ public class AuditLog {
     }
 
     private String caller() {
-        Principal principal = context.getCallerPrincipal();
+        return nameOf(context.getCallerPrincipal());
+    }
+
+    /** The name every boundary records as the actor: the caller's principal, or {@link #ANONYMOUS}. */
+    public static String nameOf(Principal principal) {
         return principal == null ? ANONYMOUS : principal.getName();
     }
 

@@ -13,7 +13,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -234,8 +233,7 @@ public class DeviceAccess {
     }
 
     private String caller() {
-        Principal principal = context.getCallerPrincipal();
-        return principal == null ? AuditLog.ANONYMOUS : principal.getName();
+        return AuditLog.nameOf(context.getCallerPrincipal());
     }
 
     /** Device ids are not secrets, but comparing without early exit costs nothing and leaks nothing. */

@@ -195,6 +195,6 @@ public class DeviceRegistry {
     }
 
     private String caller() {
-        return context.getCallerPrincipal() == null ? AuditLog.ANONYMOUS : context.getCallerPrincipal().getName();
+        return AuditLog.nameOf(context.getCallerPrincipal());
     }
 }

@@ -12,7 +12,6 @@ import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Principal;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -434,7 +433,6 @@ public class Enrollment {
     }
 
     private String caller() {
-        Principal principal = context.getCallerPrincipal();
-        return principal == null ? AuditLog.ANONYMOUS : principal.getName();
+        return AuditLog.nameOf(context.getCallerPrincipal());
     }
 }

@@ -13,7 +13,6 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.math.BigInteger;
-import java.security.Principal;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -428,7 +427,6 @@ public class CertificateAuthority {
     }
 
     private String caller() {
-        Principal principal = context.getCallerPrincipal();
-        return principal == null ? AuditLog.ANONYMOUS : principal.getName();
+        return AuditLog.nameOf(context.getCallerPrincipal());
     }
 }
