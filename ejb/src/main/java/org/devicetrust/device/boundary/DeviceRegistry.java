@@ -151,9 +151,12 @@ public class DeviceRegistry {
         CriteriaQuery<Device> cq = cb.createQuery(Device.class);
         Root<Device> root = cq.from(Device.class);
         cq.where(filter(cb, root, query));
-        Order order = query.ascending() ? cb.asc(root.get(query.sort().attribute))
-                : cb.desc(root.get(query.sort().attribute));
-        cq.orderBy(query.sort() == SortField.ID ? List.of(order) : List.of(order, cb.asc(root.get("id"))));
+        // The id breaks ties in the same direction, so that one (column, id) index serves the page either way.
+        List<Order> order = new ArrayList<>();
+        for (String attribute : query.sort() == SortField.ID ? List.of("id") : List.of(query.sort().attribute, "id")) {
+            order.add(query.ascending() ? cb.asc(root.get(attribute)) : cb.desc(root.get(attribute)));
+        }
+        cq.orderBy(order);
         TypedQuery<Device> q = em.createQuery(cq).setFirstResult(query.first()).setMaxResults(query.pageSize());
         return q.getResultList();
     }
