@@ -21,6 +21,7 @@ import java.util.List;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.audit.entity.AuditRecord;
 import org.devicetrust.device.control.AccessCounters;
 import org.devicetrust.device.control.AccessReason;
 import org.devicetrust.device.control.CertificateCheck;
@@ -170,7 +171,7 @@ public class DeviceAccess {
         }
         counters.count(AccessReason.ALLOWED);
         audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
-                "allowed: " + clip(resource));
+                "allowed: " + AuditRecord.clip(resource, 300));
         return device;
     }
 
@@ -219,7 +220,7 @@ public class DeviceAccess {
         counters.count(reason);
         audit.record(actor == null ? AuditLog.ANONYMOUS : actor, AuditAction.DEVICE_ACCESS,
                 subject == null ? "-" : subject, AuditOutcome.FAILURE,
-                reason.problemType() + ": " + detail + " (" + clip(resource) + ")");
+                reason.problemType() + ": " + detail + " (" + AuditRecord.clip(resource, 300) + ")");
         return new Refused(reason, detail);
     }
 
@@ -250,10 +251,4 @@ public class DeviceAccess {
         return "serial " + (serial == null ? "?" : serial.toString(16));
     }
 
-    private static String clip(String text) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() > 300 ? text.substring(0, 300) : text;
-    }
 }

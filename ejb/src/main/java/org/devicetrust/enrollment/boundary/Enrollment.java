@@ -40,6 +40,7 @@ import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.control.CsrRejectedException;
 import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.control.Texts;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -129,9 +130,9 @@ public class Enrollment {
                     "token #" + stored.id() + " valid until " + stored.expiresAt()
                             + (replaced > 0 ? ", replaced " + replaced + " unused token(s)" : ""));
             return new NewToken(deviceId, token, stored.expiresAt());
-        } catch (DeviceTrustException | PkiException e) {
+        } catch (DeviceTrustException e) {
             auditLog.record(actor, AuditAction.ENROLLMENT_TOKEN_CREATED, subject, AuditOutcome.FAILURE,
-                    typeOf(e) + ": " + e.getMessage());
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
     }
@@ -170,9 +171,9 @@ public class Enrollment {
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
                     + ", token #" + used.id() + " (created by " + used.createdBy() + ") consumed");
             return issued;
-        } catch (DeviceTrustException | PkiException e) {
+        } catch (DeviceTrustException e) {
             auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
-                    typeOf(e) + ": " + e.getMessage());
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
     }
@@ -206,7 +207,7 @@ public class Enrollment {
         String actor = deviceActor(deviceId);
         String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
                 : "serial " + chain[0].getSerialNumber().toString(16) + " from "
-                        + clip(chain[0].getIssuerX500Principal().getName());
+                        + Texts.printable(chain[0].getIssuerX500Principal().getName(), 80);
         try {
             if (deviceId == null) {
                 throw notAFactoryCertificate(chain);
@@ -228,9 +229,9 @@ public class Enrollment {
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
                     + ", factory certificate " + presented);
             return issued;
-        } catch (DeviceTrustException | PkiException e) {
+        } catch (DeviceTrustException e) {
             auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
-                    typeOf(e) + ": " + e.getMessage() + " (factory certificate " + presented + ")");
+                    e.type() + ": " + e.getMessage() + " (factory certificate " + presented + ")");
             throw e;
         }
     }
@@ -287,9 +288,9 @@ public class Enrollment {
                     + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
                     + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
             return issued;
-        } catch (DeviceTrustException | PkiException e) {
+        } catch (DeviceTrustException e) {
             auditLog.record(actor, AuditAction.EST_REENROLL, safe(deviceId), AuditOutcome.FAILURE,
-                    typeOf(e) + ": " + e.getMessage());
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
     }
@@ -354,14 +355,15 @@ public class Enrollment {
         String commonName = EstMessages.commonName(validated.requestedSubject());
         if (!deviceId.equals(commonName)) {
             throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
-                    + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN=" + clip(commonName)));
+                    + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN="
+                    + Texts.printable(commonName, 80)));
         }
     }
 
     private static EnrollmentException.Unauthenticated notAFactoryCertificate(X509Certificate[] chain) {
         String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
                 : "serial " + chain[0].getSerialNumber().toString(16) + " from "
-                        + clip(chain[0].getIssuerX500Principal().getName());
+                        + Texts.printable(chain[0].getIssuerX500Principal().getName(), 80);
         return new EnrollmentException.Unauthenticated("the client certificate (" + presented + ") is not a valid "
                 + "factory certificate (IDevID) of a configured manufacturer CA naming a device id in its subject "
                 + "serialNumber; without one, EST enrollment needs HTTP Basic with the device id and its token");
@@ -410,10 +412,6 @@ public class Enrollment {
                 .setParameter("issuer", issuer).setParameter("serial", serialHex).getResultStream().findFirst();
     }
 
-    private static String typeOf(RuntimeException e) {
-        return e instanceof DeviceTrustException d ? d.type() : ((PkiException) e).type();
-    }
-
     private static String deviceActor(String deviceId) {
         return "device:" + safe(deviceId);
     }
@@ -421,11 +419,6 @@ public class Enrollment {
     /** A device id as given, only if it is one; anything else is not echoed into the audit log. */
     private static String safe(String deviceId) {
         return DeviceId.isValid(deviceId) ? deviceId : "(invalid id)";
-    }
-
-    private static String clip(String text) {
-        String printable = text.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() <= 80 ? printable : printable.substring(0, 80) + "...";
     }
 
     private Instant now() {

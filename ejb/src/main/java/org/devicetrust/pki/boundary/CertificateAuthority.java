@@ -21,9 +21,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.devicetrust.audit.boundary.AuditLog;
@@ -43,6 +46,7 @@ import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.pki.entity.RevocationStatus;
+import org.devicetrust.platform.control.Texts;
 
 /**
  * The Device Issuing CA's operations: issue from a CSR, revoke, publish the CRL, and the reads the console,
@@ -54,6 +58,8 @@ public class CertificateAuthority {
 
     /** How many CRLs are kept in the database (the newest one is served). */
     static final int KEPT_CRLS = 10;
+    /** The most serials one {@link #revokeAll} call takes: one bounded transaction and one CRL. */
+    public static final int MAX_BULK_REVOCATIONS = 500;
     private static final Pattern SERIAL_HEX = Pattern.compile("(0x)?[0-9a-fA-F:]{1,80}");
     private static final int MAX_EXPIRY_DAYS = 3650;
 
@@ -147,18 +153,9 @@ public class CertificateAuthority {
         try {
             String serialHex = serialHex(serial);
             subject = serialHex;
-            if (reason == null) {
-                throw new PkiException.UnsupportedReason("a revocation reason is required");
-            }
+            requireReason(reason);
             CrlSeries series = lockCrlSeries();
-            IssuedCertificate certificate = find(serialHex)
-                    .orElseThrow(() -> new PkiException.UnknownSerial("no certificate with serial " + serialHex
-                            + " was issued by this CA"));
-            if (certificate.isRevoked()) {
-                throw new PkiException.AlreadyRevoked("certificate " + serialHex + " was revoked at "
-                        + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
-            }
-            certificate.revoke(reason, now(), revokedBy);
+            IssuedCertificate certificate = markRevoked(serialHex, reason, revokedBy);
             PublishedCrl crl = publish(series);
             auditLog.success(AuditAction.CERTIFICATE_REVOKED, serialHex, "device " + certificate.deviceId()
                     + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
@@ -167,6 +164,70 @@ public class CertificateAuthority {
             auditLog.failure(AuditAction.CERTIFICATE_REVOKED, subject, e.type() + ": " + e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * Revokes up to {@link #MAX_BULK_REVOCATIONS} certificates in one transaction and publishes one CRL for all
+     * of them. A serial that cannot be revoked (unknown, already revoked, named twice) is refused on its own and
+     * audited as a failure; the others are revoked all the same.
+     *
+     * @throws PkiException bulk-size-invalid (no serials, or too many); reason-unsupported
+     */
+    @RolesAllowed({"admin", "operator"})
+    public BulkRevocation revokeAll(List<String> serials, RevocationReason reason) {
+        if (serials == null || serials.isEmpty() || serials.size() > MAX_BULK_REVOCATIONS) {
+            throw new PkiException("bulk-size-invalid",
+                    "a bulk revocation names 1 to " + MAX_BULK_REVOCATIONS + " serials");
+        }
+        requireReason(reason);
+        String revokedBy = caller();
+        CrlSeries series = lockCrlSeries();
+        List<IssuedCertificate> revoked = new ArrayList<>();
+        List<BulkRevocation.Refusal> refused = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String serial : serials) {
+            String subject = serial == null ? "" : Texts.printable(serial, 80);
+            try {
+                String serialHex = serialHex(serial);
+                subject = serialHex;
+                if (!seen.add(serialHex)) {
+                    throw new PkiException("serial-duplicate", "serial " + serialHex + " is named twice");
+                }
+                revoked.add(markRevoked(serialHex, reason, revokedBy));
+            } catch (PkiException e) {
+                refused.add(new BulkRevocation.Refusal(subject, e.type(), e.getMessage()));
+                auditLog.failure(AuditAction.CERTIFICATE_REVOKED, subject, e.type() + ": " + e.getMessage());
+            }
+        }
+        if (revoked.isEmpty()) {
+            return new BulkRevocation(List.of(), refused, OptionalLong.empty());
+        }
+        PublishedCrl crl = publish(series);
+        for (IssuedCertificate certificate : revoked) {
+            auditLog.success(AuditAction.CERTIFICATE_REVOKED, certificate.serialHex(), "device "
+                    + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber()
+                    + " (bulk of " + revoked.size() + ")");
+        }
+        return new BulkRevocation(revoked, refused, OptionalLong.of(crl.crlNumber()));
+    }
+
+    private static void requireReason(RevocationReason reason) {
+        if (reason == null) {
+            throw new PkiException.UnsupportedReason("a revocation reason is required");
+        }
+    }
+
+    /** Marks one certificate revoked (the caller holds the CRL series lock and publishes afterwards). */
+    private IssuedCertificate markRevoked(String serialHex, RevocationReason reason, String revokedBy) {
+        IssuedCertificate certificate = find(serialHex)
+                .orElseThrow(() -> new PkiException.UnknownSerial("no certificate with serial " + serialHex
+                        + " was issued by this CA"));
+        if (certificate.isRevoked()) {
+            throw new PkiException.AlreadyRevoked("certificate " + serialHex + " was revoked at "
+                    + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
+        }
+        certificate.revoke(reason, now(), revokedBy);
+        return certificate;
     }
 
     /** Signs and publishes a new CRL now. */
@@ -385,8 +446,8 @@ public class CertificateAuthority {
 
     private static DeviceId deviceId(String text) {
         if (!DeviceId.isValid(text)) {
-            throw new PkiException.UnknownDevice("'" + clip(text) + "' is not a device id (3-64 characters of "
-                    + "a-z, 0-9 and '-')");
+            throw new PkiException.UnknownDevice("'" + Texts.printable(text, 80)
+                    + "' is not a device id (3-64 characters of a-z, 0-9 and '-')");
         }
         return new DeviceId(text);
     }
@@ -394,15 +455,18 @@ public class CertificateAuthority {
     /** Accepts hex with or without {@code 0x} and colons; returns the stored form. */
     static String serialHex(String text) {
         if (text == null || !SERIAL_HEX.matcher(text.strip()).matches()) {
-            throw new PkiException.UnknownSerial("'" + clip(text) + "' is not a hexadecimal serial number");
+            throw new PkiException.UnknownSerial("'" + Texts.printable(text, 80)
+                    + "' is not a hexadecimal serial number");
         }
         String digits = text.strip().replaceFirst("^0x", "").replace(":", "");
         if (digits.isEmpty() || digits.length() > 2 * IssuedCertificate.MAX_SERIAL_HEX) {
-            throw new PkiException.UnknownSerial("'" + clip(text) + "' is not a hexadecimal serial number");
+            throw new PkiException.UnknownSerial("'" + Texts.printable(text, 80)
+                    + "' is not a hexadecimal serial number");
         }
         BigInteger serial = new BigInteger(digits, 16);
         if (serial.signum() <= 0 || serial.bitLength() > IssuedCertificate.MAX_SERIAL_HEX * 4) {
-            throw new PkiException.UnknownSerial("no certificate with serial " + clip(text) + " was issued");
+            throw new PkiException.UnknownSerial("no certificate with serial " + Texts.printable(text, 80)
+                    + " was issued");
         }
         return IssuedCertificate.serialHex(serial);
     }
@@ -412,14 +476,6 @@ public class CertificateAuthority {
             throw new IllegalArgumentException("days must be between 0 and " + MAX_EXPIRY_DAYS);
         }
         return days;
-    }
-
-    private static String clip(String text) {
-        if (text == null) {
-            return "";
-        }
-        String printable = text.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() <= 80 ? printable : printable.substring(0, 80) + "...";
     }
 
     private Instant now() {

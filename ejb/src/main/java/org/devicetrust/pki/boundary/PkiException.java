@@ -1,6 +1,7 @@
 package org.devicetrust.pki.boundary;
 
 import jakarta.ejb.ApplicationException;
+import org.devicetrust.platform.boundary.DeviceTrustException;
 
 /**
  * A refusal of the certificate authority. {@link #type()} is a stable, machine-readable problem type (the web
@@ -8,18 +9,17 @@ import jakarta.ejb.ApplicationException;
  * application exceptions: the transaction rolls back, so nothing is left half done.
  */
 @ApplicationException(rollback = true)
-public class PkiException extends RuntimeException {
+public class PkiException extends DeviceTrustException {
 
     private static final long serialVersionUID = 1L;
-    private final String type;
 
+    /** A request the CA refuses as invalid (HTTP 400). */
     public PkiException(String type, String message) {
-        super(message, null, false, false);
-        this.type = type;
+        this(type, Kind.INVALID, message);
     }
 
-    public String type() {
-        return type;
+    public PkiException(String type, Kind kind, String message) {
+        super(type, kind, message);
     }
 
     /** The CSR is malformed, too large, lacks proof of possession or carries a key the CA does not certify. */
@@ -36,7 +36,7 @@ public class PkiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public UnknownDevice(String message) {
-            super("device-unknown", message);
+            super("device-unknown", Kind.NOT_FOUND, message);
         }
     }
 
@@ -45,7 +45,7 @@ public class PkiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public DeviceNotActive(String message) {
-            super("device-not-active", message);
+            super("device-not-active", Kind.CONFLICT, message);
         }
     }
 
@@ -54,7 +54,7 @@ public class PkiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public UnknownSerial(String message) {
-            super("serial-unknown", message);
+            super("serial-unknown", Kind.NOT_FOUND, message);
         }
     }
 
@@ -63,7 +63,7 @@ public class PkiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public AlreadyRevoked(String message) {
-            super("already-revoked", message);
+            super("already-revoked", Kind.CONFLICT, message);
         }
     }
 
@@ -81,7 +81,7 @@ public class PkiException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public CaUnavailable(String message) {
-            super("ca-unavailable", message);
+            super("ca-unavailable", Kind.UNAVAILABLE, message);
         }
     }
 }

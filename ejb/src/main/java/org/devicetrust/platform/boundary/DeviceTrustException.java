@@ -10,7 +10,7 @@ public abstract class DeviceTrustException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHORIZED, TOO_LARGE, UNSUPPORTED_MEDIA
+        INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHORIZED, TOO_LARGE, UNSUPPORTED_MEDIA, UNAVAILABLE
     }
 
     private final String type;

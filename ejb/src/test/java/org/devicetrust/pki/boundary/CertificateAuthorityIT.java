@@ -148,6 +148,44 @@ class CertificateAuthorityIT {
     }
 
     @Test
+    void bulkRevocationRevokesWhatItCanAndPublishesOneCrl() throws Exception {
+        List<IssuedCertificate> issued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String device = activeDevice();
+            issued.add(ca.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
+        }
+        ca.revoke(issued.get(2).serialHex(), RevocationReason.UNSPECIFIED);
+        long crlBefore = ca.currentCrl().orElseThrow().crlNumber();
+
+        BulkRevocation bulk = ca.revokeAll(List.of(issued.get(0).serialHex(), "7fffffffffffffffffffffff",
+                issued.get(1).serialHex(), issued.get(2).serialHex(), issued.get(0).serialHex()),
+                RevocationReason.KEY_COMPROMISE);
+
+        assertEquals(List.of(issued.get(0).serialHex(), issued.get(1).serialHex()),
+                bulk.revoked().stream().map(IssuedCertificate::serialHex).toList());
+        assertEquals(List.of("serial-unknown", "already-revoked", "serial-duplicate"),
+                bulk.refused().stream().map(BulkRevocation.Refusal::type).toList());
+        assertEquals(crlBefore + 1, bulk.crlNumber().orElseThrow(), "one CRL for the whole bulk");
+        assertEquals(crlBefore + 1, ca.currentCrl().orElseThrow().crlNumber());
+        X509CRLHolder crl = new X509CRLHolder(ca.currentCrl().orElseThrow().der());
+        for (IssuedCertificate certificate : issued) {
+            assertTrue(crl.getRevokedCertificate(certificate.serial()) != null, certificate.serialHex());
+        }
+        assertEquals(RevocationReason.UNSPECIFIED, ca.findBySerial(issued.get(2).serialHex()).orElseThrow()
+                .revocationReason(), "a refused serial keeps its first revocation");
+
+        BulkRevocation none = ca.revokeAll(List.of(issued.get(0).serialHex()), RevocationReason.SUPERSEDED);
+        assertTrue(none.revoked().isEmpty() && none.crlNumber().isEmpty(), "nothing revoked, no CRL");
+        assertEquals(crlBefore + 1, ca.currentCrl().orElseThrow().crlNumber());
+        assertEquals("bulk-size-invalid", assertThrows(PkiException.class, () -> ca.revokeAll(List.of(),
+                RevocationReason.UNSPECIFIED)).type());
+        List<String> tooMany = java.util.Collections.nCopies(CertificateAuthority.MAX_BULK_REVOCATIONS + 1,
+                issued.get(0).serialHex());
+        assertEquals("bulk-size-invalid", assertThrows(PkiException.class,
+                () -> ca.revokeAll(tooMany, RevocationReason.UNSPECIFIED)).type());
+    }
+
+    @Test
     void crlNumbersStrictlyIncreaseAndTheFileFollows() throws Exception {
         List<Long> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -157,6 +157,7 @@ class ConsoleDevicesIT {
             ConsoleActions.registerDevice(browser, id, "Bulk " + i);
             ConsoleActions.issueFromCsr(browser, id, ConsoleActions.opensslCsr(keys, id));
         }
+        long crlBefore = currentCrlNumber();
         browser.open("/console/devices.xhtml");
         browser.type(By.id("devicesForm:search"), prefix);
         browser.click(By.id("devicesForm:filter"));
@@ -169,10 +170,17 @@ class ConsoleDevicesIT {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
                 d.findElement(By.id("devicesForm:bulkCount")).getText().equals("3 of 3 processed, 0 failed (finished)"));
         browser.screenshot("bulk-revoke");
+        assertEquals(crlBefore + 1, currentCrlNumber(), "one CRL for the whole bulk revocation");
         for (int i = 0; i < 3; i++) {
             browser.open("/console/device.xhtml?id=" + prefix + "-" + i);
             assertEquals("REVOKED", browser.text(By.cssSelector("#device\\:certificates_data .dt-cert-status")));
         }
+    }
+
+    private static long currentCrlNumber() {
+        var response = SERVER.admin("GET", "/api/v1/admin/crl", null, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return DeviceTrustServer.json(response.body()).getJsonNumber("crlNumber").longValue();
     }
 
     @Test

@@ -78,6 +78,46 @@ class CertificateLifecycleIT {
     }
 
     @Test
+    void bulkRevocationRevokesTheValidSerialsUnderOneCrlThatOpensslReads() throws Exception {
+        List<String> serials = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = SERVER.registerDevice("bulk-api-" + i + "-" + System.nanoTime() % 1_000_000, "bulk");
+            HttpResponse<String> issued = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates",
+                    "application/x-pem-file", opensslCsr(dir, "bulk" + i, id));
+            assertEquals(201, issued.statusCode(), issued.body());
+            serials.add(json(issued.body()).getString("serial"));
+        }
+        long crlBefore = json(SERVER.admin("GET", "/api/v1/admin/crl", null, null).body())
+                .getJsonNumber("crlNumber").longValue();
+
+        HttpResponse<String> bulk = SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
+                "{\"reason\":\"cessationOfOperation\",\"serials\":[\"" + serials.get(0)
+                        + "\",\"7fffffffffffffffffffffff\",\"" + serials.get(1) + "\"]}");
+        assertEquals(200, bulk.statusCode(), bulk.body());
+        JsonObject outcome = json(bulk.body());
+        assertEquals(serials, outcome.getJsonArray("revoked").getValuesAs(jakarta.json.JsonString::getString));
+        assertEquals(1, outcome.getJsonArray("refused").size(), bulk.body());
+        assertEquals("serial-unknown", outcome.getJsonArray("refused").getJsonObject(0).getString("type"));
+        assertEquals(crlBefore + 1, outcome.getJsonNumber("crlNumber").longValue(), "one CRL for the bulk");
+
+        fetch("/pki/crl/device-ca.crl", "bulk.crl");
+        assertEquals(crlBefore + 1, crlNumber("bulk.crl"));
+        Run crlText = run(dir, "openssl", "crl", "-inform", "DER", "-in", "bulk.crl", "-noout", "-text");
+        for (String serial : serials) {
+            assertTrue(crlText.output().toUpperCase().contains(serial.toUpperCase()), crlText.output());
+        }
+        assertTrue(crlText.output().contains("Cessation Of Operation"), crlText.output());
+
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{\"serials\":[]}"),
+                400, "bulk-size-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{}"),
+                400, "bulk-size-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
+                "{\"serials\":[\"" + serials.get(0) + "\"],\"reason\":\"becauseISaySo\"}"),
+                400, "invalid-request");
+    }
+
+    @Test
     void crlVerifiesWithOpensslAgainstTheDeviceCa() {
         fetch("/pki/ca/device-ca.pem", "device-ca.pem");
         fetch("/pki/crl/device-ca.crl", "current.crl");

@@ -38,10 +38,26 @@ public class CertificatesResource {
     @Path("certificates/{serial}/revocation")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     public CertificateResponse revoke(@PathParam("serial") String serial, RevocationRequest request) {
-        RevocationReason reason = request == null || request.reason() == null || request.reason().isBlank()
-                ? RevocationReason.parse("unspecified")
-                : RevocationReason.parse(request.reason());
-        return CertificateResponse.of(ca.revoke(serial, reason));
+        return CertificateResponse.of(ca.revoke(serial, reason(request == null ? null : request.reason())));
+    }
+
+    /**
+     * Revokes up to 500 certificates with one reason and publishes one CRL for all of them; a serial that cannot
+     * be revoked is listed under {@code refused} and does not stop the others.
+     */
+    @POST
+    @Path("revocations")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public BulkRevocationResponse revokeAll(BulkRevocationRequest request) {
+        if (request == null || request.serials() == null) {
+            throw new PkiException("bulk-size-invalid", "the body must be {\"serials\": [\"<hex>\", ...], "
+                    + "\"reason\": \"<RFC 5280 reason>\"}");
+        }
+        return BulkRevocationResponse.of(ca.revokeAll(request.serials(), reason(request.reason())));
+    }
+
+    private static RevocationReason reason(String name) {
+        return RevocationReason.parse(name == null || name.isBlank() ? "unspecified" : name);
     }
 
     @POST

@@ -14,6 +14,7 @@ import org.devicetrust.device.boundary.DeviceRegistry.DeviceQuery;
 import org.devicetrust.device.boundary.DeviceRegistry.SortField;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.pki.boundary.BulkRevocation;
 import org.devicetrust.pki.boundary.CertificateAuthority;
 import org.devicetrust.pki.entity.CertificateStatus;
 import org.devicetrust.pki.entity.IssuedCertificate;
@@ -26,14 +27,15 @@ import org.primefaces.model.SortOrder;
 
 /**
  * The devices page: one page of the fleet at a time, filtered, sorted and counted in the database; register a
- * device; revoke the certificates of a selection of devices in steps, so the page can show progress.
+ * device; revoke the certificates of a selection of devices in chunks (one CRL each), so the page can show
+ * progress.
  */
 @Named
 @ViewScoped
 public class DeviceList implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final int REVOCATIONS_PER_STEP = 5;
+    private static final int REVOCATIONS_PER_STEP = 50;
 
     @Inject
     DeviceRegistry registry;
@@ -140,21 +142,28 @@ public class DeviceList implements Serializable {
         }
     }
 
-    /** Revokes the next few certificates; each revocation is its own audited transaction. */
+    /**
+     * Revokes the next chunk of certificates: one transaction and one CRL per chunk, each certificate audited.
+     * The poll on the page calls this until nothing is pending, so the page shows progress between chunks.
+     */
     public void step() {
         if (!bulkRunning) {
             return;
         }
-        for (int i = 0; i < REVOCATIONS_PER_STEP && !pendingSerials.isEmpty(); i++) {
-            String serial = pendingSerials.remove(0);
-            try {
-                ca.revoke(serial, bulkReason);
-            } catch (RuntimeException e) {
-                bulkFailed++;
-                Messages.failure("Certificate " + serial + " not revoked", e);
+        List<String> chunk = pendingSerials.subList(0, Math.min(REVOCATIONS_PER_STEP, pendingSerials.size()));
+        List<String> serials = List.copyOf(chunk);
+        chunk.clear();
+        try {
+            BulkRevocation result = ca.revokeAll(serials, bulkReason);
+            bulkFailed += result.refused().size();
+            for (BulkRevocation.Refusal refusal : result.refused()) {
+                Messages.error("Certificate " + refusal.serial() + " not revoked: " + refusal.message());
             }
-            bulkDone++;
+        } catch (RuntimeException e) {
+            bulkFailed += serials.size();
+            Messages.failure(serials.size() + " certificates not revoked", e);
         }
+        bulkDone += serials.size();
         if (pendingSerials.isEmpty()) {
             bulkRunning = false;
             Messages.info("Bulk revocation finished: " + (bulkDone - bulkFailed) + " of " + bulkTotal

@@ -11,7 +11,6 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.devicetrust.platform.boundary.DeviceTrustException;
-import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.web.security.Problems;
 
 /**
@@ -29,14 +28,6 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Throwable e = unwrap(thrown);
         if (e instanceof DeviceTrustException d) {
             return problem(status(d.kind()), d.type(), title(d.kind()), d.getMessage());
-        }
-        if (e instanceof PkiException p) {
-            int status = p instanceof PkiException.UnknownDevice || p instanceof PkiException.UnknownSerial ? 404
-                    : p instanceof PkiException.DeviceNotActive || p instanceof PkiException.AlreadyRevoked ? 409
-                    : p instanceof PkiException.CaUnavailable ? 503
-                    : 400;
-            return problem(status, p.type(), status == 503 ? "Certificate authority unavailable"
-                    : status == 409 ? "Conflict" : status == 404 ? "Not found" : "Invalid request", p.getMessage());
         }
         if (e instanceof EJBAccessException || e instanceof SecurityException) {
             return problem(403, "forbidden", "Forbidden", "your role does not allow this operation");
@@ -85,6 +76,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA -> 415;
+            case UNAVAILABLE -> 503;
         };
     }
 
@@ -97,6 +89,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             case CONFLICT -> "Conflict";
             case TOO_LARGE -> "Request body too large";
             case UNSUPPORTED_MEDIA -> "Unsupported media type";
+            case UNAVAILABLE -> "Service unavailable";
         };
     }
 
