@@ -34,6 +34,20 @@ if "$ROOT/devicetrust" start >/dev/null; then
       --root-ca "$BENCH_HOME/data/pki/root-ca.pem" --password-file "$pw" --count "${BENCH_ISSUE_COUNT:-2000}" \
       --threads 8 || status=1
   rm -f "$pw"
+  section "console with 100,000 devices: each page in headless Chromium vs the same queries alone (goal: < 500 ms)"
+  if [ -n "${DEVICETRUST_DB_URL:-}" ]; then
+    missing=(); for p in chromium chromium-driver; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+    if (cd "$ROOT" && mvn -B -q -Psystem-tests -pl system-tests verify -Dit.test=ConsoleScaleIT \
+          -Ddevicetrust.home="$BENCH_HOME" -Ddevicetrust.console.samples="${BENCH_CONSOLE_SAMPLES:-15}" \
+          > "$BENCH_HOME/console-bench.log" 2>&1); then
+      cat "$ROOT/system-tests/target/console-scale.txt"
+    else
+      echo "the console benchmark did not run; see $BENCH_HOME/console-bench.log"; status=1
+    fi
+  else
+    echo "skipped: needs PostgreSQL"
+  fi
   if [ -x "$ROOT/bench/tls/run.sh" ]; then
     section "device API over mutual TLS vs openssl s_server"
     "$ROOT/bench/tls/run.sh" || status=1

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -113,6 +116,20 @@ public final class DeviceTrustServer {
         }
         context.init(keyManagers, tmf.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * A connection to the server's PostgreSQL database (the same {@code DEVICETRUST_DB_*} settings the launcher
+     * used), for tests that seed or alter rows behind the server's back.
+     */
+    public static Connection database() throws SQLException {
+        return DriverManager.getConnection(env("DEVICETRUST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/devicetrust_st"),
+                env("DEVICETRUST_DB_USER", "devicetrust"), env("DEVICETRUST_DB_PASSWORD", "devicetrust"));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     /** Calls the admin API as the first administrator (HTTP Basic over TLS). */

@@ -26,8 +26,7 @@ final class ConsoleActions {
         browser.open("/console/accounts.xhtml");
         browser.type(By.id("create:username"), username);
         browser.type(By.id("create:password"), password);
-        browser.click(By.id("create:role"));
-        browser.click(By.cssSelector("#create\\:role_items li[data-label='" + role + "']"));
+        browser.choose("create:role", role);
         browser.click(By.id("create:createButton"));
         browser.awaitMessage("Account " + username + " created");
     }
@@ -70,8 +69,7 @@ final class ConsoleActions {
         String dialogDevice = browser.text(By.id("device:revokeDevice"));
         assertEquals(serial, dialogSerial, "the confirmation names the serial");
         assertEquals(deviceId, dialogDevice, "the confirmation names the device");
-        browser.click(By.id("device:revokeReason"));
-        browser.click(By.cssSelector("#device\\:revokeReason_items li[data-label='" + reasonLabel + "']"));
+        browser.choose("device:revokeReason", reasonLabel);
         browser.screenshot("revoke-confirmation");
         browser.click(By.id("device:confirmRevoke"));
         browser.awaitMessage("Certificate " + serial + " of device " + deviceId + " revoked");

@@ -3,10 +3,10 @@ package org.devicetrust.system.console;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.devicetrust.system.DeviceTrustServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +34,7 @@ class ConsoleAuditIT {
         browser.click(By.id("audit:verify"));
         assertTrue(browser.awaitMessage("Audit chain").contains("Audit chain intact"), browser.messages());
 
-        try (Connection db = DriverManager.getConnection(env("DEVICETRUST_DB_URL",
-                "jdbc:postgresql://127.0.0.1:5432/devicetrust_st"), env("DEVICETRUST_DB_USER", "devicetrust"),
-                env("DEVICETRUST_DB_PASSWORD", "devicetrust"))) {
+        try (Connection db = DeviceTrustServer.database()) {
             long seq;
             String original;
             try (PreparedStatement select = db.prepareStatement(
@@ -66,10 +64,5 @@ class ConsoleAuditIT {
             update.setLong(2, seq);
             update.executeUpdate();
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -113,6 +113,32 @@ final class ConsoleBrowser implements AutoCloseable {
         waitForAjax();
     }
 
+    /**
+     * Chooses an option of a PrimeFaces selectOneMenu by its label, as a person would (open, click the item),
+     * and waits until the menu shows it: a click landing while the panel still opens is repeated.
+     */
+    void choose(String menuId, String label) {
+        By menu = By.id(menuId);
+        By item = By.cssSelector("#" + menuId.replace(":", "\\:") + "_items li[data-label='" + label + "']");
+        By shown = By.id(menuId + "_label");
+        for (int attempt = 0; attempt < 5 && !label.equals(driver.findElement(shown).getText()); attempt++) {
+            if (driver.findElements(item).stream().noneMatch(WebElement::isDisplayed)) { // the panel is built on opening
+                click(menu);
+            }
+            wait.until(ExpectedConditions.visibilityOfElementLocated(item));
+            click(item);
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(2)).until(
+                        ExpectedConditions.textToBe(shown, label));
+            } catch (org.openqa.selenium.TimeoutException e) {
+                // the panel was still opening; try again
+            }
+        }
+        if (!label.equals(driver.findElement(shown).getText())) {
+            throw new AssertionError("cannot choose '" + label + "' in " + menuId);
+        }
+    }
+
     String text(By element) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(element)).getText();
     }
