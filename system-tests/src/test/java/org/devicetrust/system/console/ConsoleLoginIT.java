@@ -1,14 +1,20 @@
 package org.devicetrust.system.console;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.devicetrust.system.DeviceTrustServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
-/** Signing in to the console: refusal, lockout after repeated failures, sign-out. */
+/** Signing in to the console and the admin API: refusal, lockout after repeated failures, sign-out. */
 class ConsoleLoginIT {
 
     private static ConsoleBrowser browser;
@@ -50,6 +56,43 @@ class ConsoleLoginIT {
                 "the right password is refused while the account is locked");
         assertTrue(browser.messages().contains("locked"), browser.messages());
         browser.screenshot("login-locked");
+    }
+
+    @Test
+    void adminApiChecksAPasswordOncePerMinuteButALockoutAppliesAtOnce() throws SQLException {
+        String user = ConsoleActions.unique("api");
+        String password = "api-test-password-1";
+        browser.signInExpectingConsole("admin", ConsoleBrowser.SERVER.adminPassword);
+        ConsoleActions.createAccount(browser, user, "operator", password);
+        browser.signOut();
+
+        for (int call = 0; call < 3; call++) {
+            assertEquals(200, api(user, password), "call " + call);
+        }
+        assertEquals(1, successfulLogins(user), "three calls within a minute verify the password once");
+        assertEquals(401, api(user, password + "x"), "a near miss is not taken for the remembered password");
+
+        for (int attempt = 2; attempt <= 5; attempt++) {
+            assertEquals(401, api(user, "wrong-password-" + attempt));
+        }
+        assertEquals(401, api(user, password), "the right password is refused once the account is locked");
+        assertEquals(1, successfulLogins(user));
+    }
+
+    private static int api(String user, String password) {
+        return ConsoleBrowser.SERVER.asUser(user, password, "GET", "/api/v1/admin/crl", null, null).statusCode();
+    }
+
+    private static long successfulLogins(String user) throws SQLException {
+        try (Connection db = DeviceTrustServer.database(); PreparedStatement count = db.prepareStatement(
+                "SELECT COUNT(*) FROM audit_record WHERE action = 'ADMIN_LOGIN' AND outcome = 'SUCCESS'"
+                        + " AND actor = ?")) {
+            count.setString(1, user);
+            try (ResultSet r = count.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     @Test

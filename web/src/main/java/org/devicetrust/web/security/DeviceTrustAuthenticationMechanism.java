@@ -6,8 +6,6 @@ import jakarta.security.enterprise.AuthenticationException;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.security.enterprise.credential.Password;
-import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,7 +19,8 @@ import java.util.Base64;
 /**
  * The one authentication mechanism of the web module, choosing by path:
  * <ul>
- * <li>{@code /api/v1/admin/**}: HTTP Basic over TLS against the administrator accounts, no session;</li>
+ * <li>{@code /api/v1/admin/**}: HTTP Basic over TLS against the administrator accounts, no session (a
+ * credential verified in the last minute is not hashed again, see {@link VerifiedCredentials});</li>
  * <li>{@code /api/v1/device/**}, {@code /api/v1/devices/**} and EST re-enrollment: the TLS client certificate
  * (see {@link DeviceCertificateAuthentication});</li>
  * <li>the console ({@code /console/**}): a form login page; the session carries the login afterwards.</li>
@@ -97,8 +96,8 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
         if (colon <= 0) {
             return challenge(response, context);
         }
-        CredentialValidationResult result = administrators.validate(new UsernamePasswordCredential(
-                decoded.substring(0, colon), new Password(decoded.substring(colon + 1))));
+        CredentialValidationResult result = administrators.validateApiCredentials(decoded.substring(0, colon),
+                decoded.substring(colon + 1).toCharArray());
         return result.getStatus() == CredentialValidationResult.Status.VALID
                 ? context.notifyContainerAboutLogin(result)
                 : challenge(response, context);
