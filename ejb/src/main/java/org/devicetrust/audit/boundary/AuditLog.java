@@ -3,12 +3,12 @@ package org.devicetrust.audit.boundary;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
@@ -23,15 +23,18 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.devicetrust.audit.control.AuditAppender;
 import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.control.AuditGroupCommit;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
 
 /**
- * The tamper-evident audit log. Every record is written in its own transaction ({@code REQUIRES_NEW}) so that
- * the record of an attempt survives the rollback of the attempt itself.
+ * The tamper-evident audit log. Every record is committed in a transaction of its own, never the caller's, so
+ * that the record of an attempt survives the rollback of the attempt itself; concurrent records share that
+ * transaction ({@link AuditGroupCommit}).
  */
 @Stateless
 @PermitAll
@@ -66,40 +69,32 @@ public class AuditLog {
     @Resource
     SessionContext context;
 
+    @EJB
+    AuditGroupCommit groupCommit;
+
     private final Clock clock = Clock.systemUTC();
 
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public AuditRecord success(AuditAction action, String subject, String detail) {
         return append(caller(), action, subject, AuditOutcome.SUCCESS, detail);
     }
 
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public AuditRecord failure(AuditAction action, String subject, String detail) {
         return append(caller(), action, subject, AuditOutcome.FAILURE, detail);
     }
 
     /** For callers that know the actor better than the container does (for example before authentication). */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public AuditRecord record(String actor, AuditAction action, String subject, AuditOutcome outcome,
             String detail) {
         return append(actor, action, subject, outcome, detail);
     }
 
+    /** Committed in a transaction of its own (with whatever other records are waiting) before this returns. */
     private AuditRecord append(String actor, AuditAction action, String subject, AuditOutcome outcome,
             String detail) {
-        AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
-        long sequence = head.lastSequence() + 1;
-        Instant now = Instant.ofEpochMilli(clock.millis());
-        String safeActor = AuditRecord.clip(actor, AuditRecord.MAX_FIELD_LENGTH);
-        String safeSubject = AuditRecord.clip(subject, AuditRecord.MAX_FIELD_LENGTH);
-        String safeDetail = AuditRecord.clip(detail, AuditRecord.MAX_DETAIL_LENGTH);
-        String hash = AuditChain.hash(sequence, now.toEpochMilli(), safeActor, action.name(), safeSubject,
-                outcome.name(), safeDetail, head.lastHash());
-        AuditRecord record = new AuditRecord(sequence, now, safeActor, action, safeSubject, outcome, safeDetail,
-                head.lastHash(), hash);
-        em.persist(record);
-        head.advance(sequence, hash);
-        return record;
+        return groupCommit.append(new AuditAppender.Entry(actor, action, subject, outcome, detail));
     }
 
     /** Verifies the whole chain, streaming it in batches; also checks that no record was cut off the end. */

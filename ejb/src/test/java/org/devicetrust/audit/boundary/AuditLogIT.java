@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.devicetrust.audit.control.AuditChain;
 import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.it.ItDeployment;
 import org.devicetrust.it.ItFixtures;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -41,6 +49,43 @@ class AuditLogIT {
         List<String[]> records = fixtures.auditRecordsAbout(subject);
         assertEquals(1, records.size(), "the audit record was committed on its own");
         assertEquals("DEVICE_REGISTERED", records.get(0)[2]);
+    }
+
+    @Test
+    void concurrentRecordsKeepOneUnbrokenChainInEachCallersOrder() throws Exception {
+        String prefix = "it-concurrent-" + UUID.randomUUID().toString().substring(0, 8);
+        int threads = 16;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Long>>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String subject = prefix + "-" + t;
+                work.add(pool.submit(() -> {
+                    List<Long> sequences = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        sequences.add(auditLog.record("it", AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
+                                "record " + i).sequence());
+                    }
+                    return sequences;
+                }));
+            }
+            Set<Long> all = new HashSet<>();
+            for (int t = 0; t < threads; t++) {
+                List<Long> sequences = work.get(t).get(120, TimeUnit.SECONDS);
+                for (int i = 1; i < sequences.size(); i++) {
+                    assertTrue(sequences.get(i) > sequences.get(i - 1), "one caller's records stay in its order");
+                }
+                all.addAll(sequences);
+                List<String[]> stored = fixtures.auditRecordsAbout(prefix + "-" + t);
+                assertEquals(perThread, stored.size(), "every record of caller " + t + " is stored once");
+            }
+            assertEquals(threads * perThread, all.size(), "no sequence number is handed out twice");
+        } finally {
+            pool.shutdownNow();
+        }
+        AuditChain.Verification verification = auditLog.verify();
+        assertTrue(verification.intact(), verification.reason());
     }
 
     @Test

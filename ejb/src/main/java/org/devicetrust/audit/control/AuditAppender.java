@@ -1,0 +1,56 @@
+package org.devicetrust.audit.control;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditChainHead;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.audit.entity.AuditRecord;
+
+/**
+ * Appends records to the hash chain in one transaction of its own: locks the chain head (so that every server
+ * sharing the database extends the same chain), links each record to the one before, moves the head, commits.
+ */
+@Stateless
+@PermitAll
+public class AuditAppender {
+
+    /** What is to be recorded; sequence, time and hashes are assigned when it is appended. */
+    public record Entry(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public List<AuditRecord> append(List<Entry> entries) {
+        AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
+        List<AuditRecord> records = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            long sequence = head.lastSequence() + 1;
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            String actor = AuditRecord.clip(entry.actor(), AuditRecord.MAX_FIELD_LENGTH);
+            String subject = AuditRecord.clip(entry.subject(), AuditRecord.MAX_FIELD_LENGTH);
+            String detail = AuditRecord.clip(entry.detail(), AuditRecord.MAX_DETAIL_LENGTH);
+            String hash = AuditChain.hash(sequence, now.toEpochMilli(), actor, entry.action().name(), subject,
+                    entry.outcome().name(), detail, head.lastHash());
+            AuditRecord record = new AuditRecord(sequence, now, actor, entry.action(), subject, entry.outcome(),
+                    detail, head.lastHash(), hash);
+            em.persist(record);
+            head.advance(sequence, hash);
+            records.add(record);
+        }
+        return records;
+    }
+}
