@@ -8,14 +8,14 @@ import jakarta.inject.Named;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.security.enterprise.authentication.mechanism.http.AuthenticationParameters;
-import jakarta.security.enterprise.credential.Password;
-import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Set;
 import org.devicetrust.account.boundary.Administrators;
 import org.devicetrust.account.boundary.SignInResult;
+import org.devicetrust.web.security.AcceptedSignIn;
 
 /** The console's sign-in form; the password goes to the authentication mechanism and is never kept. */
 @Named
@@ -49,8 +49,8 @@ public class Login implements Serializable {
         password = null;
         try {
             // The mechanism answers a refusal with sendError(401), which commits the response before this page
-            // can say why; so refusals are decided here first, through the same boundary (counted, audited,
-            // lockout), and only an accepted password goes on to the mechanism to establish the session.
+            // can say why; so the password is checked here, through the accounts boundary (counted, audited,
+            // lockout), and only the accepted sign-in goes on to the mechanism to establish the session.
             SignInResult check = administrators.signIn(user, secret);
             if (check.outcome() == SignInResult.Outcome.LOCKED) {
                 Messages.error("This account is locked after repeated failed sign-ins. Try again later or ask an"
@@ -64,7 +64,7 @@ public class Login implements Serializable {
             AuthenticationStatus status = security.authenticate((HttpServletRequest) external.getRequest(),
                     (HttpServletResponse) external.getResponse(), AuthenticationParameters.withParams()
                             .newAuthentication(true)
-                            .credential(new UsernamePasswordCredential(user, new Password(secret))));
+                            .credential(new AcceptedSignIn(check.username(), Set.of(check.role().name()))));
             if (status == AuthenticationStatus.SUCCESS) {
                 external.redirect(external.getRequestContextPath() + HOME);
             } else {

@@ -50,7 +50,10 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
 
         // Programmatic login from the console's login page (SecurityContext.authenticate).
         if (context.isAuthenticationRequest() && context.getAuthParameters().getCredential() != null) {
-            CredentialValidationResult result = administrators.validate(context.getAuthParameters().getCredential());
+            var credential = context.getAuthParameters().getCredential();
+            CredentialValidationResult result = credential instanceof AcceptedSignIn accepted
+                    ? new CredentialValidationResult(accepted.caller(), accepted.groups())
+                    : administrators.validate(credential);
             if (result.getStatus() != CredentialValidationResult.Status.VALID) {
                 return context.responseUnauthorized();
             }
