@@ -126,11 +126,12 @@ public class CertificateAuthority {
             IssuedCertificate issued = new IssuedCertificate(certificate, id, request.keyDescription(), now, issuedBy);
             em.persist(issued);
             em.flush();
-            auditLog.success(AuditAction.CERTIFICATE_ISSUED, id.value(), "serial " + issued.serialHex() + ", "
-                    + issued.keyDescription() + ", valid until " + issued.notAfter());
+            auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, id.value(), AuditOutcome.SUCCESS, "serial "
+                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
             return issued;
         } catch (PkiException e) {
-            auditLog.failure(AuditAction.CERTIFICATE_ISSUED, subject, e.type() + ": " + e.getMessage());
+            auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, subject, AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
     }
@@ -157,11 +158,12 @@ public class CertificateAuthority {
             CrlSeries series = lockCrlSeries();
             IssuedCertificate certificate = markRevoked(serialHex, reason, revokedBy);
             PublishedCrl crl = publish(series);
-            auditLog.success(AuditAction.CERTIFICATE_REVOKED, serialHex, "device " + certificate.deviceId()
-                    + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
+            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, serialHex, AuditOutcome.SUCCESS, "device "
+                    + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
             return certificate;
         } catch (PkiException e) {
-            auditLog.failure(AuditAction.CERTIFICATE_REVOKED, subject, e.type() + ": " + e.getMessage());
+            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, subject, AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
     }
@@ -196,7 +198,8 @@ public class CertificateAuthority {
                 revoked.add(markRevoked(serialHex, reason, revokedBy));
             } catch (PkiException e) {
                 refused.add(new BulkRevocation.Refusal(subject, e.type(), e.getMessage()));
-                auditLog.failure(AuditAction.CERTIFICATE_REVOKED, subject, e.type() + ": " + e.getMessage());
+                auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, subject, AuditOutcome.FAILURE,
+                        e.type() + ": " + e.getMessage());
             }
         }
         if (revoked.isEmpty()) {
@@ -204,7 +207,8 @@ public class CertificateAuthority {
         }
         PublishedCrl crl = publish(series);
         for (IssuedCertificate certificate : revoked) {
-            auditLog.success(AuditAction.CERTIFICATE_REVOKED, certificate.serialHex(), "device "
+            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, certificate.serialHex(),
+                    AuditOutcome.SUCCESS, "device "
                     + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber()
                     + " (bulk of " + revoked.size() + ")");
         }

@@ -89,6 +89,24 @@ class EstIT {
         Run reused = est("enroll", https(), device, token, "first.b64", "again");
         assertStatus(401, reused);
         assertTrue(reused.output().contains("www-authenticate=Basic"), reused.output());
+        String actor = issuanceActor(device);
+        assertTrue(actor.startsWith("est:" + device + " (enrollment token #"), "the CA's record names the "
+                + "enrolling device and its token, not an anonymous caller: " + actor);
+    }
+
+    /** The actor of the CA's successful issuance record about the device. */
+    private static String issuanceActor(String device) {
+        try (java.sql.Connection db = DeviceTrustServer.database(); java.sql.PreparedStatement q = db.prepareStatement(
+                "SELECT actor FROM audit_record WHERE action = 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS'"
+                        + " AND subject = ?")) {
+            q.setString(1, device);
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                assertTrue(r.next(), "no issuance record about " + device);
+                return r.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
