@@ -1,47 +1,13 @@
-/* The mbedTLS backend of the crypto shim (fw/crypto.h). */
+/* The mbedTLS backend of the crypto shim (fw/crypto.h): ECDSA P-256 verification. SHA-256 is
+ * our own (sha256.c). */
 #include <string.h>
 
 #include "mbedtls/bignum.h"
 #include "mbedtls/ecdsa.h"
 #include "mbedtls/ecp.h"
-#include "mbedtls/sha256.h"
 
 #include "fw/crypto.h"
 #include "fw/err.h"
-
-_Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(((fw_sha256_ctx_t *)0)->opaque),
-               "fw_sha256_ctx_t too small for mbedtls_sha256_context");
-
-static mbedtls_sha256_context *sha_ctx(fw_sha256_ctx_t *ctx)
-{
-    return (mbedtls_sha256_context *)(void *)ctx->opaque;
-}
-
-void fw_sha256_init(fw_sha256_ctx_t *ctx)
-{
-    mbedtls_sha256_init(sha_ctx(ctx));
-    (void)mbedtls_sha256_starts_ret(sha_ctx(ctx), 0);
-}
-
-void fw_sha256_free(fw_sha256_ctx_t *ctx)
-{
-    mbedtls_sha256_free(sha_ctx(ctx));
-}
-
-int fw_sha256_update(fw_sha256_ctx_t *ctx, const uint8_t *data, size_t len)
-{
-    return mbedtls_sha256_update_ret(sha_ctx(ctx), data, len) == 0 ? FW_OK : FW_ERR_CRYPTO;
-}
-
-int fw_sha256_finish(fw_sha256_ctx_t *ctx, uint8_t digest[FW_SHA256_SIZE])
-{
-    return mbedtls_sha256_finish_ret(sha_ctx(ctx), digest) == 0 ? FW_OK : FW_ERR_CRYPTO;
-}
-
-int fw_sha256(const uint8_t *data, size_t len, uint8_t digest[FW_SHA256_SIZE])
-{
-    return mbedtls_sha256_ret(data, len, digest, 0) == 0 ? FW_OK : FW_ERR_CRYPTO;
-}
 
 int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE],
                          const uint8_t digest[FW_SHA256_SIZE],

@@ -1,12 +1,12 @@
 /*
  * Minimal mbedTLS 2.28 configuration for the DeviceTrust boot chain:
- * SHA-256 and ECDSA P-256 verification only. No RNG is needed to verify, so
- * MBEDTLS_ECP_NO_INTERNAL_RNG keeps CTR_DRBG and AES out of the ROM.
+ * ECDSA P-256 verification only (SHA-256 is our own, crypto/sha256.c). No RNG
+ * is needed to verify, so MBEDTLS_ECP_NO_INTERNAL_RNG keeps CTR_DRBG and AES
+ * out of the ROM.
  */
 #ifndef FW_MBEDTLS_CONFIG_VERIFY_H
 #define FW_MBEDTLS_CONFIG_VERIFY_H
 
-#define MBEDTLS_SHA256_C
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECDSA_C

@@ -276,6 +276,92 @@ FW_TEST(sha256_known_answer)
     CHECK(memcmp(d, expect, 32) == 0);
 }
 
+/* Hex digest to bytes, for the reference digests below. */
+static void sha256_unhex(const char *hex, uint8_t out[32])
+{
+    for (int i = 0; i < 32; i++) {
+        unsigned v = 0;
+        CHECK(sscanf(hex + 2 * i, "%2x", &v) == 1);
+        out[i] = (uint8_t)v;
+    }
+}
+
+FW_TEST(sha256_padding_boundaries)
+{
+    /* Message i -> (i * 131 + 17) mod 256 of each length around the padding boundaries of
+     * one and two blocks; reference digests from an independent implementation. */
+    static const struct {
+        size_t len;
+        const char *hex;
+    } cases[] = {
+        {0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {1, "4a64a107f0cb32536e5bce6c98c393db21cca7f4ea187ba8c4dca8b51d4ea80a"},
+        {55, "59aaae80b8e7958f5757b4ac9274f1fd57ec0dc7aa8349319102316781b92006"},
+        {56, "dca902d31487ffab357ce36cc5abc6947fbb69127ec04c468ba5687268c4bf7c"},
+        {63, "b8e655e9e7ad413b96f0a371eb1d6db71dcca27f4eee35892517cbe4bfaa6f9a"},
+        {64, "e5146be62accc56709594cb45c651b361df94f622cbb09b91ea3ca7a2060bd53"},
+        {65, "4b6c6774f0cbcd776a90e187b9494e04ca880c0afe3ea1c5cad51c8bbcb41f74"},
+        {119, "3244509f8746f6fb511ca8a72a292a4d7d12e456cce283c03f169dbbcb0d512e"},
+        {120, "c5236e50172da3b69c903dcd3b3bb8ce855182f79364d1b59ed36367aa25e468"},
+        {128, "ed045c7c319e0c9286e1dea21c80bfd4a08eca43e02e13ee8a7a2c8b4b2baec9"},
+        {1000, "9b1f933854c88e4433633db24196b7ba6282b9553cdee714193554db462d3169"},
+    };
+    static uint8_t msg[1000 + 1];
+    for (size_t i = 0; i < sizeof(msg); i++) {
+        msg[i] = (uint8_t)(i * 131u + 17u);
+    }
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        uint8_t expect[32], d[32];
+        sha256_unhex(cases[c].hex, expect);
+        /* Also from an odd address: the message words are read byte by byte. */
+        for (size_t off = 0; off < 2; off++) {
+            static uint8_t shifted[sizeof(msg)];
+            memcpy(shifted + off, msg, cases[c].len);
+            CHECK_EQ(fw_sha256(shifted + off, cases[c].len, d), FW_OK);
+            CHECK(memcmp(d, expect, 32) == 0);
+        }
+        /* Every split of the message into two updates gives the same digest. */
+        for (size_t cut = 0; cut <= cases[c].len && cases[c].len <= 128; cut++) {
+            fw_sha256_ctx_t ctx;
+            fw_sha256_init(&ctx);
+            CHECK_EQ(fw_sha256_update(&ctx, msg, cut), FW_OK);
+            CHECK_EQ(fw_sha256_update(&ctx, msg + cut, cases[c].len - cut), FW_OK);
+            CHECK_EQ(fw_sha256_finish(&ctx, d), FW_OK);
+            fw_sha256_free(&ctx);
+            CHECK(memcmp(d, expect, 32) == 0);
+        }
+    }
+}
+
+FW_TEST(sha256_fips_long_messages)
+{
+    uint8_t expect[32], d[32];
+    /* FIPS 180-2 two-block message */
+    const char *m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256_unhex("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", expect);
+    CHECK_EQ(fw_sha256((const uint8_t *)m448, strlen(m448), d), FW_OK);
+    CHECK(memcmp(d, expect, 32) == 0);
+    /* FIPS 180-2 one million 'a', fed in 997-byte pieces (never block-aligned) */
+    static uint8_t a[997];
+    memset(a, 'a', sizeof(a));
+    sha256_unhex("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", expect);
+    fw_sha256_ctx_t ctx;
+    fw_sha256_init(&ctx);
+    size_t left = 1000000;
+    while (left > 0) {
+        size_t n = left < sizeof(a) ? left : sizeof(a);
+        CHECK_EQ(fw_sha256_update(&ctx, a, n), FW_OK);
+        left -= n;
+    }
+    CHECK_EQ(fw_sha256_finish(&ctx, d), FW_OK);
+    fw_sha256_free(&ctx);
+    CHECK(memcmp(d, expect, 32) == 0);
+    /* No data with a length is refused, not read. */
+    fw_sha256_init(&ctx);
+    CHECK_EQ(fw_sha256_update(&ctx, NULL, 1), FW_ERR_BAD_ARGUMENT);
+    CHECK_EQ(fw_sha256_update(&ctx, NULL, 0), FW_OK);
+}
+
 FW_TEST(ct_compare_and_error_strings)
 {
     uint8_t a[4] = {1, 2, 3, 4}, b[4] = {1, 2, 3, 5};

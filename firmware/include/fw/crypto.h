@@ -1,7 +1,8 @@
 /*
  * DeviceTrust firmware: the one crypto shim. Every hash and signature check of
- * the security core goes through these functions; exactly one backend
- * (mbedTLS, crypto_mbedtls.c) implements them, chosen at build time.
+ * the security core goes through these functions: SHA-256 is our own
+ * (crypto/sha256.c, the boot chain's per-byte cost), ECDSA is mbedTLS's
+ * (crypto/crypto_mbedtls.c).
  */
 #ifndef FW_CRYPTO_H
 #define FW_CRYPTO_H
