@@ -55,21 +55,33 @@ ensure_firmware() {
   fi
 }
 
-# The factory: firmware signing key (its digest burnt into every ROM), signed bootloader and device app.
+# The factory: signed bootloader and device app, and a ROM with the signing key's digest burnt in. The key is the
+# backend's firmware-signing key (PKI key store of this DeviceTrust home, certified by the root CA for code
+# signing) when the home has a PKI, as on a real line; a local test key otherwise. Images are signed again when
+# the board images change or the key does.
 ensure_factory() {
   ensure_firmware
   mkdir -p "$factory"
-  local s; s=$(sign_cmd)
-  if [ ! -f "$factory/firmware-key.pem" ]; then
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$factory/firmware-key.pem" 2>/dev/null
-    chmod 600 "$factory/firmware-key.pem"
+  local s key digest; s=$(sign_cmd)
+  if [ -f "$data/pki/devicetrust-ca.p12" ]; then
+    key=(--data-dir "$data")
+  else
+    if [ ! -f "$factory/firmware-key.pem" ]; then
+      openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$factory/firmware-key.pem" 2>/dev/null
+      chmod 600 "$factory/firmware-key.pem"
+    fi
+    key=(--key "$factory/firmware-key.pem")
   fi
-  if [ ! -f "$factory/app.img" ] || [ "$board/device.bin" -nt "$factory/app.img" ]; then
+  digest=$($s key-digest "${key[@]}") || die "cannot read the firmware signing key (${key[*]})"
+  if [ ! -f "$factory/app.img" ] || [ "$board/device.bin" -nt "$factory/app.img" ] ||
+     [ "$(cat "$factory/key-digest" 2>/dev/null)" != "$digest" ]; then
+    log "signing the bootloader and device app (firmware key ${digest:0:16}...)"
     $s sign --type bootloader --in "$board/bootloader.bin" --out "$factory/bootloader.img" --version 1 \
-      --load-addr 0x80100000 --key "$factory/firmware-key.pem" --build-id bootloader-1 >/dev/null
+      --load-addr 0x80100000 "${key[@]}" --build-id bootloader-1 >/dev/null
     $s sign --type app --in "$board/device.bin" --out "$factory/app.img" --version 3 --security-version 2 \
-      --load-addr 0x80200000 --key "$factory/firmware-key.pem" --build-id device-3 >/dev/null
-    $tool rom --rom "$board/rom.bin" --digest "$($tool key-digest "$factory/firmware-key.pem")" --out "$factory/pflash0.img"
+      --load-addr 0x80200000 "${key[@]}" --build-id device-3 >/dev/null
+    $tool rom --rom "$board/rom.bin" --digest "$digest" --out "$factory/pflash0.img"
+    printf '%s\n' "$digest" > "$factory/key-digest"
   fi
 }
 

@@ -14,10 +14,12 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -32,6 +34,8 @@ import org.devicetrust.firmware.control.FirmwareManifest;
 import org.devicetrust.firmware.control.FirmwareSigner;
 import org.devicetrust.firmware.control.ImageType;
 import org.devicetrust.firmware.control.SignedImage;
+import org.devicetrust.pki.control.KeyStorePasswords;
+import org.devicetrust.pki.control.KeyStoreUnavailableException;
 
 /**
  * {@code firmware sign|key-digest|inspect}: signs bootloader and app images with the firmware
@@ -162,11 +166,16 @@ public final class FirmwareCommand {
             throw new CommandException("no key store at " + store + ": run 'pki bootstrap --data-dir " + dataDir + "' first");
         }
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(passFile);
-            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                throw new CommandException(passFile + " is readable by others: chmod 600 it");
+            // The same password source as the server: DEVICETRUST_PKI_PASSWORD, else the owner-only file.
+            Optional<String> configured = Optional.ofNullable(System.getenv(KeyStorePasswords.CA_PASSWORD_ENV))
+                    .filter(v -> !v.isEmpty());
+            if (configured.isEmpty() && Files.exists(passFile)) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(passFile);
+                if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                    throw new CommandException(passFile + " is readable by others: chmod 600 it");
+                }
             }
-            char[] password = Files.readString(passFile, StandardCharsets.UTF_8).strip().toCharArray();
+            char[] password = KeyStorePasswords.resolve(configured, passFile, false, new SecureRandom());
             KeyStore ks = KeyStore.getInstance("PKCS12");
             try (var in = Files.newInputStream(store)) {
                 ks.load(in, password);
@@ -180,8 +189,8 @@ public final class FirmwareCommand {
                 throw new CommandException(store + ": '" + KEY_ALIAS + "' has no certificate");
             }
             return checked(new Signing(priv, cert.getPublicKey()), store.toString());
-        } catch (NoSuchFileException e) {
-            throw new CommandException("key store password file not found: " + passFile);
+        } catch (KeyStoreUnavailableException e) {
+            throw new CommandException(e.getMessage());
         } catch (IOException | GeneralSecurityException e) {
             throw new CommandException(store + ": cannot open: " + e.getMessage());
         }
