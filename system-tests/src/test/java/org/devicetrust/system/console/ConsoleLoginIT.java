@@ -8,11 +8,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.devicetrust.system.DeviceTrustServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Signing in to the console and the admin API: refusal, lockout after repeated failures, sign-out. */
 class ConsoleLoginIT {
@@ -103,7 +106,9 @@ class ConsoleLoginIT {
         browser.signInExpectingConsole("admin", ConsoleBrowser.SERVER.adminPassword);
         browser.screenshot("dashboard");
         browser.click(By.id("session:logout"));
-        assertTrue(browser.driver().getCurrentUrl().contains("/login.xhtml"));
+        // the logout is a full-page post and redirect: wait for the navigation rather than read the URL at once
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(
+                ExpectedConditions.urlContains("/login.xhtml"));
         browser.open("/console/devices.xhtml");
         assertTrue(browser.driver().getCurrentUrl().contains("/login.xhtml"), "signed out means signed out");
         assertFalse(browser.driver().getPageSource().contains("session:logout"));
