@@ -59,6 +59,10 @@ public class ItFixtures {
                 .setParameter("d", deviceId).getSingleResult();
     }
 
+    public long auditRecordCount() {
+        return em.createQuery("SELECT COUNT(r) FROM AuditRecord r", Long.class).getSingleResult();
+    }
+
     public long publishedCrls() {
         return em.createQuery("SELECT COUNT(c) FROM PublishedCrl c", Long.class).getSingleResult();
     }

@@ -86,6 +86,11 @@ class AuditLogIT {
         }
         AuditChain.Verification verification = auditLog.verify();
         assertTrue(verification.intact(), verification.reason());
+        assertEquals(fixtures.auditRecordCount(), auditLog.count(new AuditLog.AuditQuery(null, null, null, null,
+                null, null, 0, 1)), "the unfiltered count (from the chain head) is the number of rows");
+        assertEquals(perThread, auditLog.count(new AuditLog.AuditQuery(null, null, "it",
+                AuditAction.DEVICE_ACCESS, AuditOutcome.SUCCESS, prefix + "-0", 0, 1)),
+                "a filtered count counts the matching rows");
     }
 
     @Test
