@@ -59,6 +59,13 @@ public class ItFixtures {
                 .setParameter("d", deviceId).getSingleResult();
     }
 
+    /** Allowed and refused decisions over all hours of the hourly counts. */
+    public long[] deviceDecisionTotals() {
+        Object[] row = em.createQuery("SELECT COALESCE(SUM(h.allowed), 0), COALESCE(SUM(h.refused), 0)"
+                + " FROM DeviceAccessHour h", Object[].class).getSingleResult();
+        return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
+    }
+
     public long auditRecordCount() {
         return em.createQuery("SELECT COUNT(r) FROM AuditRecord r", Long.class).getSingleResult();
     }

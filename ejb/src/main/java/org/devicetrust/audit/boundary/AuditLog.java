@@ -20,8 +20,10 @@ import java.time.Instant;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.devicetrust.audit.control.AuditAppender;
 import org.devicetrust.audit.control.AuditChain;
@@ -30,6 +32,7 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
+import org.devicetrust.audit.entity.DeviceAccessHour;
 
 /**
  * The tamper-evident audit log. Every record is committed in a transaction of its own, never the caller's, so
@@ -149,27 +152,23 @@ public class AuditLog {
 
     /**
      * Allowed and refused device authorizations per hour for the last 24 hours, oldest hour first; the last
-     * entry is the current, incomplete hour. One indexed count per hour (action, time).
+     * entry is the current, incomplete hour. Read from the hourly counts the appender keeps (24 rows at most),
+     * not counted from the audit log.
      */
     @RolesAllowed({"admin", "operator", "auditor"})
     public List<HourlyAuthorizations> authorizationsPerHour() {
         Instant currentHour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        Instant first = currentHour.minus(Duration.ofHours(HOURS_SHOWN - 1));
+        Map<Long, DeviceAccessHour> stored = new HashMap<>();
+        for (DeviceAccessHour hour : em.createNamedQuery(DeviceAccessHour.FROM, DeviceAccessHour.class)
+                .setParameter("from", first.toEpochMilli()).getResultList()) {
+            stored.put(hour.hourStartMillis(), hour);
+        }
         List<HourlyAuthorizations> hours = new ArrayList<>(HOURS_SHOWN);
-        for (int i = HOURS_SHOWN - 1; i >= 0; i--) {
-            Instant start = currentHour.minus(Duration.ofHours(i));
-            long allowed = 0;
-            long refused = 0;
-            for (Object[] row : em.createNamedQuery(AuditRecord.COUNT_BY_OUTCOME_BETWEEN, Object[].class)
-                    .setParameter("action", AuditAction.DEVICE_ACCESS)
-                    .setParameter("from", start.toEpochMilli())
-                    .setParameter("to", start.plus(Duration.ofHours(1)).toEpochMilli()).getResultList()) {
-                if (row[0] == AuditOutcome.SUCCESS) {
-                    allowed = (Long) row[1];
-                } else {
-                    refused = (Long) row[1];
-                }
-            }
-            hours.add(new HourlyAuthorizations(start, allowed, refused));
+        for (Instant start = first; !start.isAfter(currentHour); start = start.plus(Duration.ofHours(1))) {
+            DeviceAccessHour counts = stored.get(start.toEpochMilli());
+            hours.add(new HourlyAuthorizations(start, counts == null ? 0 : counts.allowed(),
+                    counts == null ? 0 : counts.refused()));
         }
         return hours;
     }

@@ -11,14 +11,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
+import org.devicetrust.audit.entity.DeviceAccessHour;
 
 /**
  * Appends records to the hash chain in one transaction of its own: locks the chain head (so that every server
- * sharing the database extends the same chain), links each record to the one before, moves the head, commits.
+ * sharing the database extends the same chain), links each record to the one before, moves the head, counts
+ * device decisions per hour, commits.
  */
 @Stateless
 @PermitAll
@@ -51,6 +55,27 @@ public class AuditAppender {
             head.advance(sequence, hash);
             records.add(record);
         }
+        countDecisions(records);
         return records;
+    }
+
+    /** Keeps the hourly decision counts with the records they count (still under the chain-head lock). */
+    private void countDecisions(List<AuditRecord> records) {
+        Map<Long, long[]> perHour = new TreeMap<>();
+        for (AuditRecord record : records) {
+            if (record.action() == AuditAction.DEVICE_ACCESS) {
+                long hour = Math.floorDiv(record.occurredAtMillis(), DeviceAccessHour.HOUR_MILLIS)
+                        * DeviceAccessHour.HOUR_MILLIS;
+                perHour.computeIfAbsent(hour, h -> new long[2])[record.outcome() == AuditOutcome.SUCCESS ? 0 : 1]++;
+            }
+        }
+        for (Map.Entry<Long, long[]> hour : perHour.entrySet()) {
+            DeviceAccessHour counts = em.find(DeviceAccessHour.class, hour.getKey());
+            if (counts == null) {
+                counts = new DeviceAccessHour(hour.getKey());
+                em.persist(counts);
+            }
+            counts.add(hour.getValue()[0], hour.getValue()[1]);
+        }
     }
 }

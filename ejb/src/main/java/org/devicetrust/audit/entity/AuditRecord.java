@@ -18,13 +18,9 @@ import java.util.Objects;
 @Table(name = "audit_record")
 @NamedQuery(name = AuditRecord.FIND_FROM_SEQUENCE,
         query = "SELECT r FROM AuditRecord r WHERE r.sequence >= :from ORDER BY r.sequence")
-@NamedQuery(name = AuditRecord.COUNT_BY_OUTCOME_BETWEEN,
-        query = "SELECT r.outcome, COUNT(r) FROM AuditRecord r WHERE r.action = :action"
-                + " AND r.occurredAtMillis >= :from AND r.occurredAtMillis < :to GROUP BY r.outcome")
 public class AuditRecord {
 
     public static final String FIND_FROM_SEQUENCE = "AuditRecord.findFromSequence";
-    public static final String COUNT_BY_OUTCOME_BETWEEN = "AuditRecord.countByOutcomeBetween";
     public static final int MAX_DETAIL_LENGTH = 2000;
     public static final int MAX_FIELD_LENGTH = 200;
 

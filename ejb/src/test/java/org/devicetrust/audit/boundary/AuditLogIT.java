@@ -56,6 +56,7 @@ class AuditLogIT {
         String prefix = "it-concurrent-" + UUID.randomUUID().toString().substring(0, 8);
         int threads = 16;
         int perThread = 25;
+        long[] decisionsBefore = fixtures.deviceDecisionTotals();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<List<Long>>> work = new ArrayList<>();
@@ -84,6 +85,15 @@ class AuditLogIT {
         } finally {
             pool.shutdownNow();
         }
+        auditLog.record("it", AuditAction.DEVICE_ACCESS, prefix + "-refused", AuditOutcome.FAILURE, "refused");
+        long[] decisionsAfter = fixtures.deviceDecisionTotals();
+        assertEquals(threads * perThread, decisionsAfter[0] - decisionsBefore[0], "allowed decisions counted");
+        assertEquals(1, decisionsAfter[1] - decisionsBefore[1], "refused decisions counted");
+        List<AuditLog.HourlyAuthorizations> hours = auditLog.authorizationsPerHour();
+        assertEquals(24, hours.size());
+        assertTrue(hours.get(23).allowed() + hours.get(22).allowed() >= threads * perThread,
+                "the decisions just recorded are in the last hour (or the one before, at an hour boundary)");
+
         AuditChain.Verification verification = auditLog.verify();
         assertTrue(verification.intact(), verification.reason());
         assertEquals(fixtures.auditRecordCount(), auditLog.count(new AuditLog.AuditQuery(null, null, null, null,
