@@ -25,6 +25,16 @@ def out(line):
     sys.stdout.flush()
 
 
+def recv_now(sock):
+    """What the socket has now: bytes, b"" at the end of the stream (or a reset), None if nothing yet."""
+    try:
+        return sock.recv(65536)
+    except BlockingIOError:
+        return None
+    except ConnectionResetError:
+        return b""
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dir", required=True, help="directory with pflash0.img and pflash1.img")
@@ -82,12 +92,9 @@ def main():
                 else:
                     sel.unregister(qemu.stdout)
             elif key.data == "uart":
-                try:
-                    data = uart.recv(65536)
-                except BlockingIOError:
+                data = recv_now(uart)
+                if data is None:
                     continue
-                except ConnectionResetError:
-                    data = b""
                 if not data:
                     sel.unregister(uart)
                     continue
@@ -109,12 +116,9 @@ def main():
                     except OSError:
                         pass
             elif key.data == "tcp":
-                try:
-                    data = tcp.recv(65536)
-                except BlockingIOError:
+                data = recv_now(tcp)
+                if data is None:
                     continue
-                except ConnectionResetError:
-                    data = b""
                 if not data:
                     sel.unregister(tcp)
                     tcp.close()

@@ -27,16 +27,21 @@ void fw_log_str(const char *s)
     }
 }
 
-void fw_log_u32(uint32_t v)
+const char *fw_u32_text(char buf[FW_U32_TEXT_SIZE], uint32_t v)
 {
-    char buf[11];
-    int i = 10;
+    int i = FW_U32_TEXT_SIZE - 1;
     buf[i] = '\0';
     do {
         buf[--i] = (char)('0' + v % 10u);
         v /= 10u;
     } while (v != 0 && i > 0);
-    fw_log_str(buf + i);
+    return buf + i;
+}
+
+void fw_log_u32(uint32_t v)
+{
+    char buf[FW_U32_TEXT_SIZE];
+    fw_log_str(fw_u32_text(buf, v));
 }
 
 void fw_log_hex32(uint32_t v)

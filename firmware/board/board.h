@@ -48,6 +48,9 @@ typedef struct {
 void fw_log_begin(void);
 void fw_log_str(const char *s);
 void fw_log_u32(uint32_t v);
+/* v in decimal, written into buf (at least FW_U32_TEXT_SIZE bytes); returns the start of the text in buf. */
+#define FW_U32_TEXT_SIZE 11
+const char *fw_u32_text(char buf[FW_U32_TEXT_SIZE], uint32_t v);
 void fw_log_hex32(uint32_t v);
 void fw_log_end(void);
 void fw_log_line(const char *s);

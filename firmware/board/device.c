@@ -347,14 +347,8 @@ static size_t append(char *dst, size_t pos, size_t cap, const char *s)
 
 static size_t append_u32(char *dst, size_t pos, size_t cap, uint32_t v)
 {
-    char buf[11];
-    int i = 10;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0);
-    return append(dst, pos, cap, buf + i);
+    char buf[FW_U32_TEXT_SIZE];
+    return append(dst, pos, cap, fw_u32_text(buf, v));
 }
 
 /* One request and its complete response (read timeouts apply to every read). */

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test only: the openssl CLI as an independent client (CSRs, verification). */
-final class Openssl {
+public final class Openssl {
 
-    record Result(int code, String output) {
+    public record Result(int code, String output) {
     }
 
     record Csr(byte[] pem) {
@@ -35,7 +35,7 @@ final class Openssl {
         return new Csr(pem);
     }
 
-    static Result run(String... args) throws Exception {
+    public static Result run(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.pki.boundary.Openssl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,32 +63,32 @@ class OpensslInteropTest {
         Path revokedPem = write("revoked.pem", Pem.certificate(revoked));
         String chain = layout.caChainPem().toString();
 
-        Result ok = openssl("verify", "-CAfile", chain, "-crl_check", "-CRLfile", crlPem.toString(),
+        Openssl.Result ok = Openssl.run("verify", "-CAfile", chain, "-crl_check", "-CRLfile", crlPem.toString(),
                 "-purpose", "sslclient", goodPem.toString());
-        assertEquals(0, ok.code, ok.output);
-        assertTrue(ok.output.contains(": OK"), ok.output);
+        assertEquals(0, ok.code(), ok.output());
+        assertTrue(ok.output().contains(": OK"), ok.output());
 
-        Result refused = openssl("verify", "-CAfile", chain, "-crl_check", "-CRLfile", crlPem.toString(),
+        Openssl.Result refused = Openssl.run("verify", "-CAfile", chain, "-crl_check", "-CRLfile", crlPem.toString(),
                 revokedPem.toString());
-        assertNotEquals(0, refused.code, refused.output);
-        assertTrue(refused.output.contains("certificate revoked"), refused.output);
+        assertNotEquals(0, refused.code(), refused.output());
+        assertTrue(refused.output().contains("certificate revoked"), refused.output());
 
-        Result crlCheck = openssl("crl", "-in", crlPem.toString(), "-CAfile", chain, "-verify", "-noout",
+        Openssl.Result crlCheck = Openssl.run("crl", "-in", crlPem.toString(), "-CAfile", chain, "-verify", "-noout",
                 "-text");
-        assertEquals(0, crlCheck.code, crlCheck.output);
-        assertTrue(crlCheck.output.contains("verify OK"), crlCheck.output);
-        assertTrue(crlCheck.output.contains("X509v3 CRL Number: \n                7"), crlCheck.output);
-        assertTrue(crlCheck.output.contains("Key Compromise"), crlCheck.output);
-        assertTrue(crlCheck.output.contains("Version 2"), crlCheck.output);
+        assertEquals(0, crlCheck.code(), crlCheck.output());
+        assertTrue(crlCheck.output().contains("verify OK"), crlCheck.output());
+        assertTrue(crlCheck.output().contains("X509v3 CRL Number: \n                7"), crlCheck.output());
+        assertTrue(crlCheck.output().contains("Key Compromise"), crlCheck.output());
+        assertTrue(crlCheck.output().contains("Version 2"), crlCheck.output());
 
-        Result server = openssl("verify", "-CAfile", layout.rootCaPem().toString(), "-purpose", "sslserver",
+        Openssl.Result server = Openssl.run("verify", "-CAfile", layout.rootCaPem().toString(), "-purpose", "sslserver",
                 extractServer(layout).toString());
-        assertEquals(0, server.code, server.output);
+        assertEquals(0, server.code(), server.output());
 
-        Result pkcs12 = openssl("pkcs12", "-in", layout.caKeyStore().toString(), "-nokeys", "-passin",
+        Openssl.Result pkcs12 = Openssl.run("pkcs12", "-in", layout.caKeyStore().toString(), "-nokeys", "-passin",
                 "pass:" + PASSWORD);
-        assertEquals(0, pkcs12.code, pkcs12.output);
-        assertTrue(pkcs12.output.contains("friendlyName: device-ca"), pkcs12.output);
+        assertEquals(0, pkcs12.code(), pkcs12.output());
+        assertTrue(pkcs12.output().contains("friendlyName: device-ca"), pkcs12.output());
     }
 
     private Path extractServer(PkiLayout layout) throws Exception {
@@ -101,17 +102,5 @@ class OpensslInteropTest {
 
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static Result openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add("openssl");
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), output);
     }
 }
