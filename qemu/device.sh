@@ -115,7 +115,8 @@ admin() {
 
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-valid_id() { [[ $1 =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "device id must be 1..64 chars of [A-Za-z0-9._-]" 2; }
+# The server's rule (DeviceId) and the firmware's (fw_identity_device_id_valid): test/vectors/device-ids.txt.
+valid_id() { [[ $1 =~ ^[a-z0-9][a-z0-9-]{2,63}$ ]] || die "device id must be 3-64 characters of a-z, 0-9 and '-', starting with a letter or digit" 2; }
 
 cmd_create() {
   local id=${1:?usage: device.sh create <id> [name]} name=${2:-Emulated device $1}

@@ -27,17 +27,6 @@ void fw_log_str(const char *s)
     }
 }
 
-const char *fw_u32_text(char buf[FW_U32_TEXT_SIZE], uint32_t v)
-{
-    int i = FW_U32_TEXT_SIZE - 1;
-    buf[i] = '\0';
-    do {
-        buf[--i] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0 && i > 0);
-    return buf + i;
-}
-
 void fw_log_u32(uint32_t v)
 {
     char buf[FW_U32_TEXT_SIZE];
@@ -67,6 +56,14 @@ void fw_log_line(const char *s)
 {
     fw_log_begin();
     fw_log_str(s);
+    fw_log_end();
+}
+
+void fw_log_kv(const char *a, const char *b)
+{
+    fw_log_begin();
+    fw_log_str(a);
+    fw_log_str(b);
     fw_log_end();
 }
 

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "fw/text.h"
+
 #define FW_ROM_BASE 0x20000000u          /* pflash0, read-only: the mask ROM */
 #define FW_ROM_KEYBLOCK (FW_ROM_BASE + 0x20000u)
 #define FW_FLASH_BASE 0x22000000u        /* pflash1: the SPI flash */
@@ -48,12 +50,11 @@ typedef struct {
 void fw_log_begin(void);
 void fw_log_str(const char *s);
 void fw_log_u32(uint32_t v);
-/* v in decimal, written into buf (at least FW_U32_TEXT_SIZE bytes); returns the start of the text in buf. */
-#define FW_U32_TEXT_SIZE 11
-const char *fw_u32_text(char buf[FW_U32_TEXT_SIZE], uint32_t v);
 void fw_log_hex32(uint32_t v);
 void fw_log_end(void);
 void fw_log_line(const char *s);
+/* One line made of two strings (a prefix and a value). */
+void fw_log_kv(const char *a, const char *b);
 
 uint32_t fw_board_instret(void);
 __attribute__((noreturn)) void fw_board_exit(uint32_t code);

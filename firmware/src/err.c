@@ -34,6 +34,15 @@ const char *fw_err_str(int err)
     case FW_ERR_PKCS7_INVALID: return "PKCS#7 certs-only structure invalid";
     case FW_ERR_HTTP_INVALID: return "HTTP response invalid";
     case FW_ERR_HTTP_INCOMPLETE: return "HTTP response incomplete";
+    case FW_ERR_FLASH_WRITE: return "flash write failed";
+    case FW_ERR_IDENTITY_INCOMPLETE: return "identity partition incomplete";
+    case FW_ERR_NETWORK: return "network failure";
+    case FW_ERR_SERVER_UNTRUSTED: return "server certificate rejected";
+    case FW_ERR_DEVICE_REFUSED: return "refused by the server";
+    case FW_ERR_ENROLL_REFUSED: return "enrollment refused";
+    case FW_ERR_EST_NOT_BASE64: return "EST answer is not base64";
+    case FW_ERR_EST_NO_CERT: return "no certificate for this device's key";
+    case FW_ERR_CERT_INVALID: return "certificate invalid";
     default: return "unknown error";
     }
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fw/err.h"
+#include "fw/text.h"
 
 #define FW_HTTP_MAX_HEADERS 64
 
@@ -197,5 +198,53 @@ int fw_http_parse_response(uint8_t *buf, size_t len, int at_eof, fw_http_respons
             out->body_len = joined - pos;
         }
     }
+    return FW_OK;
+}
+
+/* Appends s at *pos; on overflow marks *pos as past cap so the caller sees it once at the end. */
+static void put(char *out, size_t cap, size_t *pos, const char *s)
+{
+    size_t n = strlen(s);
+    if (*pos < cap && n < cap - *pos) {
+        memcpy(out + *pos, s, n);
+    }
+    *pos += n;
+}
+
+int fw_http_request_head(const fw_http_request_t *req, char *out, size_t cap, size_t *out_len)
+{
+    if (req == NULL || req->method == NULL || req->path == NULL || req->host == NULL || out == NULL ||
+        out_len == NULL || cap == 0) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    size_t n = 0;
+    put(out, cap, &n, req->method);
+    put(out, cap, &n, " ");
+    put(out, cap, &n, req->path);
+    put(out, cap, &n, " HTTP/1.1\r\nHost: ");
+    put(out, cap, &n, req->host);
+    put(out, cap, &n, "\r\nUser-Agent: DeviceTrust-device\r\n");
+    put(out, cap, &n, req->extra_headers != NULL ? req->extra_headers : "");
+    if (req->content_type != NULL) {
+        put(out, cap, &n, "Content-Type: ");
+        put(out, cap, &n, req->content_type);
+        put(out, cap, &n, "\r\n");
+    }
+    if (req->body != NULL) {
+        char digits[FW_U32_TEXT_SIZE];
+        if (req->body_len > UINT32_MAX) {
+            return FW_ERR_BAD_ARGUMENT;
+        }
+        put(out, cap, &n, "Content-Length: ");
+        put(out, cap, &n, fw_u32_text(digits, (uint32_t)req->body_len));
+        put(out, cap, &n, "\r\n");
+    }
+    put(out, cap, &n, "\r\n");
+    if (n >= cap) {
+        out[0] = '\0';
+        return FW_ERR_BUFFER_TOO_SMALL;
+    }
+    out[n] = '\0';
+    *out_len = n;
     return FW_OK;
 }

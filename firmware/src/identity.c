@@ -18,11 +18,26 @@ static int name_char(uint8_t c)
            c == '_' || c == '-';
 }
 
+int fw_identity_device_id_valid(const uint8_t *id, size_t len)
+{
+    if (id == NULL || len < FW_DEVICE_ID_MIN_LEN || len > FW_DEVICE_ID_MAX_LEN) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = id[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || c != '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int field_valid(unsigned type, const uint8_t *v, size_t len)
 {
     size_t max = 0;
     switch (type) {
-    case FW_ID_DEVICE_ID:
+    case FW_ID_DEVICE_ID: return fw_identity_device_id_valid(v, len);
     case FW_ID_SERVER_NAME: max = 64; break;
     case FW_ID_TOKEN: max = 128; break;
     case FW_ID_CLOCK: return len == 8;

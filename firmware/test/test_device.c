@@ -88,7 +88,7 @@ FW_TEST(identity_write_refuses_bad_fields)
     set(&id, FW_ID_TOKEN, "tok\nen", 6);
     CHECK_EQ(fw_identity_write(&id, buf, sizeof(buf), &n), FW_ERR_IDENTITY_INVALID);
     fw_identity_init(&id);
-    set(&id, FW_ID_DEVICE_ID, "ok", 2);
+    set(&id, FW_ID_DEVICE_ID, "dev", 3);
     CHECK_EQ(fw_identity_write(&id, buf, 20, &n), FW_ERR_BUFFER_TOO_SMALL);
 }
 

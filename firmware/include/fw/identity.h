@@ -17,10 +17,10 @@
 #define FW_IDENTITY_MAX_SIZE 0x4000u /* 16 KiB: parsed and written in one RAM buffer */
 
 typedef enum {
-    FW_ID_DEVICE_ID = 1,   /* ASCII [A-Za-z0-9._-], 1..64 */
+    FW_ID_DEVICE_ID = 1,   /* the server's rule: [a-z0-9][a-z0-9-]{2,63} (fw_identity_device_id_valid) */
     FW_ID_TOKEN = 2,       /* one-time enrollment secret, printable ASCII, 1..128 */
     FW_ID_ROOT_CA = 3,     /* DER certificate: the only trust anchor for servers */
-    FW_ID_SERVER_NAME = 4, /* DNS name the server certificate must carry, 1..64 */
+    FW_ID_SERVER_NAME = 4, /* DNS name the server certificate must carry: [A-Za-z0-9._-], 1..64 */
     FW_ID_CLOCK = 5,       /* u64 LE: Unix seconds when the device was powered on */
     FW_ID_DEVICE_KEY = 6,  /* DER SEC1 EC private key (P-256), generated on the device */
     FW_ID_DEVICE_CERT = 7, /* DER certificate issued by the backend over EST */
@@ -47,5 +47,14 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out);
 int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t *out_len);
 
 uint64_t fw_identity_clock(const fw_identity_t *id);
+
+/*
+ * The device-id rule the server applies (DeviceId, Java regex [a-z0-9][a-z0-9-]{2,63}): 3 to 64
+ * characters of a-z, 0-9 and '-', the first a letter or digit. Shared vectors:
+ * firmware/test/vectors/device-ids.txt.
+ */
+#define FW_DEVICE_ID_MIN_LEN 3u
+#define FW_DEVICE_ID_MAX_LEN 64u
+int fw_identity_device_id_valid(const uint8_t *id, size_t len);
 
 #endif /* FW_IDENTITY_H */
