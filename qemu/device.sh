@@ -39,6 +39,8 @@ factory=$devices/.factory
 run_timeout=${DEVICETRUST_DEVICE_TIMEOUT:-90}
 
 log() { echo "device: $*" >&2; }
+# A constant of the byte formats (qemu/formats.py, checked against the C headers).
+fmt() { python3 "$here/formats.py" get "$1"; }
 die() { echo "device: $*" >&2; exit "${2:-1}"; }
 
 sign_cmd() { echo "${FW_SIGN:-java -jar $root/cli/target/devicetrust-cli.jar firmware}"; }
@@ -176,8 +178,8 @@ cmd_tamper() {
   local dir; dir=$(device_dir "$id")
   case "$how" in
     app-bit-flip)
-      # One bit of the app code (after the 128-byte manifest): the bootloader must refuse it.
-      $tool flip --file "$dir/pflash1.img" --offset $((0x100000 + 128 + 0x200)) --bit 2
+      # One bit of the app code (after the manifest): the bootloader must refuse it.
+      $tool flip --file "$dir/pflash1.img" --offset $(($(fmt APP0_OFFSET) + $(fmt MANIFEST_SIZE) + 0x200)) --bit 2
       echo "flipped one bit of the app code in $id's flash" ;;
     rogue-certificate)
       # A key and certificate from a CA the backend never heard of, in place of the real ones.
@@ -194,7 +196,7 @@ cmd_tamper() {
       rm -rf "$t"
       echo "identity of $id now holds a key and certificate from a rogue CA" ;;
     identity-garbage)
-      $tool garbage --file "$dir/pflash1.img" --offset $((0x80000 + 40)) --length 64
+      $tool garbage --file "$dir/pflash1.img" --offset $(($(fmt IDENTITY_PART_OFFSET) + 40)) --length 64
       echo "identity partition of $id overwritten with garbage" ;;
     *) die "unknown tampering '$how' (app-bit-flip, rogue-certificate, identity-garbage)" 2 ;;
   esac

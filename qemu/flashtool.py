@@ -8,39 +8,27 @@ arrive signed by the backend's signer (devicetrust firmware sign).
 """
 import argparse
 import hashlib
-import os
 import subprocess
 import sys
+import time
 
-FLASH_SIZE = 32 * 1024 * 1024  # QEMU virt pflash: each file exactly 32 MiB
-ROM_KEYBLOCK = 0x20000
-KEYBLOCK_MAGIC = 0x444B5444  # "DTKD"
-KEY_SLOTS = 3
-BOOTLOADER_OFFSET = 0x0
-BOOTLOADER_SLOT = 0x40000
-PTABLE_OFFSET = 0x40000
-EFUSE_OFFSET = 0x1FC0000
-PTABLE_MAGIC = 0x54505444  # "DTPT"
+import formats as fmt
+from formats import (APP0_OFFSET, APP_SLOT_SIZE, BOOTLOADER_OFFSET, BOOTLOADER_SLOT_SIZE, DEFAULT_PARTITIONS,
+                     EFUSE_OFFSET, EFUSE_SIZE, FLASH_FILE_SIZE, ID_CLOCK, ID_DEVICE_ID, ID_SERVER_NAME, ID_TOKEN,
+                     IDENTITY_MAX_SIZE, IDENTITY_PART_OFFSET, KEY_SLOTS, PTABLE_OFFSET, ROM_KEYBLOCK_OFFSET)
 
-# type, subtype, offset, size, label
-DEFAULT_PARTITIONS = [
-    (0x01, 0x40, 0x080000, 0x040000, "identity"),  # device key + certificate (enrollment)
-    (0x00, 0x10, 0x100000, 0x400000, "app0"),      # ota_0: the app the bootloader boots
-    (0x00, 0x11, 0x500000, 0x400000, "app1"),      # ota_1: reserved for updates
-]
-
-
-def le32(v):
-    return int(v).to_bytes(4, "little")
+ID_FIELDS = {"device-id": fmt.ID_DEVICE_ID, "token": fmt.ID_TOKEN, "root-ca": fmt.ID_ROOT_CA,
+             "server-name": fmt.ID_SERVER_NAME, "clock": fmt.ID_CLOCK, "key": fmt.ID_DEVICE_KEY,
+             "cert": fmt.ID_DEVICE_CERT}
 
 
 def new_flash(path, fill):
     with open(path, "wb") as f:
         if fill == 0:
-            f.truncate(FLASH_SIZE)  # sparse: fast, and zero reads as "no magic" everywhere
+            f.truncate(FLASH_FILE_SIZE)  # sparse: fast, and zero reads as "no magic" everywhere
         else:
             chunk = bytes([fill]) * (1 << 20)
-            for _ in range(FLASH_SIZE >> 20):
+            for _ in range(FLASH_FILE_SIZE >> 20):
                 f.write(chunk)
 
 
@@ -52,14 +40,6 @@ def put(path, offset, data, limit=None):
         f.write(data)
 
 
-def ptable_bytes(partitions):
-    body = le32(PTABLE_MAGIC) + (1).to_bytes(2, "little") + len(partitions).to_bytes(2, "little") + bytes(8)
-    for ptype, sub, off, size, label in partitions:
-        lab = label.encode("ascii")[:16].ljust(16, b"\0")
-        body += bytes([ptype, sub]) + bytes(2) + le32(off) + le32(size) + lab + bytes(4)
-    return body + hashlib.sha256(body).digest()
-
-
 def key_digest(pem):
     der = subprocess.run(["openssl", "pkey", "-in", pem, "-pubout", "-outform", "DER"],
                          check=True, capture_output=True).stdout
@@ -69,12 +49,11 @@ def key_digest(pem):
 def cmd_rom(a):
     new_flash(a.out, 0xFF)
     with open(a.rom, "rb") as f:
-        put(a.out, 0, f.read(), ROM_KEYBLOCK)
+        put(a.out, 0, f.read(), fmt.ROM_CODE_MAX)
     digests = [bytes.fromhex(d) for d in a.digest]
     if len(digests) > KEY_SLOTS or any(len(d) != 32 for d in digests):
         sys.exit("flashtool: up to 3 SHA-256 key digests")
-    digests += [bytes(32)] * (KEY_SLOTS - len(digests))
-    put(a.out, ROM_KEYBLOCK, le32(KEYBLOCK_MAGIC) + le32(0) + b"".join(digests))
+    put(a.out, ROM_KEYBLOCK_OFFSET, fmt.keyblock_bytes(digests))
 
 
 def cmd_flash(a):
@@ -84,21 +63,20 @@ def cmd_flash(a):
     new_flash(a.out, 0)
     if a.bootloader:
         with open(a.bootloader, "rb") as f:
-            put(a.out, BOOTLOADER_OFFSET, f.read(), BOOTLOADER_SLOT)
-    put(a.out, PTABLE_OFFSET, ptable_bytes(DEFAULT_PARTITIONS))
+            put(a.out, BOOTLOADER_OFFSET, f.read(), BOOTLOADER_SLOT_SIZE)
+    put(a.out, PTABLE_OFFSET, fmt.ptable_bytes(DEFAULT_PARTITIONS))
     if a.app:
         with open(a.app, "rb") as f:
-            put(a.out, DEFAULT_PARTITIONS[1][2], f.read(), DEFAULT_PARTITIONS[1][3])
-    secver_bits = (1 << a.efuse_secver) - 1  # unary, like ESP32's secure_version eFuse
-    put(a.out, EFUSE_OFFSET, le32(a.efuse_revoke) + secver_bits.to_bytes(8, "little") + bytes(4))
+            put(a.out, APP0_OFFSET, f.read(), APP_SLOT_SIZE)
+    put(a.out, EFUSE_OFFSET, fmt.efuse_bytes(a.efuse_revoke, a.efuse_secver))
 
 
 def cmd_put_app(a):
     with open(a.app, "rb") as f:
         data = f.read()
     # An update rewrites the whole slot: erase it first so no old bytes remain.
-    put(a.flash, DEFAULT_PARTITIONS[1][2], bytes(DEFAULT_PARTITIONS[1][3]))
-    put(a.flash, DEFAULT_PARTITIONS[1][2], data, DEFAULT_PARTITIONS[1][3])
+    put(a.flash, APP0_OFFSET, bytes(APP_SLOT_SIZE))
+    put(a.flash, APP0_OFFSET, data, APP_SLOT_SIZE)
 
 
 def cmd_flip(a):
@@ -114,57 +92,43 @@ def cmd_garbage(a):
     put(a.file, a.offset, data[: a.length])
 
 
-IDENTITY_OFFSET = DEFAULT_PARTITIONS[0][2]
-IDENTITY_MAGIC = 0x44495444  # "DTID"; format in firmware/docs/identity.md
-IDENTITY_MAX = 0x4000
-ID_FIELDS = {"device-id": 1, "token": 2, "root-ca": 3, "server-name": 4, "clock": 5, "key": 6, "cert": 7}
-
-
 def identity_bytes(fields):
-    body = b""
-    for t in sorted(fields):
-        v = fields[t]
-        body += t.to_bytes(2, "little") + len(v).to_bytes(2, "little") + v + bytes(-len(v) % 4)
-    head = le32(IDENTITY_MAGIC) + (1).to_bytes(2, "little") + bytes(2) + le32(len(body)) + bytes(4)
-    if len(head) + len(body) + 32 > IDENTITY_MAX:
-        sys.exit("flashtool: identity record larger than 16 KiB")
-    return head + body + hashlib.sha256(head + body).digest()
+    try:
+        return fmt.identity_bytes(fields)
+    except ValueError as e:
+        sys.exit(f"flashtool: {e}")
 
 
 def identity_read(path):
     with open(path, "rb") as f:
-        f.seek(IDENTITY_OFFSET)
-        raw = f.read(IDENTITY_MAX)
-    if int.from_bytes(raw[0:4], "little") != IDENTITY_MAGIC:
-        return None
-    n = int.from_bytes(raw[8:12], "little")
-    if n > IDENTITY_MAX - 48 or hashlib.sha256(raw[: 16 + n]).digest() != raw[16 + n: 48 + n]:
-        sys.exit("flashtool: identity partition damaged")
-    fields, p = {}, 16
-    while p < 16 + n:
-        t = int.from_bytes(raw[p: p + 2], "little")
-        ln = int.from_bytes(raw[p + 2: p + 4], "little")
-        fields[t] = raw[p + 4: p + 4 + ln]
-        p += 4 + ln + (-ln % 4)
-    return fields
+        f.seek(IDENTITY_PART_OFFSET)
+        raw = f.read(IDENTITY_MAX_SIZE)
+    try:
+        return fmt.identity_parse(raw)
+    except ValueError as e:
+        sys.exit(f"flashtool: {e}")
 
 
 def identity_write(path, fields):
     data = identity_bytes(fields)
     with open(path, "r+b") as f:
-        f.seek(IDENTITY_OFFSET)
-        f.write(data + bytes(IDENTITY_MAX - len(data)))
+        f.seek(IDENTITY_PART_OFFSET)
+        f.write(data + bytes(IDENTITY_MAX_SIZE - len(data)))
 
 
 def pem_to_der(path):
     return subprocess.run(["openssl", "x509", "-in", path, "-outform", "DER"], check=True, capture_output=True).stdout
 
 
+def clock_bytes(epoch):
+    return int(epoch if epoch is not None else time.time()).to_bytes(8, "little")
+
+
 def cmd_identity(a):
-    fields = {1: a.device_id.encode(), 3: pem_to_der(a.root_ca), 4: a.server_name.encode(),
-              5: int(a.clock if a.clock is not None else __import__("time").time()).to_bytes(8, "little")}
+    fields = {ID_DEVICE_ID: a.device_id.encode(), fmt.ID_ROOT_CA: pem_to_der(a.root_ca),
+              ID_SERVER_NAME: a.server_name.encode(), ID_CLOCK: clock_bytes(a.clock)}
     if a.token:
-        fields[2] = a.token.encode()
+        fields[ID_TOKEN] = a.token.encode()
     if a.out:
         open(a.out, "wb").write(identity_bytes(fields))
     else:
@@ -175,7 +139,7 @@ def cmd_identity_clock(a):
     fields = identity_read(a.flash)
     if fields is None:
         sys.exit("flashtool: no identity record")
-    fields[5] = int(a.epoch if a.epoch is not None else __import__("time").time()).to_bytes(8, "little")
+    fields[ID_CLOCK] = clock_bytes(a.epoch)
     identity_write(a.flash, fields)
 
 
@@ -187,11 +151,11 @@ def cmd_identity_show(a):
     names = {v: k for k, v in ID_FIELDS.items()}
     for t, v in sorted(fields.items()):
         n = names.get(t, f"type-{t}")
-        if t in (1, 4):
+        if t in (ID_DEVICE_ID, ID_SERVER_NAME):
             print(f"{n}={v.decode()}")
-        elif t == 5:
+        elif t == ID_CLOCK:
             print(f"{n}={int.from_bytes(v, 'little')}")
-        elif t == 2:
+        elif t == ID_TOKEN:
             print(f"{n}=present")
         else:
             print(f"{n}={len(v)} bytes")
@@ -219,9 +183,9 @@ def cmd_identity_put(a):
 def cmd_efuse(a):
     with open(a.flash, "rb") as f:
         f.seek(EFUSE_OFFSET)
-        raw = f.read(16)
-    revoke = int.from_bytes(raw[0:4], "little")
-    secver = bin(int.from_bytes(raw[4:12], "little")).count("1")
+        raw = f.read(EFUSE_SIZE)
+    revoke = int.from_bytes(raw[fmt.EFUSE_OFF_KEY_REVOKE:fmt.EFUSE_OFF_SECURE_VERSION], "little")
+    secver = bin(int.from_bytes(raw[fmt.EFUSE_OFF_SECURE_VERSION:fmt.EFUSE_OFF_RESERVED], "little")).count("1")
     print(f"key_revoke={revoke:#x} security_version={secver}")
 
 
@@ -264,7 +228,7 @@ def main():
     e.set_defaults(fn=cmd_efuse)
     pt = sub.add_parser("ptable", help="write the default partition table alone (fuzz seed)")
     pt.add_argument("--out", required=True)
-    pt.set_defaults(fn=lambda a: open(a.out, "wb").write(ptable_bytes(DEFAULT_PARTITIONS)))
+    pt.set_defaults(fn=lambda a: open(a.out, "wb").write(fmt.ptable_bytes(DEFAULT_PARTITIONS)))
     i = sub.add_parser("identity", help="factory identity record: device id, token, pinned root CA, server name, clock")
     i.add_argument("--flash")
     i.add_argument("--out", help="write the record alone to a file (fuzz seed) instead of into --flash")

@@ -29,7 +29,11 @@ s --type app --in "$board/app.bin" --out "$img/app-rogue.img" --version 3 --secu
 s --type app --in "$board/app.bin" --out "$img/app-key1.img" --version 3 --security-version 2 --load-addr 0x80200000 --key "$out/keys/key1.pem" --build-id app-3
 $tool rom --rom "$board/rom.bin" --digest "$d0" --digest "$d1" --out "$out/pflash0.img"
 
-APP_SLOT=0x100000
+# Offsets from the one Python copy of the formats (qemu/formats.py, checked against the C headers).
+fmt() { python3 "$here/formats.py" get "$1"; }
+app_slot=$(fmt APP0_OFFSET)
+manifest_size=$(fmt MANIFEST_SIZE)
+sigblock_size=$(fmt SIGBLOCK_SIZE)
 app_size=$(stat -c %s "$img/app-v3.img")
 
 # case_dir NAME [flash args...]: a device with the shared ROM and its own pflash1
@@ -42,13 +46,13 @@ device() {
 
 device valid --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
 device app-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/app-bit-flip/pflash1.img" --offset $((APP_SLOT + 128 + 0x40)) --bit 3
+$tool flip --file "$out/app-bit-flip/pflash1.img" --offset $((app_slot + manifest_size + 0x40)) --bit 3
 device manifest-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/manifest-bit-flip/pflash1.img" --offset $((APP_SLOT + 12)) --bit 1
+$tool flip --file "$out/manifest-bit-flip/pflash1.img" --offset $((app_slot + $(fmt MANIFEST_OFF_VERSION))) --bit 1
 device signature-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/signature-bit-flip/pflash1.img" --offset $((APP_SLOT + app_size - 176 + 104 + 7)) --bit 0
+$tool flip --file "$out/signature-bit-flip/pflash1.img" --offset $((app_slot + app_size - sigblock_size + $(fmt SIGBLOCK_OFF_SIGNATURE) + 7)) --bit 0
 device bootloader-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/bootloader-bit-flip/pflash1.img" --offset $((128 + 0x100)) --bit 5
+$tool flip --file "$out/bootloader-bit-flip/pflash1.img" --offset $(($(fmt BOOTLOADER_OFFSET) + manifest_size + 0x100)) --bit 5
 head -c $((app_size / 2)) "$img/app-v3.img" > "$img/app-truncated.img"
 device truncated-image --bootloader "$img/bl.img" --app "$img/app-truncated.img" --efuse-secver 2
 device untrusted-key --bootloader "$img/bl.img" --app "$img/app-rogue.img" --efuse-secver 2
@@ -56,7 +60,7 @@ device revoked-key --bootloader "$img/bl.img" --app "$img/app-key1.img" --efuse-
 device rollback --bootloader "$img/bl.img" --app "$img/app-v2.img" --efuse-secver 2
 device update-raises-counter --bootloader "$img/bl.img" --app "$img/app-v4.img" --efuse-secver 2
 device ptable-garbage --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool garbage --file "$out/ptable-garbage/pflash1.img" --offset $((0x40000 + 16)) --length 96
+$tool garbage --file "$out/ptable-garbage/pflash1.img" --offset $(($(fmt PTABLE_OFFSET) + $(fmt PTABLE_HEADER_SIZE))) --length 96
 device empty-flash --empty
 
 failed=0

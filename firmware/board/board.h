@@ -7,18 +7,14 @@
 
 #include <stdint.h>
 
+#include "fw/layout.h"
 #include "fw/text.h"
 
-#define FW_ROM_BASE 0x20000000u          /* pflash0, read-only: the mask ROM */
-#define FW_ROM_KEYBLOCK (FW_ROM_BASE + 0x20000u)
-#define FW_FLASH_BASE 0x22000000u        /* pflash1: the SPI flash */
-#define FW_FLASH_SIZE 0x2000000u
-#define FW_FLASH_SECTOR 0x40000u         /* QEMU virt pflash sector */
-#define FW_BOOTLOADER_OFFSET 0x0u
-#define FW_BOOTLOADER_SLOT_SIZE 0x40000u
-#define FW_PTABLE_OFFSET 0x40000u
-#define FW_PARTITIONS_START 0x80000u
-#define FW_EFUSE_OFFSET 0x1fc0000u       /* last sector: emulated eFuse block */
+/* Offsets inside the flash files: fw/layout.h (shared with the flash packer). */
+#define FW_ROM_BASE 0x20000000u   /* pflash0, read-only: the mask ROM */
+#define FW_ROM_KEYBLOCK (FW_ROM_BASE + FW_ROM_KEYBLOCK_OFFSET)
+#define FW_FLASH_BASE 0x22000000u /* pflash1: the SPI flash */
+#define FW_FLASH_SIZE FW_FLASH_FILE_SIZE
 
 #define FW_BOOTLOADER_RAM_LO 0x80100000u
 #define FW_BOOTLOADER_RAM_HI 0x80140000u

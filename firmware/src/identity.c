@@ -63,15 +63,15 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out)
         return FW_ERR_BAD_ARGUMENT;
     }
     fw_identity_init(out);
-    if (len < FW_IDENTITY_HEADER_SIZE || fw_le32(buf) != FW_IDENTITY_MAGIC) {
+    if (len < FW_IDENTITY_HEADER_SIZE || fw_le32(buf + FW_IDENTITY_OFF_MAGIC) != FW_IDENTITY_MAGIC) {
         return FW_ERR_IDENTITY_MISSING;
     }
     if (len < FW_IDENTITY_HEADER_SIZE + FW_IDENTITY_DIGEST_SIZE) {
         return FW_ERR_IDENTITY_INVALID;
     }
-    uint32_t body = fw_le32(buf + 8);
-    if (fw_le16(buf + 4) != FW_IDENTITY_FORMAT || fw_le16(buf + 6) != 0 || fw_le32(buf + 12) != 0 ||
-        (body & 3u) != 0 || body > FW_IDENTITY_MAX_SIZE - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE ||
+    uint32_t body = fw_le32(buf + FW_IDENTITY_OFF_BODY_LEN);
+    if (fw_le16(buf + FW_IDENTITY_OFF_FORMAT) != FW_IDENTITY_FORMAT || fw_le16(buf + FW_IDENTITY_OFF_RESERVED_FORMAT) != 0 ||
+        fw_le32(buf + FW_IDENTITY_OFF_RESERVED) != 0 || (body & (FW_IDENTITY_FIELD_ALIGN - 1u)) != 0 || body > FW_IDENTITY_MAX_SIZE - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE ||
         len - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE < body) {
         return FW_ERR_IDENTITY_INVALID;
     }
@@ -87,25 +87,25 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out)
     const uint8_t *p = buf + FW_IDENTITY_HEADER_SIZE;
     size_t left = body;
     while (left > 0) {
-        if (left < 4) {
+        if (left < FW_IDENTITY_FIELD_HEADER_SIZE) {
             return FW_ERR_IDENTITY_INVALID;
         }
         unsigned type = fw_le16(p);
         size_t flen = fw_le16(p + 2);
-        size_t padded = (flen + 3u) & ~(size_t)3u;
-        if (type == 0 || type >= FW_ID_FIELD_MAX || parsed.field[type].ptr != NULL || padded > left - 4 ||
+        size_t padded = (flen + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u);
+        if (type == 0 || type >= FW_ID_FIELD_MAX || parsed.field[type].ptr != NULL || padded > left - FW_IDENTITY_FIELD_HEADER_SIZE ||
             !field_valid(type, p + 4, flen)) {
             return FW_ERR_IDENTITY_INVALID;
         }
         for (size_t i = flen; i < padded; i++) {
-            if (p[4 + i] != 0) {
+            if (p[FW_IDENTITY_FIELD_HEADER_SIZE + i] != 0) {
                 return FW_ERR_IDENTITY_INVALID;
             }
         }
-        parsed.field[type].ptr = p + 4;
+        parsed.field[type].ptr = p + FW_IDENTITY_FIELD_HEADER_SIZE;
         parsed.field[type].len = flen;
-        p += 4 + padded;
-        left -= 4 + padded;
+        p += FW_IDENTITY_FIELD_HEADER_SIZE + padded;
+        left -= FW_IDENTITY_FIELD_HEADER_SIZE + padded;
     }
     *out = parsed;
     return FW_OK;
@@ -125,16 +125,16 @@ int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t 
         if (f->len > 0xffffu || !field_valid(t, f->ptr, f->len)) {
             return FW_ERR_IDENTITY_INVALID;
         }
-        body += 4 + ((f->len + 3u) & ~(size_t)3u);
+        body += FW_IDENTITY_FIELD_HEADER_SIZE + ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
     }
     size_t total = FW_IDENTITY_HEADER_SIZE + body + FW_IDENTITY_DIGEST_SIZE;
     if (total > FW_IDENTITY_MAX_SIZE || total > cap) {
         return FW_ERR_BUFFER_TOO_SMALL;
     }
     memset(out, 0, total);
-    fw_put_le32(out, FW_IDENTITY_MAGIC);
-    fw_put_le16(out + 4, FW_IDENTITY_FORMAT);
-    fw_put_le32(out + 8, (uint32_t)body);
+    fw_put_le32(out + FW_IDENTITY_OFF_MAGIC, FW_IDENTITY_MAGIC);
+    fw_put_le16(out + FW_IDENTITY_OFF_FORMAT, FW_IDENTITY_FORMAT);
+    fw_put_le32(out + FW_IDENTITY_OFF_BODY_LEN, (uint32_t)body);
     uint8_t *p = out + FW_IDENTITY_HEADER_SIZE;
     for (unsigned t = 1; t < FW_ID_FIELD_MAX; t++) {
         const fw_bytes_t *f = &id->field[t];
@@ -143,8 +143,8 @@ int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t 
         }
         fw_put_le16(p, (uint16_t)t);
         fw_put_le16(p + 2, (uint16_t)f->len);
-        memmove(p + 4, f->ptr, f->len);
-        p += 4 + ((f->len + 3u) & ~(size_t)3u);
+        memmove(p + FW_IDENTITY_FIELD_HEADER_SIZE, f->ptr, f->len);
+        p += FW_IDENTITY_FIELD_HEADER_SIZE + ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
     }
     if (fw_sha256(out, FW_IDENTITY_HEADER_SIZE + body, out + FW_IDENTITY_HEADER_SIZE + body) != 0) {
         return FW_ERR_CRYPTO;

@@ -43,24 +43,26 @@ int fw_manifest_parse(const uint8_t *buf, size_t len, fw_manifest_t *out)
     if (len < FW_MANIFEST_SIZE) {
         return FW_ERR_IMAGE_TRUNCATED;
     }
-    if (fw_le32(buf + 0) != FW_MANIFEST_MAGIC) {
+    if (fw_le32(buf + FW_MANIFEST_OFF_MAGIC) != FW_MANIFEST_MAGIC) {
         return FW_ERR_MANIFEST_BAD_MAGIC;
     }
-    if (fw_le16(buf + 4) != FW_MANIFEST_FORMAT || fw_le16(buf + 6) != FW_MANIFEST_SIZE) {
+    if (fw_le16(buf + FW_MANIFEST_OFF_FORMAT) != FW_MANIFEST_FORMAT ||
+        fw_le16(buf + FW_MANIFEST_OFF_SIZE) != FW_MANIFEST_SIZE) {
         return FW_ERR_MANIFEST_BAD_VERSION;
     }
-    uint8_t type = buf[8];
+    uint8_t type = buf[FW_MANIFEST_OFF_IMAGE_TYPE];
     if (type != FW_IMAGE_TYPE_BOOTLOADER && type != FW_IMAGE_TYPE_APP) {
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
     /* Reserved bytes must be zero so that a later format can give them meaning. */
-    if (!all_zero(buf + 9, 3) || !all_zero(buf + 96, 32)) {
+    if (!all_zero(buf + FW_MANIFEST_OFF_RESERVED_TYPE, FW_MANIFEST_OFF_VERSION - FW_MANIFEST_OFF_RESERVED_TYPE) ||
+        !all_zero(buf + FW_MANIFEST_OFF_RESERVED, FW_MANIFEST_RESERVED_SIZE)) {
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
-    uint32_t security_version = fw_le32(buf + 16);
-    uint32_t image_size = fw_le32(buf + 20);
-    uint32_t load_addr = fw_le32(buf + 24);
-    uint32_t entry_addr = fw_le32(buf + 28);
+    uint32_t security_version = fw_le32(buf + FW_MANIFEST_OFF_SECURITY_VERSION);
+    uint32_t image_size = fw_le32(buf + FW_MANIFEST_OFF_IMAGE_SIZE);
+    uint32_t load_addr = fw_le32(buf + FW_MANIFEST_OFF_LOAD_ADDR);
+    uint32_t entry_addr = fw_le32(buf + FW_MANIFEST_OFF_ENTRY_ADDR);
     if (security_version > 64u || image_size == 0u) {
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
@@ -70,13 +72,13 @@ int fw_manifest_parse(const uint8_t *buf, size_t len, fw_manifest_t *out)
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
     out->image_type = type;
-    out->version = fw_le32(buf + 12);
+    out->version = fw_le32(buf + FW_MANIFEST_OFF_VERSION);
     out->security_version = security_version;
     out->image_size = image_size;
     out->load_addr = load_addr;
     out->entry_addr = entry_addr;
-    memcpy(out->image_digest, buf + 32, FW_SHA256_SIZE);
-    memcpy(out->build_id, buf + 64, FW_BUILD_ID_SIZE);
+    memcpy(out->image_digest, buf + FW_MANIFEST_OFF_IMAGE_DIGEST, FW_SHA256_SIZE);
+    memcpy(out->build_id, buf + FW_MANIFEST_OFF_BUILD_ID, FW_BUILD_ID_SIZE);
     return FW_OK;
 }
 
@@ -104,16 +106,18 @@ int fw_sigblock_parse(const uint8_t *buf, size_t len, fw_sigblock_t *out)
     if (len < FW_SIGBLOCK_SIZE) {
         return FW_ERR_IMAGE_TRUNCATED;
     }
-    if (buf[0] != FW_SIGBLOCK_MAGIC) {
+    if (buf[FW_SIGBLOCK_OFF_MAGIC] != FW_SIGBLOCK_MAGIC) {
         return FW_ERR_SIGBLOCK_MISSING;
     }
-    if (buf[1] != FW_SIGBLOCK_VERSION || buf[36] != FW_SIGBLOCK_CURVE_P256 || !all_zero(buf + 2, 2) ||
-        !all_zero(buf + 37, 3) || !all_zero(buf + 168, 8)) {
+    if (buf[FW_SIGBLOCK_OFF_VERSION] != FW_SIGBLOCK_VERSION || buf[FW_SIGBLOCK_OFF_CURVE] != FW_SIGBLOCK_CURVE_P256 ||
+        !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_HEAD, FW_SIGBLOCK_OFF_MANIFEST_DIGEST - FW_SIGBLOCK_OFF_RESERVED_HEAD) ||
+        !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_CURVE, FW_SIGBLOCK_OFF_PUBKEY - FW_SIGBLOCK_OFF_RESERVED_CURVE) ||
+        !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_TAIL, FW_SIGBLOCK_SIZE - FW_SIGBLOCK_OFF_RESERVED_TAIL)) {
         return FW_ERR_SIGBLOCK_BAD_FIELD;
     }
-    memcpy(out->manifest_digest, buf + 4, FW_SHA256_SIZE);
-    memcpy(out->pubkey, buf + 40, FW_P256_PUBKEY_SIZE);
-    memcpy(out->signature, buf + 104, FW_P256_SIG_SIZE);
+    memcpy(out->manifest_digest, buf + FW_SIGBLOCK_OFF_MANIFEST_DIGEST, FW_SHA256_SIZE);
+    memcpy(out->pubkey, buf + FW_SIGBLOCK_OFF_PUBKEY, FW_P256_PUBKEY_SIZE);
+    memcpy(out->signature, buf + FW_SIGBLOCK_OFF_SIGNATURE, FW_P256_SIG_SIZE);
     return FW_OK;
 }
 

@@ -23,10 +23,11 @@ int fw_keyring_parse(const uint8_t *keyblock, size_t len, fw_keyring_t *out)
         return FW_ERR_BAD_ARGUMENT;
     }
     fw_keyring_init(out);
-    if (len < FW_KEYBLOCK_SIZE || fw_le32(keyblock) != FW_KEYBLOCK_MAGIC || fw_le32(keyblock + 4) != 0) {
+    if (len < FW_KEYBLOCK_SIZE || fw_le32(keyblock + FW_KEYBLOCK_OFF_MAGIC) != FW_KEYBLOCK_MAGIC ||
+        fw_le32(keyblock + FW_KEYBLOCK_OFF_RESERVED) != 0) {
         return FW_ERR_KEY_UNTRUSTED;
     }
-    memcpy(out->digest, keyblock + 8, sizeof(out->digest));
+    memcpy(out->digest, keyblock + FW_KEYBLOCK_OFF_DIGESTS, sizeof(out->digest));
     return FW_OK;
 }
 
@@ -79,16 +80,16 @@ int fw_efuse_parse(const uint8_t *buf, size_t len, fw_efuse_t *out)
         return FW_ERR_EFUSE_BAD_VALUE;
     }
     /* Revoke bits beyond the key slots are reserved and ignored by fw_keyring_set_revoked. */
-    out->key_revoke = fw_le32(buf);
-    out->security_version = fw_le64(buf + 4);
+    out->key_revoke = fw_le32(buf + FW_EFUSE_OFF_KEY_REVOKE);
+    out->security_version = fw_le64(buf + FW_EFUSE_OFF_SECURE_VERSION);
     return FW_OK;
 }
 
 void fw_efuse_write(const fw_efuse_t *e, uint8_t buf[FW_EFUSE_SIZE])
 {
-    fw_put_le32(buf, e->key_revoke);
-    fw_put_le64(buf + 4, e->security_version);
-    fw_put_le32(buf + 12, 0);
+    fw_put_le32(buf + FW_EFUSE_OFF_KEY_REVOKE, e->key_revoke);
+    fw_put_le64(buf + FW_EFUSE_OFF_SECURE_VERSION, e->security_version);
+    fw_put_le32(buf + FW_EFUSE_OFF_RESERVED, 0);
 }
 
 uint32_t fw_efuse_security_version(const fw_efuse_t *e)

@@ -18,15 +18,15 @@ void fw_ptable_free(fw_ptable_t *t)
 
 static int parse_entry(const uint8_t *e, const fw_ptable_limits_t *limits, fw_partition_t *out)
 {
-    uint8_t type = e[0];
+    uint8_t type = e[FW_PTABLE_ENTRY_OFF_TYPE];
     if (type != FW_PART_TYPE_APP && type != FW_PART_TYPE_DATA) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
-    if (fw_le16(e + 2) != 0 || fw_le32(e + 28) != 0) {
+    if (fw_le16(e + FW_PTABLE_ENTRY_OFF_FLAGS) != 0 || fw_le32(e + FW_PTABLE_ENTRY_OFF_RESERVED) != 0) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
-    uint32_t offset = fw_le32(e + 4);
-    uint32_t size = fw_le32(e + 8);
+    uint32_t offset = fw_le32(e + FW_PTABLE_ENTRY_OFF_OFFSET);
+    uint32_t size = fw_le32(e + FW_PTABLE_ENTRY_OFF_SIZE);
     if (size == 0 || (offset % FW_PTABLE_ALIGN) != 0 || (size % FW_PTABLE_ALIGN) != 0) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
@@ -37,7 +37,7 @@ static int parse_entry(const uint8_t *e, const fw_ptable_limits_t *limits, fw_pa
     /* Labels are printable ASCII, NUL-padded: they end up in log lines. */
     int ended = 0;
     for (size_t i = 0; i < FW_PTABLE_LABEL_SIZE; i++) {
-        uint8_t c = e[12 + i];
+        uint8_t c = e[FW_PTABLE_ENTRY_OFF_LABEL + i];
         if (c == 0) {
             ended = 1;
         } else if (ended || c < 0x20 || c > 0x7e) {
@@ -47,7 +47,7 @@ static int parse_entry(const uint8_t *e, const fw_ptable_limits_t *limits, fw_pa
     }
     out->label[FW_PTABLE_LABEL_SIZE] = '\0';
     out->type = type;
-    out->subtype = e[1];
+    out->subtype = e[FW_PTABLE_ENTRY_OFF_SUBTYPE];
     out->offset = offset;
     out->size = size;
     return FW_OK;
@@ -62,17 +62,17 @@ int fw_ptable_parse(const uint8_t *buf, size_t len, const fw_ptable_limits_t *li
     if (len < FW_PTABLE_HEADER_SIZE) {
         return FW_ERR_PTABLE_BAD_MAGIC;
     }
-    if (fw_le32(buf) != FW_PTABLE_MAGIC) {
+    if (fw_le32(buf + FW_PTABLE_OFF_MAGIC) != FW_PTABLE_MAGIC) {
         return FW_ERR_PTABLE_BAD_MAGIC;
     }
-    uint16_t format = fw_le16(buf + 4);
-    uint16_t count = fw_le16(buf + 6);
+    uint16_t format = fw_le16(buf + FW_PTABLE_OFF_FORMAT);
+    uint16_t count = fw_le16(buf + FW_PTABLE_OFF_COUNT);
     if (format != FW_PTABLE_FORMAT || count == 0 || count > FW_PTABLE_MAX_ENTRIES ||
-        fw_le32(buf + 8) != 0 || fw_le32(buf + 12) != 0) {
+        fw_le32(buf + FW_PTABLE_OFF_RESERVED) != 0 || fw_le32(buf + FW_PTABLE_OFF_RESERVED + 4) != 0) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
     size_t body = FW_PTABLE_HEADER_SIZE + (size_t)count * FW_PTABLE_ENTRY_SIZE;
-    if (len < body + FW_SHA256_SIZE) {
+    if (len < body + FW_PTABLE_DIGEST_SIZE) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
     uint8_t digest[FW_SHA256_SIZE];

@@ -16,6 +16,19 @@
 #define FW_IDENTITY_DIGEST_SIZE 32u
 #define FW_IDENTITY_MAX_SIZE 0x4000u /* 16 KiB: parsed and written in one RAM buffer */
 
+/* Header field offsets (docs/identity.md 1); mirrored in qemu/formats.py. */
+#define FW_IDENTITY_OFF_MAGIC 0u
+#define FW_IDENTITY_OFF_FORMAT 4u
+#define FW_IDENTITY_OFF_RESERVED_FORMAT 6u
+#define FW_IDENTITY_OFF_BODY_LEN 8u
+#define FW_IDENTITY_OFF_RESERVED 12u
+/* A field: type u16, length u16, value, zero padding to FW_IDENTITY_FIELD_ALIGN. */
+#define FW_IDENTITY_FIELD_HEADER_SIZE 4u
+#define FW_IDENTITY_FIELD_ALIGN 4u
+
+_Static_assert(FW_IDENTITY_OFF_RESERVED + 4u == FW_IDENTITY_HEADER_SIZE, "identity: 16-byte header");
+_Static_assert(FW_IDENTITY_OFF_BODY_LEN + 4u == FW_IDENTITY_OFF_RESERVED, "identity: u32 body length");
+
 typedef enum {
     FW_ID_DEVICE_ID = 1,   /* the server's rule: [a-z0-9][a-z0-9-]{2,63} (fw_identity_device_id_valid) */
     FW_ID_TOKEN = 2,       /* one-time enrollment secret, printable ASCII, 1..128 */

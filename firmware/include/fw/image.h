@@ -26,6 +26,45 @@
 
 #define FW_PAYLOAD_ALIGN 16
 
+/* Manifest field offsets (docs/formats.md 1.1); mirrored in FirmwareManifest.java and qemu/formats.py. */
+#define FW_MANIFEST_OFF_MAGIC 0
+#define FW_MANIFEST_OFF_FORMAT 4
+#define FW_MANIFEST_OFF_SIZE 6
+#define FW_MANIFEST_OFF_IMAGE_TYPE 8
+#define FW_MANIFEST_OFF_RESERVED_TYPE 9
+#define FW_MANIFEST_OFF_VERSION 12
+#define FW_MANIFEST_OFF_SECURITY_VERSION 16
+#define FW_MANIFEST_OFF_IMAGE_SIZE 20
+#define FW_MANIFEST_OFF_LOAD_ADDR 24
+#define FW_MANIFEST_OFF_ENTRY_ADDR 28
+#define FW_MANIFEST_OFF_IMAGE_DIGEST 32
+#define FW_MANIFEST_OFF_BUILD_ID 64
+#define FW_MANIFEST_OFF_RESERVED 96
+#define FW_MANIFEST_RESERVED_SIZE 32
+
+_Static_assert(FW_MANIFEST_OFF_IMAGE_TYPE + 1 == FW_MANIFEST_OFF_RESERVED_TYPE, "manifest: type is one byte");
+_Static_assert(FW_MANIFEST_OFF_ENTRY_ADDR + 4 == FW_MANIFEST_OFF_IMAGE_DIGEST, "manifest: u32 fields are packed");
+_Static_assert(FW_MANIFEST_OFF_IMAGE_DIGEST + FW_SHA256_SIZE == FW_MANIFEST_OFF_BUILD_ID, "manifest: digest");
+_Static_assert(FW_MANIFEST_OFF_BUILD_ID + FW_BUILD_ID_SIZE == FW_MANIFEST_OFF_RESERVED, "manifest: build id");
+_Static_assert(FW_MANIFEST_OFF_RESERVED + FW_MANIFEST_RESERVED_SIZE == FW_MANIFEST_SIZE, "manifest: 128 bytes");
+
+/* Signature block field offsets (docs/formats.md 1.2); mirrored in SignatureBlock.java and qemu/formats.py. */
+#define FW_SIGBLOCK_OFF_MAGIC 0
+#define FW_SIGBLOCK_OFF_VERSION 1
+#define FW_SIGBLOCK_OFF_RESERVED_HEAD 2
+#define FW_SIGBLOCK_OFF_MANIFEST_DIGEST 4
+#define FW_SIGBLOCK_OFF_CURVE 36
+#define FW_SIGBLOCK_OFF_RESERVED_CURVE 37
+#define FW_SIGBLOCK_OFF_PUBKEY 40
+#define FW_SIGBLOCK_OFF_SIGNATURE 104
+#define FW_SIGBLOCK_OFF_RESERVED_TAIL 168
+
+_Static_assert(FW_SIGBLOCK_OFF_MANIFEST_DIGEST + FW_SHA256_SIZE == FW_SIGBLOCK_OFF_CURVE, "sigblock: digest");
+_Static_assert(FW_SIGBLOCK_OFF_RESERVED_CURVE + 3 == FW_SIGBLOCK_OFF_PUBKEY, "sigblock: curve word");
+_Static_assert(FW_SIGBLOCK_OFF_PUBKEY + FW_P256_PUBKEY_SIZE == FW_SIGBLOCK_OFF_SIGNATURE, "sigblock: key");
+_Static_assert(FW_SIGBLOCK_OFF_SIGNATURE + FW_P256_SIG_SIZE == FW_SIGBLOCK_OFF_RESERVED_TAIL, "sigblock: signature");
+_Static_assert(FW_SIGBLOCK_OFF_RESERVED_TAIL + 8 == FW_SIGBLOCK_SIZE, "sigblock: 176 bytes");
+
 typedef struct {
     uint8_t image_type;
     uint32_t version;

@@ -15,10 +15,21 @@
 #define FW_KEY_SLOTS 3
 
 #define FW_KEYBLOCK_MAGIC 0x444b5444u /* "DTKD" */
-#define FW_KEYBLOCK_SIZE (8 + FW_KEY_SLOTS * FW_SHA256_SIZE)
+#define FW_KEYBLOCK_OFF_MAGIC 0
+#define FW_KEYBLOCK_OFF_RESERVED 4
+#define FW_KEYBLOCK_OFF_DIGESTS 8
+#define FW_KEYBLOCK_SIZE (FW_KEYBLOCK_OFF_DIGESTS + FW_KEY_SLOTS * FW_SHA256_SIZE)
 
+/* Emulated eFuse block (docs/formats.md 3); mirrored in qemu/formats.py. */
 #define FW_EFUSE_SIZE 16
+#define FW_EFUSE_OFF_KEY_REVOKE 0
+#define FW_EFUSE_OFF_SECURE_VERSION 4
+#define FW_EFUSE_OFF_RESERVED 12
 #define FW_EFUSE_MAX_SECURITY_VERSION 64
+
+_Static_assert(FW_KEYBLOCK_SIZE == 104, "key block: magic, reserved, three SHA-256 digests");
+_Static_assert(FW_EFUSE_OFF_SECURE_VERSION + 8 == FW_EFUSE_OFF_RESERVED, "eFuse: 64-bit unary counter");
+_Static_assert(FW_EFUSE_OFF_RESERVED + 4 == FW_EFUSE_SIZE, "eFuse: 16 bytes");
 
 typedef struct {
     uint8_t digest[FW_KEY_SLOTS][FW_SHA256_SIZE];

@@ -14,6 +14,26 @@
 #define FW_PTABLE_LABEL_SIZE 16
 #define FW_PTABLE_ALIGN 0x1000u
 
+/* Header and entry field offsets (docs/formats.md 2); mirrored in qemu/formats.py. */
+#define FW_PTABLE_OFF_MAGIC 0
+#define FW_PTABLE_OFF_FORMAT 4
+#define FW_PTABLE_OFF_COUNT 6
+#define FW_PTABLE_OFF_RESERVED 8
+#define FW_PTABLE_ENTRY_OFF_TYPE 0
+#define FW_PTABLE_ENTRY_OFF_SUBTYPE 1
+#define FW_PTABLE_ENTRY_OFF_FLAGS 2
+#define FW_PTABLE_ENTRY_OFF_OFFSET 4
+#define FW_PTABLE_ENTRY_OFF_SIZE 8
+#define FW_PTABLE_ENTRY_OFF_LABEL 12
+#define FW_PTABLE_ENTRY_OFF_RESERVED 28
+#define FW_PTABLE_DIGEST_SIZE 32
+
+_Static_assert(FW_PTABLE_OFF_RESERVED + 8 == FW_PTABLE_HEADER_SIZE, "ptable: 16-byte header");
+_Static_assert(FW_PTABLE_ENTRY_OFF_LABEL + FW_PTABLE_LABEL_SIZE == FW_PTABLE_ENTRY_OFF_RESERVED, "ptable: label");
+_Static_assert(FW_PTABLE_ENTRY_OFF_RESERVED + 4 == FW_PTABLE_ENTRY_SIZE, "ptable: 32-byte entries");
+_Static_assert(FW_PTABLE_MAX_SIZE == FW_PTABLE_HEADER_SIZE + FW_PTABLE_MAX_ENTRIES * FW_PTABLE_ENTRY_SIZE +
+                                         FW_PTABLE_DIGEST_SIZE, "ptable: 560 bytes at most");
+
 #define FW_PART_TYPE_APP 0x00
 #define FW_PART_TYPE_DATA 0x01
 #define FW_PART_SUBTYPE_OTA_0 0x10

@@ -17,7 +17,23 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
     public static final int MAGIC = 0x4d465444; // "DTFM"
     public static final int FORMAT = 1;
     public static final int BUILD_ID_SIZE = 32;
+    public static final int DIGEST_SIZE = 32;
     public static final int MAX_SECURITY_VERSION = 64;
+
+    // Field offsets (firmware/docs/formats.md 1.1; C: include/fw/image.h, Python: qemu/formats.py).
+    public static final int OFFSET_MAGIC = 0;
+    public static final int OFFSET_FORMAT = 4;
+    public static final int OFFSET_SIZE = 6;
+    public static final int OFFSET_IMAGE_TYPE = 8;
+    public static final int OFFSET_RESERVED_TYPE = 9;
+    public static final int OFFSET_VERSION = 12;
+    public static final int OFFSET_SECURITY_VERSION = 16;
+    public static final int OFFSET_IMAGE_SIZE = 20;
+    public static final int OFFSET_LOAD_ADDRESS = 24;
+    public static final int OFFSET_ENTRY_ADDRESS = 28;
+    public static final int OFFSET_IMAGE_DIGEST = 32;
+    public static final int OFFSET_BUILD_ID = 64;
+    public static final int OFFSET_RESERVED = 96;
 
     public FirmwareManifest {
         requireU32(version, "version");
@@ -37,7 +53,7 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
                 || loadAddress + imageSize > 0xffff_ffffL) {
             throw new IllegalArgumentException("entry address must lie inside the loaded image");
         }
-        if (imageDigest == null || imageDigest.length != 32) {
+        if (imageDigest == null || imageDigest.length != DIGEST_SIZE) {
             throw new IllegalArgumentException("image digest must be 32 bytes");
         }
         if (buildId == null || buildId.length != BUILD_ID_SIZE) {
@@ -76,19 +92,18 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
 
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC);
-        b.putShort((short) FORMAT);
-        b.putShort((short) SIZE);
-        b.put((byte) imageType.code());
-        b.put(new byte[3]);
-        b.putInt((int) version);
-        b.putInt(securityVersion);
-        b.putInt((int) imageSize);
-        b.putInt((int) loadAddress);
-        b.putInt((int) entryAddress);
-        b.put(imageDigest);
-        b.put(buildId);
-        // bytes 96..127 reserved, zero
+        b.putInt(OFFSET_MAGIC, MAGIC);
+        b.putShort(OFFSET_FORMAT, (short) FORMAT);
+        b.putShort(OFFSET_SIZE, (short) SIZE);
+        b.put(OFFSET_IMAGE_TYPE, (byte) imageType.code());
+        b.putInt(OFFSET_VERSION, (int) version);
+        b.putInt(OFFSET_SECURITY_VERSION, securityVersion);
+        b.putInt(OFFSET_IMAGE_SIZE, (int) imageSize);
+        b.putInt(OFFSET_LOAD_ADDRESS, (int) loadAddress);
+        b.putInt(OFFSET_ENTRY_ADDRESS, (int) entryAddress);
+        b.put(OFFSET_IMAGE_DIGEST, imageDigest);
+        b.put(OFFSET_BUILD_ID, buildId);
+        // the reserved bytes stay zero
         return b.array();
     }
 
@@ -97,35 +112,30 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
             throw new IllegalArgumentException("manifest truncated");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, 0, SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getInt() != MAGIC) {
+        if (b.getInt(OFFSET_MAGIC) != MAGIC) {
             throw new IllegalArgumentException("not a DeviceTrust manifest (bad magic)");
         }
-        if (b.getShort() != FORMAT || b.getShort() != SIZE) {
+        if (b.getShort(OFFSET_FORMAT) != FORMAT || b.getShort(OFFSET_SIZE) != SIZE) {
             throw new IllegalArgumentException("unsupported manifest format");
         }
-        ImageType type = ImageType.fromCode(b.get() & 0xff);
-        for (int i = 9; i < 12; i++) {
-            requireZero(bytes[i]);
-        }
-        b.position(12);
-        long version = Integer.toUnsignedLong(b.getInt());
-        int securityVersion = b.getInt();
-        long imageSize = Integer.toUnsignedLong(b.getInt());
-        long load = Integer.toUnsignedLong(b.getInt());
-        long entry = Integer.toUnsignedLong(b.getInt());
-        byte[] digest = new byte[32];
-        b.get(digest);
-        byte[] buildId = new byte[BUILD_ID_SIZE];
-        b.get(buildId);
-        for (int i = 96; i < SIZE; i++) {
-            requireZero(bytes[i]);
-        }
+        ImageType type = ImageType.fromCode(b.get(OFFSET_IMAGE_TYPE) & 0xff);
+        requireZero(bytes, OFFSET_RESERVED_TYPE, OFFSET_VERSION);
+        long version = Integer.toUnsignedLong(b.getInt(OFFSET_VERSION));
+        int securityVersion = b.getInt(OFFSET_SECURITY_VERSION);
+        long imageSize = Integer.toUnsignedLong(b.getInt(OFFSET_IMAGE_SIZE));
+        long load = Integer.toUnsignedLong(b.getInt(OFFSET_LOAD_ADDRESS));
+        long entry = Integer.toUnsignedLong(b.getInt(OFFSET_ENTRY_ADDRESS));
+        byte[] digest = Arrays.copyOfRange(bytes, OFFSET_IMAGE_DIGEST, OFFSET_IMAGE_DIGEST + DIGEST_SIZE);
+        byte[] buildId = Arrays.copyOfRange(bytes, OFFSET_BUILD_ID, OFFSET_BUILD_ID + BUILD_ID_SIZE);
+        requireZero(bytes, OFFSET_RESERVED, SIZE);
         return new FirmwareManifest(type, version, securityVersion, imageSize, load, entry, digest, buildId);
     }
 
-    private static void requireZero(byte b) {
-        if (b != 0) {
-            throw new IllegalArgumentException("reserved manifest byte is not zero");
+    private static void requireZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                throw new IllegalArgumentException("reserved manifest byte is not zero");
+            }
         }
     }
 

@@ -20,7 +20,6 @@ import org.bouncycastle.asn1.ASN1Sequence;
  */
 public final class FirmwareSigner {
 
-    public static final int PAYLOAD_ALIGN = 16;
     private static final String ALGORITHM = "SHA256withECDDSA";
 
     private final PrivateKey privateKey;
@@ -54,11 +53,11 @@ public final class FirmwareSigner {
         byte[] manifestBytes = manifest.encode();
         byte[] signature = signRaw(manifestBytes);
         SignatureBlock block = new SignatureBlock(sha256(manifestBytes), rawPublicKey, signature);
-        int padded = (payload.length + PAYLOAD_ALIGN - 1) / PAYLOAD_ALIGN * PAYLOAD_ALIGN;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(FirmwareManifest.SIZE + padded + SignatureBlock.SIZE);
+        int blockOffset = (int) SignedImage.signatureBlockOffset(payload.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(blockOffset + SignatureBlock.SIZE);
         out.writeBytes(manifestBytes);
         out.writeBytes(payload);
-        out.writeBytes(new byte[padded - payload.length]);
+        out.writeBytes(new byte[blockOffset - FirmwareManifest.SIZE - payload.length]);
         out.writeBytes(block.encode());
         byte[] image = out.toByteArray();
         SignedImage.parse(image).verifySignature(provider);

@@ -22,6 +22,9 @@ import org.bouncycastle.jce.spec.ECPublicKeySpec;
  */
 public record SignedImage(FirmwareManifest manifest, byte[] payload, SignatureBlock signatureBlock) {
 
+    /** The payload is zero-padded to this multiple before the signature block (formats.md 1). */
+    public static final int PAYLOAD_ALIGN = 16;
+
     public SignedImage {
         payload = payload.clone();
     }
@@ -33,9 +36,7 @@ public record SignedImage(FirmwareManifest manifest, byte[] payload, SignatureBl
 
     public static SignedImage parse(byte[] image) {
         FirmwareManifest manifest = FirmwareManifest.decode(image);
-        long padded = (manifest.imageSize() + FirmwareSigner.PAYLOAD_ALIGN - 1) / FirmwareSigner.PAYLOAD_ALIGN
-                * FirmwareSigner.PAYLOAD_ALIGN;
-        long sigOffset = FirmwareManifest.SIZE + padded;
+        long sigOffset = signatureBlockOffset(manifest.imageSize());
         if (sigOffset + SignatureBlock.SIZE > image.length) {
             throw new IllegalArgumentException("signature block missing (image truncated)");
         }
@@ -43,6 +44,11 @@ public record SignedImage(FirmwareManifest manifest, byte[] payload, SignatureBl
         byte[] payload = Arrays.copyOfRange(image, FirmwareManifest.SIZE,
                 FirmwareManifest.SIZE + (int) manifest.imageSize());
         return new SignedImage(manifest, payload, block);
+    }
+
+    /** Where the signature block starts, found from the signed image size only. */
+    public static long signatureBlockOffset(long imageSize) {
+        return FirmwareManifest.SIZE + (imageSize + PAYLOAD_ALIGN - 1) / PAYLOAD_ALIGN * PAYLOAD_ALIGN;
     }
 
     /** Verifies manifest digest, signature and payload digest; throws with the device's verdict words. */

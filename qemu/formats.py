@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""DeviceTrust byte formats and flash layout, named once for every Python packer.
+
+The same numbers are C macros in firmware/include/fw/*.h (FW_<NAME>) and Java constants in
+ejb/.../firmware/control; all three are checked against firmware/test/vectors/formats.txt
+(`formats.py check`, the C host test formats_agree_with_the_shared_vector, FirmwareFormatsTest).
+Specification: firmware/docs/formats.md and firmware/docs/identity.md.
+
+  formats.py get NAME      print one value (shell scripts: offsets for tampering)
+  formats.py check [FILE]  compare every constant here with the shared vector
+"""
+import hashlib
+import sys
+from pathlib import Path
+
+# ---------------------------------------------------------------- signed image (formats.md 1)
+MANIFEST_SIZE = 128
+MANIFEST_MAGIC = 0x4D465444  # "DTFM"
+MANIFEST_FORMAT = 1
+BUILD_ID_SIZE = 32
+IMAGE_TYPE_BOOTLOADER = 1
+IMAGE_TYPE_APP = 2
+MANIFEST_OFF_MAGIC = 0
+MANIFEST_OFF_FORMAT = 4
+MANIFEST_OFF_SIZE = 6
+MANIFEST_OFF_IMAGE_TYPE = 8
+MANIFEST_OFF_RESERVED_TYPE = 9
+MANIFEST_OFF_VERSION = 12
+MANIFEST_OFF_SECURITY_VERSION = 16
+MANIFEST_OFF_IMAGE_SIZE = 20
+MANIFEST_OFF_LOAD_ADDR = 24
+MANIFEST_OFF_ENTRY_ADDR = 28
+MANIFEST_OFF_IMAGE_DIGEST = 32
+MANIFEST_OFF_BUILD_ID = 64
+MANIFEST_OFF_RESERVED = 96
+MANIFEST_RESERVED_SIZE = 32
+PAYLOAD_ALIGN = 16
+
+SIGBLOCK_SIZE = 176
+SIGBLOCK_MAGIC = 0xE7
+SIGBLOCK_VERSION = 0x03
+SIGBLOCK_CURVE_P256 = 2
+SIGBLOCK_OFF_MAGIC = 0
+SIGBLOCK_OFF_VERSION = 1
+SIGBLOCK_OFF_RESERVED_HEAD = 2
+SIGBLOCK_OFF_MANIFEST_DIGEST = 4
+SIGBLOCK_OFF_CURVE = 36
+SIGBLOCK_OFF_RESERVED_CURVE = 37
+SIGBLOCK_OFF_PUBKEY = 40
+SIGBLOCK_OFF_SIGNATURE = 104
+SIGBLOCK_OFF_RESERVED_TAIL = 168
+
+# ---------------------------------------------------------------- partition table (formats.md 2)
+PTABLE_MAGIC = 0x54505444  # "DTPT"
+PTABLE_FORMAT = 1
+PTABLE_HEADER_SIZE = 16
+PTABLE_ENTRY_SIZE = 32
+PTABLE_MAX_ENTRIES = 16
+PTABLE_LABEL_SIZE = 16
+PTABLE_ALIGN = 0x1000
+PTABLE_DIGEST_SIZE = 32
+PTABLE_MAX_SIZE = PTABLE_HEADER_SIZE + PTABLE_MAX_ENTRIES * PTABLE_ENTRY_SIZE + PTABLE_DIGEST_SIZE
+PTABLE_OFF_MAGIC = 0
+PTABLE_OFF_FORMAT = 4
+PTABLE_OFF_COUNT = 6
+PTABLE_OFF_RESERVED = 8
+PTABLE_ENTRY_OFF_TYPE = 0
+PTABLE_ENTRY_OFF_SUBTYPE = 1
+PTABLE_ENTRY_OFF_FLAGS = 2
+PTABLE_ENTRY_OFF_OFFSET = 4
+PTABLE_ENTRY_OFF_SIZE = 8
+PTABLE_ENTRY_OFF_LABEL = 12
+PTABLE_ENTRY_OFF_RESERVED = 28
+PART_TYPE_APP = 0x00
+PART_TYPE_DATA = 0x01
+PART_SUBTYPE_OTA_0 = 0x10
+PART_SUBTYPE_OTA_1 = 0x11
+PART_SUBTYPE_IDENTITY = 0x40
+
+# ---------------------------------------------------------------- identity record (identity.md 1)
+IDENTITY_MAGIC = 0x44495444  # "DTID"
+IDENTITY_FORMAT = 1
+IDENTITY_HEADER_SIZE = 16
+IDENTITY_DIGEST_SIZE = 32
+IDENTITY_MAX_SIZE = 0x4000
+IDENTITY_OFF_MAGIC = 0
+IDENTITY_OFF_FORMAT = 4
+IDENTITY_OFF_RESERVED_FORMAT = 6
+IDENTITY_OFF_BODY_LEN = 8
+IDENTITY_OFF_RESERVED = 12
+IDENTITY_FIELD_HEADER_SIZE = 4
+IDENTITY_FIELD_ALIGN = 4
+ID_DEVICE_ID = 1
+ID_TOKEN = 2
+ID_ROOT_CA = 3
+ID_SERVER_NAME = 4
+ID_CLOCK = 5
+ID_DEVICE_KEY = 6
+ID_DEVICE_CERT = 7
+DEVICE_ID_MIN_LEN = 3
+DEVICE_ID_MAX_LEN = 64
+
+# ---------------------------------------------------------------- trust anchors and eFuse (formats.md 3)
+KEY_SLOTS = 3
+KEYBLOCK_MAGIC = 0x444B5444  # "DTKD"
+KEYBLOCK_OFF_MAGIC = 0
+KEYBLOCK_OFF_RESERVED = 4
+KEYBLOCK_OFF_DIGESTS = 8
+KEYBLOCK_SIZE = KEYBLOCK_OFF_DIGESTS + KEY_SLOTS * 32
+EFUSE_SIZE = 16
+EFUSE_OFF_KEY_REVOKE = 0
+EFUSE_OFF_SECURE_VERSION = 4
+EFUSE_OFF_RESERVED = 12
+EFUSE_MAX_SECURITY_VERSION = 64
+
+# ---------------------------------------------------------------- flash layout (formats.md 3)
+FLASH_FILE_SIZE = 32 * 1024 * 1024  # QEMU virt pflash: each file exactly 32 MiB
+FLASH_SECTOR = 0x40000
+ROM_CODE_MAX = 0x20000
+ROM_KEYBLOCK_OFFSET = 0x20000
+BOOTLOADER_OFFSET = 0x0
+BOOTLOADER_SLOT_SIZE = 0x40000
+PTABLE_OFFSET = 0x40000
+PARTITIONS_START = 0x80000
+EFUSE_OFFSET = 0x1FC0000
+IDENTITY_PART_OFFSET = 0x080000
+IDENTITY_PART_SIZE = 0x040000
+APP0_OFFSET = 0x100000
+APP1_OFFSET = 0x500000
+APP_SLOT_SIZE = 0x400000
+
+# type, subtype, offset, size, label: what the factory writes
+DEFAULT_PARTITIONS = [
+    (PART_TYPE_DATA, PART_SUBTYPE_IDENTITY, IDENTITY_PART_OFFSET, IDENTITY_PART_SIZE, "identity"),
+    (PART_TYPE_APP, PART_SUBTYPE_OTA_0, APP0_OFFSET, APP_SLOT_SIZE, "app0"),  # the app the bootloader boots
+    (PART_TYPE_APP, PART_SUBTYPE_OTA_1, APP1_OFFSET, APP_SLOT_SIZE, "app1"),  # reserved for updates
+]
+
+
+def le16(v):
+    return int(v).to_bytes(2, "little")
+
+
+def le32(v):
+    return int(v).to_bytes(4, "little")
+
+
+def ptable_bytes(partitions):
+    """The partition table: header, entries, SHA-256 of both."""
+    head = bytearray(PTABLE_HEADER_SIZE)
+    head[PTABLE_OFF_MAGIC:PTABLE_OFF_MAGIC + 4] = le32(PTABLE_MAGIC)
+    head[PTABLE_OFF_FORMAT:PTABLE_OFF_FORMAT + 2] = le16(PTABLE_FORMAT)
+    head[PTABLE_OFF_COUNT:PTABLE_OFF_COUNT + 2] = le16(len(partitions))
+    body = bytes(head)
+    for ptype, sub, off, size, label in partitions:
+        e = bytearray(PTABLE_ENTRY_SIZE)
+        e[PTABLE_ENTRY_OFF_TYPE] = ptype
+        e[PTABLE_ENTRY_OFF_SUBTYPE] = sub
+        e[PTABLE_ENTRY_OFF_OFFSET:PTABLE_ENTRY_OFF_OFFSET + 4] = le32(off)
+        e[PTABLE_ENTRY_OFF_SIZE:PTABLE_ENTRY_OFF_SIZE + 4] = le32(size)
+        e[PTABLE_ENTRY_OFF_LABEL:PTABLE_ENTRY_OFF_RESERVED] = label.encode("ascii")[:PTABLE_LABEL_SIZE].ljust(
+            PTABLE_LABEL_SIZE, b"\0")
+        body += bytes(e)
+    return body + hashlib.sha256(body).digest()
+
+
+def keyblock_bytes(digests):
+    """The ROM key block: magic, reserved word, KEY_SLOTS digests (all-zero = empty slot)."""
+    digests = list(digests) + [bytes(32)] * (KEY_SLOTS - len(digests))
+    return le32(KEYBLOCK_MAGIC) + le32(0) + b"".join(digests)
+
+
+def efuse_bytes(revoke, security_version):
+    """The emulated eFuse block: revoke bits, unary security version (like ESP32's secure_version)."""
+    return le32(revoke) + ((1 << security_version) - 1).to_bytes(8, "little") + bytes(4)
+
+
+def identity_bytes(fields):
+    """The identity record: header, fields ascending by type (zero-padded), SHA-256 of both."""
+    body = b""
+    for t in sorted(fields):
+        v = fields[t]
+        body += le16(t) + le16(len(v)) + v + bytes(-len(v) % IDENTITY_FIELD_ALIGN)
+    head = bytearray(IDENTITY_HEADER_SIZE)
+    head[IDENTITY_OFF_MAGIC:IDENTITY_OFF_MAGIC + 4] = le32(IDENTITY_MAGIC)
+    head[IDENTITY_OFF_FORMAT:IDENTITY_OFF_FORMAT + 2] = le16(IDENTITY_FORMAT)
+    head[IDENTITY_OFF_BODY_LEN:IDENTITY_OFF_BODY_LEN + 4] = le32(len(body))
+    record = bytes(head) + body
+    if len(record) + IDENTITY_DIGEST_SIZE > IDENTITY_MAX_SIZE:
+        raise ValueError("identity record larger than 16 KiB")
+    return record + hashlib.sha256(record).digest()
+
+
+def identity_parse(raw):
+    """Fields of an identity record; None without the magic; ValueError when damaged."""
+    if int.from_bytes(raw[IDENTITY_OFF_MAGIC:IDENTITY_OFF_MAGIC + 4], "little") != IDENTITY_MAGIC:
+        return None
+    n = int.from_bytes(raw[IDENTITY_OFF_BODY_LEN:IDENTITY_OFF_BODY_LEN + 4], "little")
+    end = IDENTITY_HEADER_SIZE + n
+    if n > IDENTITY_MAX_SIZE - IDENTITY_HEADER_SIZE - IDENTITY_DIGEST_SIZE or \
+            hashlib.sha256(raw[:end]).digest() != raw[end:end + IDENTITY_DIGEST_SIZE]:
+        raise ValueError("identity partition damaged")
+    fields, p = {}, IDENTITY_HEADER_SIZE
+    while p < end:
+        t = int.from_bytes(raw[p:p + 2], "little")
+        ln = int.from_bytes(raw[p + 2:p + 4], "little")
+        start = p + IDENTITY_FIELD_HEADER_SIZE
+        fields[t] = raw[start:start + ln]
+        p = start + ln + (-ln % IDENTITY_FIELD_ALIGN)
+    return fields
+
+
+def constants():
+    """Every format constant of this module: upper-case integers."""
+    return {k: v for k, v in globals().items() if k.isupper() and isinstance(v, int) and not isinstance(v, bool)}
+
+
+def read_vector(path):
+    values = {}
+    for line in Path(path).read_text(encoding="ascii").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            values[name.strip()] = int(value.strip(), 0)
+    return values
+
+
+def check(path):
+    """Problems between this module and the shared vector (empty when they agree)."""
+    vector, mine = read_vector(path), constants()
+    problems = [f"{k}: vector {v:#x}, formats.py {mine[k]:#x}" for k, v in vector.items() if k in mine and mine[k] != v]
+    problems += [f"{k}: in the vector, not in formats.py" for k in vector if k not in mine]
+    problems += [f"{k}: in formats.py, not in the vector" for k in mine if k not in vector]
+    return problems
+
+
+def main(argv):
+    default = Path(__file__).resolve().parent.parent / "firmware" / "test" / "vectors" / "formats.txt"
+    if len(argv) == 2 and argv[0] == "get" and argv[1] in constants():
+        print(constants()[argv[1]])
+        return 0
+    if argv and argv[0] == "check" and len(argv) <= 2:
+        path = argv[1] if len(argv) == 2 else default
+        problems = check(path)
+        for p in problems:
+            print(f"formats: {p}", file=sys.stderr)
+        print(f"formats: {len(constants())} constants, {'agree' if not problems else 'DISAGREE'} with {path}")
+        return 1 if problems else 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
