@@ -7,6 +7,8 @@
 #   bench     instruction counts and code sizes next to the goals (never fails on figures)
 #   sign ...  sign an image with the firmware signing key (the backend's CLI)
 #   boot DIR  boot an assembled device (DIR/pflash0.img, DIR/pflash1.img)
+#   format-check  list the C files whose layout differs from .clang-format (non-zero exit if any)
+#   format        apply .clang-format to the firmware's own C (never third_party/)
 # Environment: FW_FUZZ_SECONDS (default 60 per target), FW_SIGN (signing command override).
 set -euo pipefail
 fw=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +20,8 @@ jobs=${FW_JOBS:-2}
 log() { echo "firmware: $*" >&2; }
 
 deps() {
-  local pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc clang libclang-rt-14-dev cmake python3 openssl)
+  local pkgs=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc clang libclang-rt-14-dev cmake python3 openssl
+    clang-format)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -72,6 +75,24 @@ build_all() {
   cmake --build "$build/board" -j"$jobs" >/dev/null
   build_cli
   log "built: host tests, fuzz targets, rom/bootloader/app images"
+}
+
+# The firmware's own C: everything under these directories; mbedTLS lives in third_party/.
+c_sources() {
+  find "$fw/src" "$fw/include" "$fw/board" "$fw/crypto" "$fw/test" "$fw/fuzz" -type f \( -name '*.c' -o -name '*.h' \) | sort
+}
+
+format_check() {
+  local f bad=()
+  while IFS= read -r f; do
+    clang-format --style=file --dry-run -Werror "$f" >/dev/null 2>&1 || bad+=("${f#"$root"/}")
+  done < <(c_sources)
+  if [ ${#bad[@]} -gt 0 ]; then
+    log "layout differs from firmware/.clang-format (fix with: firmware/firmware.sh format):"
+    printf '  %s\n' "${bad[@]}" >&2
+    return 1
+  fi
+  log "format-check: $(c_sources | wc -l) C files match firmware/.clang-format"
 }
 
 passed=0
@@ -163,8 +184,17 @@ case "$cmd" in
   boot)
     "$root/qemu/boot.sh" "${1:?usage: firmware.sh boot IMAGE_DIR}"
     ;;
+  format-check)
+    command -v clang-format >/dev/null || deps
+    format_check
+    ;;
+  format)
+    command -v clang-format >/dev/null || deps
+    c_sources | xargs clang-format --style=file -i
+    log "formatted $(c_sources | wc -l) C files"
+    ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
