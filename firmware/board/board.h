@@ -11,7 +11,7 @@
 #include "fw/text.h"
 
 /* Offsets inside the flash files: fw/layout.h (shared with the flash packer). */
-#define FW_ROM_BASE 0x20000000u   /* pflash0, read-only: the mask ROM */
+#define FW_ROM_BASE 0x20000000u /* pflash0, read-only: the mask ROM */
 #define FW_ROM_KEYBLOCK (FW_ROM_BASE + FW_ROM_KEYBLOCK_OFFSET)
 #define FW_FLASH_BASE 0x22000000u /* pflash1: the SPI flash */
 #define FW_FLASH_SIZE FW_FLASH_FILE_SIZE

@@ -79,8 +79,14 @@ int fw_main(const void *unused)
     fw_keyring_set_revoked(&keys, efuse.key_revoke);
     uint32_t counter = fw_efuse_security_version(&efuse);
 
-    fw_boot_policy_t policy = {&keys, FW_IMAGE_TYPE_APP, counter, FW_APP_RAM_LO, FW_APP_RAM_HI,
-                               (uint8_t *)FW_APP_RAM_LO};
+    fw_boot_policy_t policy = {
+        .keys = &keys,
+        .expected_type = FW_IMAGE_TYPE_APP,
+        .min_security_version = counter,
+        .load_lo = FW_APP_RAM_LO,
+        .load_hi = FW_APP_RAM_HI,
+        .load_mem = (uint8_t *)FW_APP_RAM_LO,
+    };
     static fw_boot_result_t result;
     uint32_t t0 = fw_board_instret();
     rc = fw_boot_verify(&policy, (const uint8_t *)(FW_FLASH_BASE + app->offset), app->size, &result);

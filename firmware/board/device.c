@@ -58,13 +58,13 @@ typedef struct {
     char server_name[65];
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context drbg;
-    uint8_t http[HTTP_BUF_SIZE];      /* request head, then the response */
-    uint8_t est_text[HTTP_BUF_SIZE];  /* EST answer without whitespace */
-    uint8_t est_der[HTTP_BUF_SIZE];   /* decoded EST answer: the new certificate until it is stored */
-    uint8_t csr_der[1024];            /* PKCS#10, written at the end */
+    uint8_t http[HTTP_BUF_SIZE];     /* request head, then the response */
+    uint8_t est_text[HTTP_BUF_SIZE]; /* EST answer without whitespace */
+    uint8_t est_der[HTTP_BUF_SIZE];  /* decoded EST answer: the new certificate until it is stored */
+    uint8_t csr_der[1024];           /* PKCS#10, written at the end */
     char csr_b64[2048];
-    char auth[512];                   /* Authorization header: carries the token, wiped after use */
-    uint8_t key_der[KEY_DER_SIZE];    /* a new private key until it is stored, wiped after */
+    char auth[512];                /* Authorization header: carries the token, wiped after use */
+    uint8_t key_der[KEY_DER_SIZE]; /* a new private key until it is stored, wiped after */
     char telemetry[160];
     char path[120];
 } device_t;
@@ -219,16 +219,16 @@ static int make_csr(device_t *d, mbedtls_pk_context *key, size_t *out_len)
     mbedtls_x509write_csr_set_md_alg(&req, MBEDTLS_MD_SHA256);
     mbedtls_x509write_csr_set_key(&req, key);
     int ret = mbedtls_x509write_csr_set_subject_name(&req, subject);
-    int len = ret == 0 ? mbedtls_x509write_csr_der(&req, d->csr_der, sizeof(d->csr_der), mbedtls_ctr_drbg_random,
-                                                   &d->drbg)
-                       : ret;
+    int len = ret == 0
+                  ? mbedtls_x509write_csr_der(&req, d->csr_der, sizeof(d->csr_der), mbedtls_ctr_drbg_random, &d->drbg)
+                  : ret;
     mbedtls_x509write_csr_free(&req);
     if (len <= 0) {
         fw_link_log_mbedtls("certificate request", len);
         return FW_ERR_CRYPTO;
     }
-    return fw_est_csr_body(d->csr_der + sizeof(d->csr_der) - (size_t)len, (size_t)len, d->csr_b64,
-                           sizeof(d->csr_b64), out_len);
+    return fw_est_csr_body(d->csr_der + sizeof(d->csr_der) - (size_t)len, (size_t)len, d->csr_b64, sizeof(d->csr_b64),
+                           out_len);
 }
 
 /* One EST request for key; the certificate it returns (into d->est_der) and its serial text. */
@@ -244,8 +244,15 @@ static int est_request(device_t *d, fw_link_t *l, const char *op, mbedtls_pk_con
     if (rc != FW_OK) {
         return rc;
     }
-    fw_http_request_t req = {"POST", d->path, d->server_name, auth, FW_EST_CONTENT_TYPE,
-                             (const uint8_t *)d->csr_b64, csr_len};
+    fw_http_request_t req = {
+        .method = "POST",
+        .path = d->path,
+        .host = d->server_name,
+        .extra_headers = auth,
+        .content_type = FW_EST_CONTENT_TYPE,
+        .body = (const uint8_t *)d->csr_b64,
+        .body_len = csr_len,
+    };
     fw_http_response_t resp;
     rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
     if (rc != FW_OK) {
@@ -280,7 +287,7 @@ static int est_request(device_t *d, fw_link_t *l, const char *op, mbedtls_pk_con
 static fw_link_config_t link_config(device_t *d, mbedtls_pk_context *key)
 {
     fw_link_config_t cfg = {&d->identity.field[FW_ID_ROOT_CA], d->server_name, NULL, NULL,
-                            mbedtls_ctr_drbg_random, &d->drbg};
+                            mbedtls_ctr_drbg_random,           &d->drbg};
     if (key != NULL) {
         cfg.device_cert = &d->identity.field[FW_ID_DEVICE_CERT];
         cfg.key = key;
@@ -371,8 +378,12 @@ static int session_status(int http_status)
 
 static int check_session(device_t *d, fw_link_t *l)
 {
-    fw_http_request_t req = {"GET", "/api/v1/device/session", d->server_name, "Accept: text/plain\r\n", NULL,
-                             NULL, 0};
+    fw_http_request_t req = {
+        .method = "GET",
+        .path = "/api/v1/device/session",
+        .host = d->server_name,
+        .extra_headers = "Accept: text/plain\r\n",
+    };
     fw_http_response_t resp;
     int rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
     if (rc != FW_OK) {
@@ -415,8 +426,15 @@ static int send_telemetry(device_t *d, fw_link_t *l)
     append(d->path, sizeof(d->path), &p, "/api/v1/devices/");
     append(d->path, sizeof(d->path), &p, d->device_id);
     append(d->path, sizeof(d->path), &p, "/telemetry");
-    fw_http_request_t req = {"POST", d->path, d->server_name, "", "application/json",
-                             (const uint8_t *)d->telemetry, n};
+    fw_http_request_t req = {
+        .method = "POST",
+        .path = d->path,
+        .host = d->server_name,
+        .extra_headers = "",
+        .content_type = "application/json",
+        .body = (const uint8_t *)d->telemetry,
+        .body_len = n,
+    };
     fw_http_response_t resp;
     int rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
     if (rc != FW_OK) {

@@ -197,8 +197,7 @@ static int write_all(fw_link_t *l, const uint8_t *buf, size_t len)
     return 0;
 }
 
-int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, size_t cap,
-                     fw_http_response_t *resp)
+int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, size_t cap, fw_http_response_t *resp)
 {
     size_t head_len = 0;
     int rc = fw_http_request_head(req, (char *)buf, cap, &head_len);
@@ -230,9 +229,8 @@ int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, s
             fw_log_end();
             return FW_ERR_DEVICE_REFUSED;
         } else if (ret < 0) {
-            fw_link_log_mbedtls(ret == MBEDTLS_ERR_SSL_TIMEOUT ? "no HTTP answer within the read timeout"
-                                                              : "reading the answer",
-                                ret);
+            fw_link_log_mbedtls(
+                ret == MBEDTLS_ERR_SSL_TIMEOUT ? "no HTTP answer within the read timeout" : "reading the answer", ret);
             return FW_ERR_NETWORK;
         } else {
             got += (size_t)ret;

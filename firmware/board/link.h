@@ -45,8 +45,7 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg);
  * One request and its complete response. buf holds the request head while it is sent, then the
  * response; resp points into buf. Every read has the link's read timeout.
  */
-int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, size_t cap,
-                     fw_http_response_t *resp);
+int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, size_t cap, fw_http_response_t *resp);
 
 /* Sends close_notify (best effort: the link ends with the boot anyway). */
 void fw_link_close(fw_link_t *l);

@@ -33,8 +33,14 @@ int fw_main(const void *unused)
     }
     fw_keyring_set_revoked(&keys, efuse.key_revoke);
 
-    fw_boot_policy_t policy = {&keys, FW_IMAGE_TYPE_BOOTLOADER, 0, FW_BOOTLOADER_RAM_LO, FW_BOOTLOADER_RAM_HI,
-                               (uint8_t *)FW_BOOTLOADER_RAM_LO};
+    fw_boot_policy_t policy = {
+        .keys = &keys,
+        .expected_type = FW_IMAGE_TYPE_BOOTLOADER,
+        .min_security_version = 0,
+        .load_lo = FW_BOOTLOADER_RAM_LO,
+        .load_hi = FW_BOOTLOADER_RAM_HI,
+        .load_mem = (uint8_t *)FW_BOOTLOADER_RAM_LO,
+    };
     fw_boot_result_t result;
     uint32_t t0 = fw_board_instret();
     rc = fw_boot_verify(&policy, (const uint8_t *)(FW_FLASH_BASE + FW_BOOTLOADER_OFFSET), FW_BOOTLOADER_SLOT_SIZE,

@@ -9,8 +9,7 @@
 #include "fw/crypto.h"
 #include "fw/err.h"
 
-int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE],
-                         const uint8_t digest[FW_SHA256_SIZE],
+int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE], const uint8_t digest[FW_SHA256_SIZE],
                          const uint8_t sig[FW_P256_SIG_SIZE])
 {
     int verdict = FW_ERR_SIGNATURE_INVALID;
@@ -32,8 +31,7 @@ int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE],
         goto done;
     }
     /* An off-curve key is an invalid signature, not a crypto failure. */
-    if (mbedtls_ecp_point_read_binary(&grp, &q, point, sizeof(point)) != 0 ||
-        mbedtls_ecp_check_pubkey(&grp, &q) != 0) {
+    if (mbedtls_ecp_point_read_binary(&grp, &q, point, sizeof(point)) != 0 || mbedtls_ecp_check_pubkey(&grp, &q) != 0) {
         goto done;
     }
     if (mbedtls_mpi_read_binary(&r, sig, FW_P256_COORD_SIZE) != 0 ||

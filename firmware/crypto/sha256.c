@@ -28,21 +28,18 @@ _Static_assert(sizeof(sha256_t) <= sizeof(((fw_sha256_ctx_t *)0)->opaque),
                "fw_sha256_ctx_t too small for the SHA-256 context");
 
 static const uint32_t K[64] = {
-    0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u,
-    0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu,
-    0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu,
-    0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau, 0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u,
-    0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u, 0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu,
-    0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u, 0xa2bfe8a1u, 0xa81a664bu,
-    0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u, 0x19a4c116u,
-    0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
-    0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u,
-    0xc67178f2u,
+    0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
+    0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
+    0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+    0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
+    0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
+    0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+    0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+    0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
 
 static const uint32_t H0[8] = {
-    0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
-    0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
+    0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 };
 
 #define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
@@ -69,30 +66,30 @@ static inline void store_be32(uint8_t *p, uint32_t v)
  * One round. Ch(e,f,g) = g ^ (e & (f ^ g)); Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), where
  * b ^ c is the previous round's a ^ b: each round leaves its a ^ b in ab for the next one.
  */
-#define ROUND(a, b, c, d, e, f, g, h, wt, kt, ab, bc)                                    \
-    do {                                                                                 \
-        uint32_t t1_ = (h) + BSIG1(e) + ((g) ^ ((e) & ((f) ^ (g)))) + (kt) + (wt);     \
-        (ab) = (a) ^ (b);                                                                \
-        (d) += t1_;                                                                      \
-        (h) = t1_ + BSIG0(a) + ((b) ^ ((ab) & (bc)));                                    \
+#define ROUND(a, b, c, d, e, f, g, h, wt, kt, ab, bc)                              \
+    do {                                                                           \
+        uint32_t t1_ = (h) + BSIG1(e) + ((g) ^ ((e) & ((f) ^ (g)))) + (kt) + (wt); \
+        (ab) = (a) ^ (b);                                                          \
+        (d) += t1_;                                                                \
+        (h) = t1_ + BSIG0(a) + ((b) ^ ((ab) & (bc)));                              \
     } while (0)
 
 /* Eight rounds from t (a multiple of 8); W(i) yields schedule word t + i. */
-#define EIGHT_ROUNDS(W)                                               \
-    do {                                                              \
-        ROUND(a, b, c, d, e, f, g, h, W(0), k[0], x, y);              \
-        ROUND(h, a, b, c, d, e, f, g, W(1), k[1], y, x);              \
-        ROUND(g, h, a, b, c, d, e, f, W(2), k[2], x, y);              \
-        ROUND(f, g, h, a, b, c, d, e, W(3), k[3], y, x);              \
-        ROUND(e, f, g, h, a, b, c, d, W(4), k[4], x, y);              \
-        ROUND(d, e, f, g, h, a, b, c, W(5), k[5], y, x);              \
-        ROUND(c, d, e, f, g, h, a, b, W(6), k[6], x, y);              \
-        ROUND(b, c, d, e, f, g, h, a, W(7), k[7], y, x);              \
+#define EIGHT_ROUNDS(W)                                  \
+    do {                                                 \
+        ROUND(a, b, c, d, e, f, g, h, W(0), k[0], x, y); \
+        ROUND(h, a, b, c, d, e, f, g, W(1), k[1], y, x); \
+        ROUND(g, h, a, b, c, d, e, f, W(2), k[2], x, y); \
+        ROUND(f, g, h, a, b, c, d, e, W(3), k[3], y, x); \
+        ROUND(e, f, g, h, a, b, c, d, W(4), k[4], x, y); \
+        ROUND(d, e, f, g, h, a, b, c, W(5), k[5], y, x); \
+        ROUND(c, d, e, f, g, h, a, b, W(6), k[6], x, y); \
+        ROUND(b, c, d, e, f, g, h, a, W(7), k[7], y, x); \
     } while (0)
 
 /* Rounds 0-15 read the message; rounds 16-63 extend the schedule as they go. */
 #define W_MESSAGE(i) (w[i] = load_be32(data + 4 * (i)))
-#define W_SCHEDULE(i) (w[i] = SSIG1(w[(i) - 2]) + w[(i) - 7] + SSIG0(w[(i) - 15]) + w[(i) - 16])
+#define W_SCHEDULE(i) (w[i] = SSIG1(w[(i)-2]) + w[(i)-7] + SSIG0(w[(i)-15]) + w[(i)-16])
 
 /* Hashes nblocks 64-byte blocks of data into state. */
 static void sha256_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks)

@@ -24,8 +24,7 @@ static int check_load_window(const fw_boot_policy_t *p, const fw_manifest_t *m)
     return FW_OK;
 }
 
-int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t slot_len,
-                   fw_boot_result_t *out)
+int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t slot_len, fw_boot_result_t *out)
 {
     if (policy == NULL || policy->keys == NULL || policy->load_mem == NULL || slot == NULL || out == NULL) {
         return FW_ERR_BAD_ARGUMENT;

@@ -14,8 +14,8 @@ void fw_identity_init(fw_identity_t *id)
 
 static int name_char(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
 }
 
 int fw_identity_device_id_valid(const uint8_t *id, size_t len)
@@ -70,8 +70,10 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out)
         return FW_ERR_IDENTITY_INVALID;
     }
     uint32_t body = fw_le32(buf + FW_IDENTITY_OFF_BODY_LEN);
-    if (fw_le16(buf + FW_IDENTITY_OFF_FORMAT) != FW_IDENTITY_FORMAT || fw_le16(buf + FW_IDENTITY_OFF_RESERVED_FORMAT) != 0 ||
-        fw_le32(buf + FW_IDENTITY_OFF_RESERVED) != 0 || (body & (FW_IDENTITY_FIELD_ALIGN - 1u)) != 0 || body > FW_IDENTITY_MAX_SIZE - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE ||
+    if (fw_le16(buf + FW_IDENTITY_OFF_FORMAT) != FW_IDENTITY_FORMAT ||
+        fw_le16(buf + FW_IDENTITY_OFF_RESERVED_FORMAT) != 0 || fw_le32(buf + FW_IDENTITY_OFF_RESERVED) != 0 ||
+        (body & (FW_IDENTITY_FIELD_ALIGN - 1u)) != 0 ||
+        body > FW_IDENTITY_MAX_SIZE - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE ||
         len - FW_IDENTITY_HEADER_SIZE - FW_IDENTITY_DIGEST_SIZE < body) {
         return FW_ERR_IDENTITY_INVALID;
     }
@@ -93,8 +95,8 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out)
         unsigned type = fw_le16(p);
         size_t flen = fw_le16(p + 2);
         size_t padded = (flen + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u);
-        if (type == 0 || type >= FW_ID_FIELD_MAX || parsed.field[type].ptr != NULL || padded > left - FW_IDENTITY_FIELD_HEADER_SIZE ||
-            !field_valid(type, p + 4, flen)) {
+        if (type == 0 || type >= FW_ID_FIELD_MAX || parsed.field[type].ptr != NULL ||
+            padded > left - FW_IDENTITY_FIELD_HEADER_SIZE || !field_valid(type, p + 4, flen)) {
             return FW_ERR_IDENTITY_INVALID;
         }
         for (size_t i = flen; i < padded; i++) {
@@ -125,7 +127,8 @@ int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t 
         if (f->len > 0xffffu || !field_valid(t, f->ptr, f->len)) {
             return FW_ERR_IDENTITY_INVALID;
         }
-        body += FW_IDENTITY_FIELD_HEADER_SIZE + ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
+        body += FW_IDENTITY_FIELD_HEADER_SIZE +
+                ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
     }
     size_t total = FW_IDENTITY_HEADER_SIZE + body + FW_IDENTITY_DIGEST_SIZE;
     if (total > FW_IDENTITY_MAX_SIZE || total > cap) {
@@ -144,7 +147,8 @@ int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t 
         fw_put_le16(p, (uint16_t)t);
         fw_put_le16(p + 2, (uint16_t)f->len);
         memmove(p + FW_IDENTITY_FIELD_HEADER_SIZE, f->ptr, f->len);
-        p += FW_IDENTITY_FIELD_HEADER_SIZE + ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
+        p += FW_IDENTITY_FIELD_HEADER_SIZE +
+             ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));
     }
     if (fw_sha256(out, FW_IDENTITY_HEADER_SIZE + body, out + FW_IDENTITY_HEADER_SIZE + body) != 0) {
         return FW_ERR_CRYPTO;

@@ -67,8 +67,7 @@ int fw_manifest_parse(const uint8_t *buf, size_t len, fw_manifest_t *out)
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
     /* The entry point must lie inside the loaded payload (no wrap-around). */
-    if (load_addr > UINT32_MAX - image_size || entry_addr < load_addr ||
-        entry_addr - load_addr >= image_size) {
+    if (load_addr > UINT32_MAX - image_size || entry_addr < load_addr || entry_addr - load_addr >= image_size) {
         return FW_ERR_MANIFEST_BAD_FIELD;
     }
     out->image_type = type;
@@ -110,7 +109,8 @@ int fw_sigblock_parse(const uint8_t *buf, size_t len, fw_sigblock_t *out)
         return FW_ERR_SIGBLOCK_MISSING;
     }
     if (buf[FW_SIGBLOCK_OFF_VERSION] != FW_SIGBLOCK_VERSION || buf[FW_SIGBLOCK_OFF_CURVE] != FW_SIGBLOCK_CURVE_P256 ||
-        !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_HEAD, FW_SIGBLOCK_OFF_MANIFEST_DIGEST - FW_SIGBLOCK_OFF_RESERVED_HEAD) ||
+        !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_HEAD,
+                  FW_SIGBLOCK_OFF_MANIFEST_DIGEST - FW_SIGBLOCK_OFF_RESERVED_HEAD) ||
         !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_CURVE, FW_SIGBLOCK_OFF_PUBKEY - FW_SIGBLOCK_OFF_RESERVED_CURVE) ||
         !all_zero(buf + FW_SIGBLOCK_OFF_RESERVED_TAIL, FW_SIGBLOCK_SIZE - FW_SIGBLOCK_OFF_RESERVED_TAIL)) {
         return FW_ERR_SIGBLOCK_BAD_FIELD;

@@ -30,8 +30,7 @@ static int parse_entry(const uint8_t *e, const fw_ptable_limits_t *limits, fw_pa
     if (size == 0 || (offset % FW_PTABLE_ALIGN) != 0 || (size % FW_PTABLE_ALIGN) != 0) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
-    if (offset < limits->usable_start || offset > limits->usable_end ||
-        size > limits->usable_end - offset) {
+    if (offset < limits->usable_start || offset > limits->usable_end || size > limits->usable_end - offset) {
         return FW_ERR_PTABLE_BAD_FIELD;
     }
     /* Labels are printable ASCII, NUL-padded: they end up in log lines. */
@@ -83,8 +82,7 @@ int fw_ptable_parse(const uint8_t *buf, size_t len, const fw_ptable_limits_t *li
         return FW_ERR_PTABLE_DIGEST_MISMATCH;
     }
     for (uint16_t i = 0; i < count; i++) {
-        int rc = parse_entry(buf + FW_PTABLE_HEADER_SIZE + (size_t)i * FW_PTABLE_ENTRY_SIZE, limits,
-                             &out->entries[i]);
+        int rc = parse_entry(buf + FW_PTABLE_HEADER_SIZE + (size_t)i * FW_PTABLE_ENTRY_SIZE, limits, &out->entries[i]);
         if (rc != FW_OK) {
             fw_ptable_init(out);
             return rc;

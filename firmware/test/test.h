@@ -8,27 +8,30 @@
 typedef void (*fw_test_fn)(void);
 void fw_test_register(const char *name, fw_test_fn fn);
 
-#define FW_TEST(name)                                                                      \
-    static void name(void);                                                                \
-    __attribute__((constructor)) static void register_##name(void) { fw_test_register(#name, name); } \
+#define FW_TEST(name)                                              \
+    static void name(void);                                        \
+    __attribute__((constructor)) static void register_##name(void) \
+    {                                                              \
+        fw_test_register(#name, name);                             \
+    }                                                              \
     static void name(void)
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);      \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            exit(1);                                                                 \
+        }                                                                            \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                                     \
-    do {                                                                                   \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                              \
-        if (va_ != vb_) {                                                                  \
-            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %lld, expected %s == %lld\n", __FILE__, \
-                    __LINE__, #a, va_, #b, vb_);                                           \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK_EQ(a, b)                                                                                                \
+    do {                                                                                                              \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                                                         \
+        if (va_ != vb_) {                                                                                             \
+            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, va_, \
+                    #b, vb_);                                                                                         \
+            exit(1);                                                                                                  \
+        }                                                                                                             \
     } while (0)
 
 #endif

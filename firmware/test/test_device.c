@@ -119,15 +119,15 @@ FW_TEST(pkcs7_rejects_truncated_and_altered_structures)
     memcpy(longer, p7, n);
     longer[n] = 0;
     CHECK(fw_pkcs7_certs(longer, n + 1, certs, 4, &count) != FW_OK); /* trailing byte */
-    p7[14] ^= 1; /* OID signedData -> something else */
+    p7[14] ^= 1;                                                     /* OID signedData -> something else */
     CHECK_EQ(fw_pkcs7_certs(p7, n, certs, 4, &count), FW_ERR_PKCS7_INVALID);
     p7[14] ^= 1;
     p7[2] = 0xff; /* outer length beyond the buffer */
     CHECK_EQ(fw_pkcs7_certs(p7, n, certs, 4, &count), FW_ERR_PKCS7_INVALID);
     /* A SignedData without certificates is not an EST answer. */
-    static const uint8_t empty[] = {0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07,
-                                    0x02, 0xa0, 0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b,
-                                    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x31, 0x00};
+    static const uint8_t empty[] = {0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+                                    0xa0, 0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09,
+                                    0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0x31, 0x00};
     CHECK_EQ(fw_pkcs7_certs(empty, sizeof(empty), certs, 4, &count), FW_ERR_PKCS7_INVALID);
 }
 
@@ -147,8 +147,8 @@ FW_TEST(http_content_length_and_chunked_bodies)
     CHECK_EQ(r.status, 200);
     CHECK_EQ(r.body_len, 5);
     CHECK(memcmp(r.body, "AUTH ", 5) == 0);
-    CHECK_EQ(parse("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nAUTH\r\n3;x=y\r\n OK\r\n0\r\n\r\n", 0,
-                   &r, buf),
+    CHECK_EQ(parse("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nAUTH\r\n3;x=y\r\n OK\r\n0\r\n\r\n",
+                   0, &r, buf),
              FW_OK);
     CHECK_EQ(r.status, 201);
     CHECK_EQ(r.body_len, 7);

@@ -73,8 +73,8 @@ FW_TEST(est_answer_yields_the_certificate_for_the_device_key)
     est_fixture_t f;
     fixture(&f);
     fw_est_cert_t got;
-    CHECK_EQ(fw_est_parse_answer(f.body, f.body_len, f.leaf_spki.ptr, f.leaf_spki.len, f.text, sizeof(f.text),
-                                 f.der, sizeof(f.der), &got),
+    CHECK_EQ(fw_est_parse_answer(f.body, f.body_len, f.leaf_spki.ptr, f.leaf_spki.len, f.text, sizeof(f.text), f.der,
+                                 sizeof(f.der), &got),
              FW_OK);
     CHECK_EQ(got.cert.len, f.leaf_len);
     CHECK(memcmp(got.cert.ptr, f.leaf, f.leaf_len) == 0);
@@ -91,8 +91,8 @@ FW_TEST(est_answer_without_the_device_key_is_refused)
     memcpy(other, f.leaf_spki.ptr, sizeof(other));
     other[90] ^= 1; /* same shape, another point */
     fw_est_cert_t got;
-    CHECK_EQ(fw_est_parse_answer(f.body, f.body_len, other, sizeof(other), f.text, sizeof(f.text), f.der,
-                                 sizeof(f.der), &got),
+    CHECK_EQ(fw_est_parse_answer(f.body, f.body_len, other, sizeof(other), f.text, sizeof(f.text), f.der, sizeof(f.der),
+                                 &got),
              FW_ERR_EST_NO_CERT);
     CHECK(got.cert.ptr == NULL);
 }
@@ -120,8 +120,8 @@ FW_TEST(est_answer_damage_is_refused)
              FW_ERR_BUFFER_TOO_SMALL);
     /* The SPKI pointer may point into the answer's own bytes: it is only compared. */
     for (size_t cut = 0; cut < f.body_len; cut += 17) {
-        CHECK(fw_est_parse_answer(f.body, cut, spki, spki_len, f.text, sizeof(f.text), f.der, sizeof(f.der),
-                                  &got) != FW_OK);
+        CHECK(fw_est_parse_answer(f.body, cut, spki, spki_len, f.text, sizeof(f.text), f.der, sizeof(f.der), &got) !=
+              FW_OK);
     }
 }
 

@@ -14,7 +14,10 @@
 #include "fw/ptable.h"
 #include "test.h"
 
-#define C(name) {#name, (long long)FW_##name}
+#define C(name)                     \
+    {                               \
+#name, (long long)FW_##name \
+    }
 
 static const struct {
     const char *name;

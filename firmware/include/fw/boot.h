@@ -43,7 +43,6 @@ void fw_boot_result_free(fw_boot_result_t *r);
  * hashed is what runs). On any failure the payload window is wiped and a
  * negative fw_err_t is returned.
  */
-int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t slot_len,
-                   fw_boot_result_t *out);
+int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t slot_len, fw_boot_result_t *out);
 
 #endif /* FW_BOOT_H */

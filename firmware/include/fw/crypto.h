@@ -33,8 +33,7 @@ int fw_sha256(const uint8_t *data, size_t len, uint8_t digest[FW_SHA256_SIZE]);
  * signature; FW_ERR_SIGNATURE_INVALID for a wrong signature or a public key
  * that is not a point on the curve; FW_ERR_CRYPTO on internal failure.
  */
-int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE],
-                         const uint8_t digest[FW_SHA256_SIZE],
+int fw_ecdsa_p256_verify(const uint8_t pubkey[FW_P256_PUBKEY_SIZE], const uint8_t digest[FW_SHA256_SIZE],
                          const uint8_t sig[FW_P256_SIG_SIZE]);
 
 #endif /* FW_CRYPTO_H */

@@ -39,15 +39,15 @@ typedef enum {
     FW_ERR_PKCS7_INVALID = -28,
     FW_ERR_HTTP_INVALID = -29,
     FW_ERR_HTTP_INCOMPLETE = -30,
-    FW_ERR_FLASH_WRITE = -31,          /* erase, program or read-back of a flash sector failed */
-    FW_ERR_IDENTITY_INCOMPLETE = -32,  /* a field the job needs is absent */
-    FW_ERR_NETWORK = -33,              /* timeout, closed link, failed handshake */
-    FW_ERR_SERVER_UNTRUSTED = -34,     /* the device rejected the server's certificate */
-    FW_ERR_DEVICE_REFUSED = -35,       /* the server refused this device (alert, HTTP 401/403) */
-    FW_ERR_ENROLL_REFUSED = -36,       /* EST answered 401/403 */
+    FW_ERR_FLASH_WRITE = -31,         /* erase, program or read-back of a flash sector failed */
+    FW_ERR_IDENTITY_INCOMPLETE = -32, /* a field the job needs is absent */
+    FW_ERR_NETWORK = -33,             /* timeout, closed link, failed handshake */
+    FW_ERR_SERVER_UNTRUSTED = -34,    /* the device rejected the server's certificate */
+    FW_ERR_DEVICE_REFUSED = -35,      /* the server refused this device (alert, HTTP 401/403) */
+    FW_ERR_ENROLL_REFUSED = -36,      /* EST answered 401/403 */
     FW_ERR_EST_NOT_BASE64 = -37,
-    FW_ERR_EST_NO_CERT = -38,          /* no certificate in the EST answer carries the device's key */
-    FW_ERR_CERT_INVALID = -39,         /* a certificate's DER structure is unusable */
+    FW_ERR_EST_NO_CERT = -38,  /* no certificate in the EST answer carries the device's key */
+    FW_ERR_CERT_INVALID = -39, /* a certificate's DER structure is unusable */
 } fw_err_t;
 
 #define FW_ERR_COUNT 40

@@ -13,7 +13,7 @@ typedef struct {
     int status;          /* 100..599 */
     const uint8_t *body; /* inside the parsed buffer; chunked bodies are joined in place */
     size_t body_len;
-    int close;           /* the server announced Connection: close */
+    int close; /* the server announced Connection: close */
 } fw_http_response_t;
 
 typedef struct {

@@ -37,7 +37,7 @@ typedef struct {
 } fw_keyring_t;
 
 typedef struct {
-    uint32_t key_revoke;      /* bits 0..2 */
+    uint32_t key_revoke;       /* bits 0..2 */
     uint64_t security_version; /* unary: value = number of bits set */
 } fw_efuse_t;
 

@@ -31,8 +31,9 @@
 _Static_assert(FW_PTABLE_OFF_RESERVED + 8 == FW_PTABLE_HEADER_SIZE, "ptable: 16-byte header");
 _Static_assert(FW_PTABLE_ENTRY_OFF_LABEL + FW_PTABLE_LABEL_SIZE == FW_PTABLE_ENTRY_OFF_RESERVED, "ptable: label");
 _Static_assert(FW_PTABLE_ENTRY_OFF_RESERVED + 4 == FW_PTABLE_ENTRY_SIZE, "ptable: 32-byte entries");
-_Static_assert(FW_PTABLE_MAX_SIZE == FW_PTABLE_HEADER_SIZE + FW_PTABLE_MAX_ENTRIES * FW_PTABLE_ENTRY_SIZE +
-                                         FW_PTABLE_DIGEST_SIZE, "ptable: 560 bytes at most");
+_Static_assert(FW_PTABLE_MAX_SIZE ==
+                   FW_PTABLE_HEADER_SIZE + FW_PTABLE_MAX_ENTRIES * FW_PTABLE_ENTRY_SIZE + FW_PTABLE_DIGEST_SIZE,
+               "ptable: 560 bytes at most");
 
 #define FW_PART_TYPE_APP 0x00
 #define FW_PART_TYPE_DATA 0x01
