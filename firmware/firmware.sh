@@ -42,8 +42,11 @@ deps() {
         sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$srcs"
         apt-get update -qq
       fi
-      (cd "$fw/third_party/dl" && apt-get source --download-only -qq "mbedtls=${mbedtls_version}-1" >/dev/null 2>&1 \
-        || apt-get source --download-only -qq mbedtls >/dev/null 2>&1)
+      (
+        cd "$fw/third_party/dl" || exit 1
+        apt-get source --download-only -qq "mbedtls=${mbedtls_version}-1" >/dev/null 2>&1 ||
+          apt-get source --download-only -qq mbedtls >/dev/null 2>&1
+      ) || true
     fi
     [ -f "$tarball" ] || { log "mbedTLS $mbedtls_version source package not found"; exit 1; }
     rm -rf "$src" && mkdir -p "$src"
@@ -179,7 +182,8 @@ case "$cmd" in
     ;;
   sign)
     build_cli
-    $(sign_cmd) sign "$@"
+    read -ra signer <<< "$(sign_cmd)" # a command line: program and leading arguments
+    "${signer[@]}" sign "$@"
     ;;
   boot)
     "$root/qemu/boot.sh" "${1:?usage: firmware.sh boot IMAGE_DIR}"

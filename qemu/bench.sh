@@ -7,8 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 board=${FW_BOARD_DIR:-$root/firmware/build/board/board}
 out=$here/out/bench
-sign=${FW_SIGN:?FW_SIGN must name the firmware signing command}
-tool="python3 $here/flashtool.py"
+# FW_SIGN is a command line (program and leading arguments), split into words here on purpose.
+read -ra sign <<< "${FW_SIGN:?FW_SIGN must name the firmware signing command}"
+tool=(python3 "$here/flashtool.py")
 rm -rf "$out" && mkdir -p "$out"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/key.pem" 2>/dev/null
 
@@ -20,10 +21,10 @@ size = 1 << 20
 filler = bytes((i * 131 + 17) & 0xFF for i in range(size - len(code)))
 open(sys.argv[2], "wb").write(code + filler)
 PY
-$sign sign --type bootloader --in "$board/bootloader.bin" --out "$out/bl.img" --version 1 --load-addr 0x80100000 --key "$out/key.pem" >/dev/null
-$sign sign --type app --in "$out/app-1mib.bin" --out "$out/app.img" --version 1 --load-addr 0x80200000 --key "$out/key.pem" --build-id bench >/dev/null
-$tool rom --rom "$board/rom.bin" --digest "$($tool key-digest "$out/key.pem")" --out "$out/pflash0.img"
-$tool flash --out "$out/pflash1.img" --bootloader "$out/bl.img" --app "$out/app.img"
+"${sign[@]}" sign --type bootloader --in "$board/bootloader.bin" --out "$out/bl.img" --version 1 --load-addr 0x80100000 --key "$out/key.pem" >/dev/null
+"${sign[@]}" sign --type app --in "$out/app-1mib.bin" --out "$out/app.img" --version 1 --load-addr 0x80200000 --key "$out/key.pem" --build-id bench >/dev/null
+"${tool[@]}" rom --rom "$board/rom.bin" --digest "$("${tool[@]}" key-digest "$out/key.pem")" --out "$out/pflash0.img"
+"${tool[@]}" flash --out "$out/pflash1.img" --bootloader "$out/bl.img" --app "$out/app.img"
 start=$(date +%s%N)
 "$here/boot.sh" "$out" > "$out/boot.log" 2>&1
 code=$?

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 fw=$root/firmware
 board=${FW_BOARD_DIR:-$fw/build/board/board}
-tool="python3 $here/flashtool.py"
+tool=(python3 "$here/flashtool.py")
 
 home=${DEVICETRUST_HOME:-$root/.devicetrust}
 data=${DEVICETRUST_DATA_DIR:-$home/data}
@@ -64,7 +64,8 @@ ensure_firmware() {
 ensure_factory() {
   ensure_firmware
   mkdir -p "$factory"
-  local s key digest; s=$(sign_cmd)
+  local s key digest
+  read -ra s <<< "$(sign_cmd)" # a command line: program and leading arguments
   if [ -f "$data/pki/devicetrust-ca.p12" ]; then
     key=(--data-dir "$data")
   else
@@ -74,15 +75,15 @@ ensure_factory() {
     fi
     key=(--key "$factory/firmware-key.pem")
   fi
-  digest=$($s key-digest "${key[@]}") || die "cannot read the firmware signing key (${key[*]})"
+  digest=$("${s[@]}" key-digest "${key[@]}") || die "cannot read the firmware signing key (${key[*]})"
   if [ ! -f "$factory/app.img" ] || [ "$board/device.bin" -nt "$factory/app.img" ] ||
      [ "$(cat "$factory/key-digest" 2>/dev/null)" != "$digest" ]; then
     log "signing the bootloader and device app (firmware key ${digest:0:16}...)"
-    $s sign --type bootloader --in "$board/bootloader.bin" --out "$factory/bootloader.img" --version 1 \
+    "${s[@]}" sign --type bootloader --in "$board/bootloader.bin" --out "$factory/bootloader.img" --version 1 \
       --load-addr 0x80100000 "${key[@]}" --build-id bootloader-1 >/dev/null
-    $s sign --type app --in "$board/device.bin" --out "$factory/app.img" --version 3 --security-version 2 \
+    "${s[@]}" sign --type app --in "$board/device.bin" --out "$factory/app.img" --version 3 --security-version 2 \
       --load-addr 0x80200000 "${key[@]}" --build-id device-3 >/dev/null
-    $tool rom --rom "$board/rom.bin" --digest "$digest" --out "$factory/pflash0.img"
+    "${tool[@]}" rom --rom "$board/rom.bin" --digest "$digest" --out "$factory/pflash0.img"
     printf '%s\n' "$digest" > "$factory/key-digest"
   fi
 }
@@ -130,8 +131,8 @@ cmd_create() {
   token=$(admin POST admin/enrollment-tokens "{\"deviceId\":\"$id\"}" | json_field token) || die "no enrollment token for $id"
   rm -rf "$dir" && mkdir -p "$dir"
   cp "$factory/pflash0.img" "$dir/pflash0.img"
-  $tool flash --out "$dir/pflash1.img" --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
-  $tool identity --flash "$dir/pflash1.img" --device-id "$id" --token="$token" --root-ca "$(root_ca)" --server-name localhost
+  "${tool[@]}" flash --out "$dir/pflash1.img" --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
+  "${tool[@]}" identity --flash "$dir/pflash1.img" --device-id "$id" --token="$token" --root-ca "$(root_ca)" --server-name localhost
   echo "device $id registered, flash in $dir (one-time enrollment token provisioned, root CA pinned)"
 }
 
@@ -156,9 +157,9 @@ cmd_boot() {
   done
   local run=1 code=0 target
   while :; do
-    if [ -n "$clock" ]; then $tool identity-clock --flash "$dir/pflash1.img" --epoch "$clock"
-    else $tool identity-clock --flash "$dir/pflash1.img"; fi
-    if $tool identity-get --flash "$dir/pflash1.img" --field cert --out /dev/null 2>/dev/null; then
+    if [ -n "$clock" ]; then "${tool[@]}" identity-clock --flash "$dir/pflash1.img" --epoch "$clock"
+    else "${tool[@]}" identity-clock --flash "$dir/pflash1.img"; fi
+    if "${tool[@]}" identity-get --flash "$dir/pflash1.img" --field cert --out /dev/null 2>/dev/null; then
       target=${port:-$device_port}; echo "== run $run: certificate present, UART wired to 127.0.0.1:$target (device listener, mutual TLS)"
     else
       target=${port:-$https_port}; echo "== run $run: no certificate yet, UART wired to 127.0.0.1:$target (EST enrollment, server-auth TLS)"
@@ -167,7 +168,7 @@ cmd_boot() {
     python3 "$here/devicerun.py" --dir "$dir" --port "$target" --timeout "$run_timeout" || code=$?
     echo "== run $run: exit $code"
     # 10 = the device enrolled or renewed and wants a fresh boot for a new TLS session; anything else ends.
-    [ "$code" = 10 ] && [ "$run" -lt "$runs" ] || break
+    if [ "$code" != 10 ] || [ "$run" -ge "$runs" ]; then break; fi
     run=$((run + 1))
   done
   return "$code"
@@ -179,7 +180,7 @@ cmd_tamper() {
   case "$how" in
     app-bit-flip)
       # One bit of the app code (after the manifest): the bootloader must refuse it.
-      $tool flip --file "$dir/pflash1.img" --offset $(($(fmt APP0_OFFSET) + $(fmt MANIFEST_SIZE) + 0x200)) --bit 2
+      "${tool[@]}" flip --file "$dir/pflash1.img" --offset $(($(fmt APP0_OFFSET) + $(fmt MANIFEST_SIZE) + 0x200)) --bit 2
       echo "flipped one bit of the app code in $id's flash" ;;
     rogue-certificate)
       # A key and certificate from a CA the backend never heard of, in place of the real ones.
@@ -191,12 +192,12 @@ cmd_tamper() {
       openssl x509 -req -in "$t/dev.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -set_serial 0x7e57 -days 30 \
         -outform DER -out "$t/dev.der" 2>/dev/null
       openssl ec -in "$t/dev.key" -outform DER -out "$t/key.der" 2>/dev/null
-      $tool identity-put --flash "$dir/pflash1.img" --field key --in "$t/key.der"
-      $tool identity-put --flash "$dir/pflash1.img" --field cert --in "$t/dev.der"
+      "${tool[@]}" identity-put --flash "$dir/pflash1.img" --field key --in "$t/key.der"
+      "${tool[@]}" identity-put --flash "$dir/pflash1.img" --field cert --in "$t/dev.der"
       rm -rf "$t"
       echo "identity of $id now holds a key and certificate from a rogue CA" ;;
     identity-garbage)
-      $tool garbage --file "$dir/pflash1.img" --offset $(($(fmt IDENTITY_PART_OFFSET) + 40)) --length 64
+      "${tool[@]}" garbage --file "$dir/pflash1.img" --offset $(($(fmt IDENTITY_PART_OFFSET) + 40)) --length 64
       echo "identity partition of $id overwritten with garbage" ;;
     *) die "unknown tampering '$how' (app-bit-flip, rogue-certificate, identity-garbage)" 2 ;;
   esac
@@ -204,9 +205,9 @@ cmd_tamper() {
 
 cmd_show() {
   local dir; dir=$(device_dir "${1:?usage: device.sh show <id>}")
-  $tool identity-show --flash "$dir/pflash1.img"
+  "${tool[@]}" identity-show --flash "$dir/pflash1.img"
   local t; t=$(mktemp)
-  if $tool identity-get --flash "$dir/pflash1.img" --field cert --out "$t" 2>/dev/null; then
+  if "${tool[@]}" identity-get --flash "$dir/pflash1.img" --field cert --out "$t" 2>/dev/null; then
     openssl x509 -inform DER -in "$t" -noout -serial -subject -issuer -startdate -enddate
   fi
   rm -f "$t"
@@ -229,10 +230,10 @@ cmd_bench() {
   openssl x509 -req -in device.csr -CA root.pem -CAkey root.key -set_serial 3 -days 30 -outform DER -out device.der 2>/dev/null
   openssl ec -in device.key -outform DER -out device-key.der 2>/dev/null
   cp "$factory/pflash0.img" pflash0.img
-  $tool flash --out pflash1.img --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
-  $tool identity --flash pflash1.img --device-id bench-device --root-ca root.pem
-  $tool identity-put --flash pflash1.img --field key --in device-key.der
-  $tool identity-put --flash pflash1.img --field cert --in device.der
+  "${tool[@]}" flash --out pflash1.img --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
+  "${tool[@]}" identity --flash pflash1.img --device-id bench-device --root-ca root.pem
+  "${tool[@]}" identity-put --flash pflash1.img --field key --in device-key.der
+  "${tool[@]}" identity-put --flash pflash1.img --field cert --in device.der
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   openssl s_server -accept "127.0.0.1:$port" -cert server.pem -key server.key -Verify 1 -CAfile root.pem \

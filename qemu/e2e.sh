@@ -7,7 +7,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dev=$here/device.sh
-tool="python3 $here/flashtool.py"
+tool=(python3 "$here/flashtool.py")
 home=${DEVICETRUST_HOME:-$(cd "$here/.." && pwd)/.devicetrust}
 data=${DEVICETRUST_DATA_DIR:-$home/data}
 http_port=${DEVICETRUST_HTTP_PORT:-8080}
@@ -69,8 +69,8 @@ d1=$run_id-1
 boot "$d1" "$out/1.log"; c=$?
 tele=0
 t=$out/1-tls; mkdir -p "$t"
-if $tool identity-get --flash "$home/devices/$d1/pflash1.img" --field cert --out "$t/c.der" 2>/dev/null &&
-   $tool identity-get --flash "$home/devices/$d1/pflash1.img" --field key --out "$t/k.der" 2>/dev/null; then
+if "${tool[@]}" identity-get --flash "$home/devices/$d1/pflash1.img" --field cert --out "$t/c.der" 2>/dev/null &&
+   "${tool[@]}" identity-get --flash "$home/devices/$d1/pflash1.img" --field key --out "$t/k.der" 2>/dev/null; then
   openssl x509 -inform DER -in "$t/c.der" -out "$t/c.pem" && openssl ec -inform DER -in "$t/k.der" -out "$t/k.pem" 2>/dev/null
   # Read back what the backend stored, with the device's own key and certificate (mutual TLS).
   curl -sS --max-time 20 --cacert "$data/pki/root-ca.pem" --cert "$t/c.pem" --key "$t/k.pem" \

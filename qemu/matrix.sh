@@ -8,18 +8,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 board=${FW_BOARD_DIR:-$root/firmware/build/board/board}
 out=${FW_MATRIX_DIR:-$here/out/matrix}
-sign=${FW_SIGN:?FW_SIGN must name the firmware signing command}
-tool="python3 $here/flashtool.py"
+# FW_SIGN is a command line (program and leading arguments), split into words here on purpose.
+read -ra sign <<< "${FW_SIGN:?FW_SIGN must name the firmware signing command}"
+tool=(python3 "$here/flashtool.py")
 rm -rf "$out"
 mkdir -p "$out/keys" "$out/images"
 
 for k in key0 key1 rogue; do
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/keys/$k.pem" 2>/dev/null
 done
-d0=$($tool key-digest "$out/keys/key0.pem")
-d1=$($tool key-digest "$out/keys/key1.pem")
+d0=$("${tool[@]}" key-digest "$out/keys/key0.pem")
+d1=$("${tool[@]}" key-digest "$out/keys/key1.pem")
 
-s() { $sign sign "$@" >/dev/null || { echo "matrix: signing failed: $*" >&2; exit 2; }; }
+s() { "${sign[@]}" sign "$@" >/dev/null || { echo "matrix: signing failed: $*" >&2; exit 2; }; }
 img=$out/images
 s --type bootloader --in "$board/bootloader.bin" --out "$img/bl.img" --version 1 --load-addr 0x80100000 --key "$out/keys/key0.pem" --build-id bootloader-1
 s --type app --in "$board/app.bin" --out "$img/app-v3.img" --version 3 --security-version 2 --load-addr 0x80200000 --key "$out/keys/key0.pem" --build-id app-3
@@ -27,7 +28,7 @@ s --type app --in "$board/app.bin" --out "$img/app-v2.img" --version 2 --securit
 s --type app --in "$board/app.bin" --out "$img/app-v4.img" --version 4 --security-version 3 --load-addr 0x80200000 --key "$out/keys/key0.pem" --build-id app-4
 s --type app --in "$board/app.bin" --out "$img/app-rogue.img" --version 3 --security-version 2 --load-addr 0x80200000 --key "$out/keys/rogue.pem" --build-id app-3
 s --type app --in "$board/app.bin" --out "$img/app-key1.img" --version 3 --security-version 2 --load-addr 0x80200000 --key "$out/keys/key1.pem" --build-id app-3
-$tool rom --rom "$board/rom.bin" --digest "$d0" --digest "$d1" --out "$out/pflash0.img"
+"${tool[@]}" rom --rom "$board/rom.bin" --digest "$d0" --digest "$d1" --out "$out/pflash0.img"
 
 # Offsets from the one Python copy of the formats (qemu/formats.py, checked against the C headers).
 fmt() { python3 "$here/formats.py" get "$1"; }
@@ -41,18 +42,18 @@ device() {
   local name=$1; shift
   mkdir -p "$out/$name"
   ln -sf ../pflash0.img "$out/$name/pflash0.img"
-  $tool flash --out "$out/$name/pflash1.img" "$@"
+  "${tool[@]}" flash --out "$out/$name/pflash1.img" "$@"
 }
 
 device valid --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
 device app-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/app-bit-flip/pflash1.img" --offset $((app_slot + manifest_size + 0x40)) --bit 3
+"${tool[@]}" flip --file "$out/app-bit-flip/pflash1.img" --offset $((app_slot + manifest_size + 0x40)) --bit 3
 device manifest-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/manifest-bit-flip/pflash1.img" --offset $((app_slot + $(fmt MANIFEST_OFF_VERSION))) --bit 1
+"${tool[@]}" flip --file "$out/manifest-bit-flip/pflash1.img" --offset $((app_slot + $(fmt MANIFEST_OFF_VERSION))) --bit 1
 device signature-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/signature-bit-flip/pflash1.img" --offset $((app_slot + app_size - sigblock_size + $(fmt SIGBLOCK_OFF_SIGNATURE) + 7)) --bit 0
+"${tool[@]}" flip --file "$out/signature-bit-flip/pflash1.img" --offset $((app_slot + app_size - sigblock_size + $(fmt SIGBLOCK_OFF_SIGNATURE) + 7)) --bit 0
 device bootloader-bit-flip --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool flip --file "$out/bootloader-bit-flip/pflash1.img" --offset $(($(fmt BOOTLOADER_OFFSET) + manifest_size + 0x100)) --bit 5
+"${tool[@]}" flip --file "$out/bootloader-bit-flip/pflash1.img" --offset $(($(fmt BOOTLOADER_OFFSET) + manifest_size + 0x100)) --bit 5
 head -c $((app_size / 2)) "$img/app-v3.img" > "$img/app-truncated.img"
 device truncated-image --bootloader "$img/bl.img" --app "$img/app-truncated.img" --efuse-secver 2
 device untrusted-key --bootloader "$img/bl.img" --app "$img/app-rogue.img" --efuse-secver 2
@@ -60,7 +61,7 @@ device revoked-key --bootloader "$img/bl.img" --app "$img/app-key1.img" --efuse-
 device rollback --bootloader "$img/bl.img" --app "$img/app-v2.img" --efuse-secver 2
 device update-raises-counter --bootloader "$img/bl.img" --app "$img/app-v4.img" --efuse-secver 2
 device ptable-garbage --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
-$tool garbage --file "$out/ptable-garbage/pflash1.img" --offset $(($(fmt PTABLE_OFFSET) + $(fmt PTABLE_HEADER_SIZE))) --length 96
+"${tool[@]}" garbage --file "$out/ptable-garbage/pflash1.img" --offset $(($(fmt PTABLE_OFFSET) + $(fmt PTABLE_HEADER_SIZE))) --length 96
 device empty-flash --empty
 
 failed=0
@@ -100,7 +101,7 @@ run_case revoked-key           "BOOT HALTED: app signing key revoked" 74
 run_case rollback              "BOOT HALTED: app security version below eFuse counter" 77
 run_case update-raises-counter "BOOT OK app v4" 0
 # Same device after the update: the counter is now 3, so the older v3 (security version 2) must refuse.
-$tool put-app --flash "$out/update-raises-counter/pflash1.img" --app "$img/app-v3.img"
+"${tool[@]}" put-app --flash "$out/update-raises-counter/pflash1.img" --app "$img/app-v3.img"
 mkdir -p "$out/old-after-update" && ln -sf ../pflash0.img "$out/old-after-update/pflash0.img"
 mv "$out/update-raises-counter/pflash1.img" "$out/old-after-update/pflash1.img"
 run_case old-after-update      "BOOT HALTED: app security version below eFuse counter" 77
