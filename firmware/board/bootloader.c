@@ -10,7 +10,11 @@
 #include "fw/err.h"
 #include "fw/ptable.h"
 
+/* Kept out of the 16 KiB stack: the table as read from flash, its parsed view, the verdict. */
 static fw_handoff_t handoff;
+static uint8_t table_raw[FW_PTABLE_MAX_SIZE];
+static fw_ptable_t table;
+static fw_boot_result_t result;
 
 __attribute__((noreturn)) static void halt(const char *what, int err)
 {
@@ -53,9 +57,7 @@ int fw_main(const void *unused)
     fw_board_heap_init();
     fw_log_line("BL: DeviceTrust bootloader");
 
-    static uint8_t table_raw[FW_PTABLE_MAX_SIZE];
     memcpy(table_raw, (const uint8_t *)(FW_FLASH_BASE + FW_PTABLE_OFFSET), sizeof(table_raw));
-    static fw_ptable_t table;
     const fw_ptable_limits_t limits = {FW_PARTITIONS_START, FW_EFUSE_OFFSET};
     int rc = fw_ptable_parse(table_raw, sizeof(table_raw), &limits, &table);
     if (rc != FW_OK) {
@@ -87,7 +89,6 @@ int fw_main(const void *unused)
         .load_hi = FW_APP_RAM_HI,
         .load_mem = (uint8_t *)FW_APP_RAM_LO,
     };
-    static fw_boot_result_t result;
     uint32_t t0 = fw_board_instret();
     rc = fw_boot_verify(&policy, (const uint8_t *)(FW_FLASH_BASE + app->offset), app->size, &result);
     uint32_t t1 = fw_board_instret();
