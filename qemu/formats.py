@@ -88,6 +88,8 @@ IDENTITY_OFF_FORMAT = 4
 IDENTITY_OFF_RESERVED_FORMAT = 6
 IDENTITY_OFF_BODY_LEN = 8
 IDENTITY_OFF_RESERVED = 12
+IDENTITY_FIELD_OFF_TYPE = 0
+IDENTITY_FIELD_OFF_LEN = 2
 IDENTITY_FIELD_HEADER_SIZE = 4
 IDENTITY_FIELD_ALIGN = 4
 ID_DEVICE_ID = 1
@@ -180,7 +182,10 @@ def identity_bytes(fields):
     body = b""
     for t in sorted(fields):
         v = fields[t]
-        body += le16(t) + le16(len(v)) + v + bytes(-len(v) % IDENTITY_FIELD_ALIGN)
+        field = bytearray(IDENTITY_FIELD_HEADER_SIZE)
+        field[IDENTITY_FIELD_OFF_TYPE:IDENTITY_FIELD_OFF_TYPE + 2] = le16(t)
+        field[IDENTITY_FIELD_OFF_LEN:IDENTITY_FIELD_OFF_LEN + 2] = le16(len(v))
+        body += bytes(field) + v + bytes(-len(v) % IDENTITY_FIELD_ALIGN)
     head = bytearray(IDENTITY_HEADER_SIZE)
     head[IDENTITY_OFF_MAGIC:IDENTITY_OFF_MAGIC + 4] = le32(IDENTITY_MAGIC)
     head[IDENTITY_OFF_FORMAT:IDENTITY_OFF_FORMAT + 2] = le16(IDENTITY_FORMAT)
@@ -202,8 +207,8 @@ def identity_parse(raw):
         raise ValueError("identity partition damaged")
     fields, p = {}, IDENTITY_HEADER_SIZE
     while p < end:
-        t = int.from_bytes(raw[p:p + 2], "little")
-        ln = int.from_bytes(raw[p + 2:p + 4], "little")
+        t = int.from_bytes(raw[p + IDENTITY_FIELD_OFF_TYPE:p + IDENTITY_FIELD_OFF_TYPE + 2], "little")
+        ln = int.from_bytes(raw[p + IDENTITY_FIELD_OFF_LEN:p + IDENTITY_FIELD_OFF_LEN + 2], "little")
         start = p + IDENTITY_FIELD_HEADER_SIZE
         fields[t] = raw[start:start + ln]
         p = start + ln + (-ln % IDENTITY_FIELD_ALIGN)

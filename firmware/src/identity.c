@@ -92,8 +92,8 @@ int fw_identity_parse(const uint8_t *buf, size_t len, fw_identity_t *out)
         if (left < FW_IDENTITY_FIELD_HEADER_SIZE) {
             return FW_ERR_IDENTITY_INVALID;
         }
-        unsigned type = fw_le16(p);
-        size_t flen = fw_le16(p + 2);
+        unsigned type = fw_le16(p + FW_IDENTITY_FIELD_OFF_TYPE);
+        size_t flen = fw_le16(p + FW_IDENTITY_FIELD_OFF_LEN);
         size_t padded = (flen + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u);
         if (type == 0 || type >= FW_ID_FIELD_MAX || parsed.field[type].ptr != NULL ||
             padded > left - FW_IDENTITY_FIELD_HEADER_SIZE || !field_valid(type, p + 4, flen)) {
@@ -144,8 +144,8 @@ int fw_identity_write(const fw_identity_t *id, uint8_t *out, size_t cap, size_t 
         if (f->ptr == NULL) {
             continue;
         }
-        fw_put_le16(p, (uint16_t)t);
-        fw_put_le16(p + 2, (uint16_t)f->len);
+        fw_put_le16(p + FW_IDENTITY_FIELD_OFF_TYPE, (uint16_t)t);
+        fw_put_le16(p + FW_IDENTITY_FIELD_OFF_LEN, (uint16_t)f->len);
         memmove(p + FW_IDENTITY_FIELD_HEADER_SIZE, f->ptr, f->len);
         p += FW_IDENTITY_FIELD_HEADER_SIZE +
              ((f->len + FW_IDENTITY_FIELD_ALIGN - 1u) & ~(size_t)(FW_IDENTITY_FIELD_ALIGN - 1u));

@@ -23,11 +23,14 @@
 #define FW_IDENTITY_OFF_BODY_LEN 8u
 #define FW_IDENTITY_OFF_RESERVED 12u
 /* A field: type u16, length u16, value, zero padding to FW_IDENTITY_FIELD_ALIGN. */
+#define FW_IDENTITY_FIELD_OFF_TYPE 0u
+#define FW_IDENTITY_FIELD_OFF_LEN 2u
 #define FW_IDENTITY_FIELD_HEADER_SIZE 4u
 #define FW_IDENTITY_FIELD_ALIGN 4u
 
 _Static_assert(FW_IDENTITY_OFF_RESERVED + 4u == FW_IDENTITY_HEADER_SIZE, "identity: 16-byte header");
 _Static_assert(FW_IDENTITY_OFF_BODY_LEN + 4u == FW_IDENTITY_OFF_RESERVED, "identity: u32 body length");
+_Static_assert(FW_IDENTITY_FIELD_OFF_LEN + 2u == FW_IDENTITY_FIELD_HEADER_SIZE, "identity: u16 type, u16 length");
 
 typedef enum {
     FW_ID_DEVICE_ID = 1,   /* the server's rule: [a-z0-9][a-z0-9-]{2,63} (fw_identity_device_id_valid) */
