@@ -3,7 +3,7 @@
 # They never pass or fail on time; a non-zero exit means a benchmark could not run at all.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 section() { printf '\n== %s ==\n' "$*"; }
 status=0
 

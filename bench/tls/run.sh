@@ -17,9 +17,10 @@ SECONDS_PER_RUN="${BENCH_TLS_SECONDS:-8}"; THREADS="${BENCH_TLS_THREADS:-4}"
 DEVICES="${BENCH_DEVICES:-100000}"; REVOKED="${BENCH_REVOKED:-10000}"
 WORK="$(mktemp -d /tmp/devicetrust-tls-bench.XXXXXX)"
 S_SERVER_PID=""
+# shellcheck disable=SC2317 # reachable: run by the EXIT trap (shellcheck misses it when the script ends in exit)
 cleanup() { [ -n "$S_SERVER_PID" ] && kill "$S_SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-cd "$WORK"
+cd "$WORK" || exit 1
 
 admin() { # method path content-type body
   curl -sS --max-time 60 --cacert "$PKI/root-ca.pem" -u "admin:$DEVICETRUST_ADMIN_PASSWORD" -X "$1" \
@@ -32,7 +33,7 @@ admin POST /api/v1/admin/devices application/json "{\"id\":\"$DEVICE_ID\",\"name
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout device.key -out device.csr \
   -subj "/CN=$DEVICE_ID" 2>/dev/null
 issued=""
-for attempt in 1 2; do # the first write to a fresh sequence may fail once; retry
+for _ in 1 2; do # the first write to a fresh sequence may fail once; retry
   issued="$(curl -sS --max-time 60 --cacert "$PKI/root-ca.pem" -u "admin:$DEVICETRUST_ADMIN_PASSWORD" \
     -H 'Content-Type: application/x-pem-file' -H 'Accept: application/x-pem-file' --data-binary @device.csr \
     "https://localhost:$HTTPS_PORT/api/v1/admin/devices/$DEVICE_ID/certificates")"
@@ -104,7 +105,7 @@ INSERT INTO issued_certificate (id, issuer_dn, serial_hex, device_id, subject_dn
 ANALYZE device; ANALYZE issued_certificate;
 SQL
 else
-  H2_JAR="$(ls "$DT_HOME"/payara6/h2db/bin/h2*.jar | head -1)"
+  H2_JARS=("$DT_HOME"/payara6/h2db/bin/h2*.jar); H2_JAR="${H2_JARS[0]}"
   cat > fleet.sql <<SQL
 $SQL_COMMON_DEVICES
   SELECT '$PREFIX-' || X, 'fleet ' || X, 'ACTIVE', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0 FROM SYSTEM_RANGE(1, $DEVICES);
