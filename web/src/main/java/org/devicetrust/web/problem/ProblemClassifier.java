@@ -5,6 +5,8 @@ import jakarta.ejb.EJBException;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.WebApplicationException;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -89,10 +91,10 @@ public final class ProblemClassifier {
     public static ProblemDetails incident(Throwable thrown) {
         String incident = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         if (cause(thrown, StackOverflowError.class) != null) {
-            // the stack of a stack overflow is a thousand identical frames: the first ones say where it was
-            StackTraceElement[] frames = cause(thrown, StackOverflowError.class).getStackTrace();
-            LOG.log(Level.SEVERE, "DeviceTrust: stack overflow, incident " + incident + ", at "
-                    + java.util.Arrays.toString(java.util.Arrays.copyOf(frames, Math.min(frames.length, 12))));
+            // the stack of a stack overflow is a thousand frames of one recursion: its distinct frames say where
+            List<String> frames = Arrays.stream(cause(thrown, StackOverflowError.class).getStackTrace())
+                    .map(StackTraceElement::toString).distinct().limit(16).toList();
+            LOG.log(Level.SEVERE, "DeviceTrust: stack overflow, incident " + incident + ", in " + frames);
         } else {
             LOG.log(Level.SEVERE, "DeviceTrust: unexpected failure, incident " + incident, thrown);
         }
