@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class ProblemTypeTest {
 
-    /** A statement that builds a refusal: {@code new FooException(...)}, a nested refusal class, or {@code super(...)}. */
+    /** A statement that builds a refusal: {@code new FooException(...)}, a nested refusal, or {@code super(...)}. */
     static final Pattern REFUSAL = Pattern.compile(
             "(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr|SubjectMismatch"
                     + "|RenewalNotDue|UnknownDevice|DeviceNotActive|UnknownSerial|AlreadyRevoked|UnsupportedReason"

@@ -49,7 +49,8 @@ public class DeviceResource {
             @Context HttpServletRequest request) throws IOException {
         byte[] document = body == null ? new byte[0] : body.readNBytes(TelemetryDocument.MAX_BYTES + 1);
         if (document.length > TelemetryDocument.MAX_BYTES) {
-            return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE, "telemetry is limited to " + TelemetryDocument.MAX_BYTES + " bytes");
+            return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE,
+                    "telemetry is limited to " + TelemetryDocument.MAX_BYTES + " bytes");
         }
         DeviceAuthentication authentication = (DeviceAuthentication) request
                 .getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);

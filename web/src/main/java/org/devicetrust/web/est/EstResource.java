@@ -118,12 +118,14 @@ public class EstResource {
     private byte[] csr(AuditAction action, String deviceId, String contentType, byte[] body) {
         if (contentType == null || !PKCS10.equals(mediaType(contentType))) {
             enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
-                    ProblemType.UNSUPPORTED_MEDIA_TYPE, "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
         }
         byte[] der = decodeBase64(body);
         if (der == null) {
             enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
-                    ProblemType.CSR_BASE64_MALFORMED, "the body must be the base64 encoding of a DER PKCS#10 request"));
+                    ProblemType.CSR_BASE64_MALFORMED,
+                    "the body must be the base64 encoding of a DER PKCS#10 request"));
         }
         return der;
     }

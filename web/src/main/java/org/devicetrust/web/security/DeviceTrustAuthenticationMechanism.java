@@ -121,7 +121,8 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"DeviceTrust admin API\", charset=\"UTF-8\"");
         try {
-            Problems.write(response, ProblemType.UNAUTHENTICATED, "the admin API needs HTTP Basic credentials of an administrator account");
+            Problems.write(response, ProblemType.UNAUTHENTICATED,
+                    "the admin API needs HTTP Basic credentials of an administrator account");
         } catch (IOException e) {
             return context.responseUnauthorized();
         }

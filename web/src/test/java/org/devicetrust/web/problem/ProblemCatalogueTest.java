@@ -21,11 +21,12 @@ class ProblemCatalogueTest {
 
     private static final Path DOCS = Path.of("../docs/problems.md");
     private static final Pattern REFUSAL = Pattern.compile(
-            "(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr)|\\bsuper)\\s*\\(");
+            "(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr)"
+                    + "|\\bsuper)\\s*\\(");
     private static final Pattern TYPE_LITERAL = Pattern.compile("\"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"");
     /** A row of the catalogue table: {@code | `type` | status | meaning | what to do |}. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.+)\\|(.+)\\|\\s*$",
-            Pattern.MULTILINE);
+    private static final Pattern ROW = Pattern.compile(
+            "^\\|\\s*`([a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.+)\\|(.+)\\|\\s*$", Pattern.MULTILINE);
 
     @Test
     void everyTypeIsDocumentedWithItsStatusMeaningAndWhatToDo() throws IOException {
