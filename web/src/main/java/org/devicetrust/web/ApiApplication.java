@@ -10,6 +10,7 @@ import org.devicetrust.web.device.DeviceAccessMetricsResource;
 import org.devicetrust.web.device.DeviceResource;
 import org.devicetrust.web.device.DeviceSessionResource;
 import org.devicetrust.web.problem.BodyLimitFilter;
+import org.devicetrust.web.problem.BodyReading;
 import org.devicetrust.web.problem.ProblemMapper;
 import org.devicetrust.web.status.StatusResource;
 
@@ -25,7 +26,7 @@ public class ApiApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(
                 org.devicetrust.web.admin.EnrollmentTokensResource.class,
-                ProblemMapper.class, BodyLimitFilter.class, StatusResource.class,
+                ProblemMapper.class, BodyLimitFilter.class, BodyReading.class, StatusResource.class,
                 DevicesResource.class, CertificatesResource.class, AuditResource.class,
                 DeviceSessionResource.class, DeviceResource.class, DeviceAccessMetricsResource.class);
     }

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.devicetrust.web.est.EstResource;
 import org.devicetrust.web.est.EstTransportFilter;
 import org.devicetrust.web.problem.BodyLimitFilter;
+import org.devicetrust.web.problem.BodyReading;
 import org.devicetrust.web.problem.ProblemMapper;
 
 /**
@@ -17,6 +18,7 @@ public class EstApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(EstResource.class, EstTransportFilter.class, ProblemMapper.class, BodyLimitFilter.class);
+        return Set.of(EstResource.class, EstTransportFilter.class, ProblemMapper.class, BodyLimitFilter.class,
+                BodyReading.class);
     }
 }

@@ -21,6 +21,7 @@ import org.devicetrust.account.entity.Role;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Administrator accounts: password check with lockout, and account creation. */
@@ -120,10 +121,14 @@ public class Administrators {
 
     private Administrator createAccount(String username, char[] password, Role role) {
         if (password == null || password.length < 12) {
-            throw new IllegalArgumentException("passwords must have at least 12 characters");
+            throw new AccountException(ProblemType.ACCOUNT_INVALID, "passwords must have at least 12 characters");
+        }
+        if (!Administrator.isValidUsername(username)) {
+            throw new AccountException(ProblemType.ACCOUNT_INVALID,
+                    "user name must be 2-64 characters of a-z, 0-9, '.', '_', '-'");
         }
         if (em.find(Administrator.class, username) != null) {
-            throw new IllegalArgumentException("user '" + username + "' exists already");
+            throw new AccountException(ProblemType.ACCOUNT_EXISTS, "user '" + username + "' exists already");
         }
         Administrator account = new Administrator(username, passwordHash.generate(password), role, clock.instant());
         em.persist(account);

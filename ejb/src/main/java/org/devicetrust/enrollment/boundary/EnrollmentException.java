@@ -2,16 +2,23 @@ package org.devicetrust.enrollment.boundary;
 
 import jakarta.ejb.ApplicationException;
 import org.devicetrust.platform.boundary.DeviceTrustException;
+import org.devicetrust.platform.boundary.ProblemType;
 
 /**
- * A refused enrollment or re-enrollment. Application exceptions that roll back: a refused request never consumes
- * a token, never leaves a certificate behind and never revokes the current one.
+ * A refused enrollment or re-enrollment, named by its entry in the {@link ProblemType} catalogue. Application
+ * exceptions that roll back: a refused request never consumes a token, never leaves a certificate behind and
+ * never revokes the current one.
  */
 @ApplicationException(rollback = true, inherited = true)
 public class EnrollmentException extends DeviceTrustException {
 
     private static final long serialVersionUID = 1L;
 
+    public EnrollmentException(ProblemType problem, String message) {
+        super(problem, message);
+    }
+
+    /** A refusal named by its catalogue type; the catalogue decides the kind. */
     public EnrollmentException(String type, Kind kind, String message) {
         super(type, kind, message);
     }
@@ -21,13 +28,12 @@ public class EnrollmentException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public Unauthenticated() {
-            super("enrollment-unauthenticated", Kind.UNAUTHORIZED,
-                    "EST enrollment needs HTTP Basic credentials: the device id and its unused, unexpired "
-                            + "enrollment token");
+            this("EST enrollment needs HTTP Basic credentials: the device id and its unused, unexpired "
+                    + "enrollment token");
         }
 
         public Unauthenticated(String message) {
-            super("enrollment-unauthenticated", Kind.UNAUTHORIZED, message);
+            super(ProblemType.ENROLLMENT_UNAUTHENTICATED, message);
         }
     }
 
@@ -36,16 +42,25 @@ public class EnrollmentException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public SubjectMismatch(String message) {
-            super("csr-subject-mismatch", Kind.FORBIDDEN, message);
+            super(ProblemType.CSR_SUBJECT_MISMATCH, message);
         }
     }
 
-    /** The certificate presented for re-enrollment is not one this CA issued to the caller, or it is revoked. */
+    /**
+     * The certificate presented for (re-)enrollment is not one this CA issued to the caller, or it is revoked
+     * or out of its validity. The catalogue gives the status: a certificate that is not acceptable as a
+     * credential (revoked, unknown, expired) is 401 as on the device API; one that is fine but not the
+     * caller's to renew is 403.
+     */
     public static class CertificateRefused extends EnrollmentException {
         private static final long serialVersionUID = 1L;
 
         public CertificateRefused(String type, String message) {
             super(type, Kind.FORBIDDEN, message);
+        }
+
+        public CertificateRefused(ProblemType problem, String message) {
+            super(problem, message);
         }
     }
 
@@ -54,7 +69,7 @@ public class EnrollmentException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public RenewalNotDue(String message) {
-            super("renewal-not-due", Kind.CONFLICT, message);
+            super(ProblemType.RENEWAL_NOT_DUE, message);
         }
     }
 
@@ -64,6 +79,10 @@ public class EnrollmentException extends DeviceTrustException {
 
         public InvalidRequest(String type, Kind kind, String message) {
             super(type, kind, message);
+        }
+
+        public InvalidRequest(ProblemType problem, String message) {
+            super(problem, message);
         }
     }
 }

@@ -2,22 +2,28 @@ package org.devicetrust.pki.boundary;
 
 import jakarta.ejb.ApplicationException;
 import org.devicetrust.platform.boundary.DeviceTrustException;
+import org.devicetrust.platform.boundary.ProblemType;
 
 /**
- * A refusal of the certificate authority. {@link #type()} is a stable, machine-readable problem type (the web
- * layer turns it into an RFC 9457 problem type); the message says what a person can do about it. Thrown as
- * application exceptions: the transaction rolls back, so nothing is left half done.
+ * A refusal of the certificate authority. {@link #problem()} is its entry in the {@link ProblemType} catalogue
+ * (the web layer turns it into RFC 9457 problem details); the message says what a person can do about it.
+ * Thrown as application exceptions: the transaction rolls back, so nothing is left half done.
  */
 @ApplicationException(rollback = true)
 public class PkiException extends DeviceTrustException {
 
     private static final long serialVersionUID = 1L;
 
-    /** A request the CA refuses as invalid (HTTP 400). */
+    public PkiException(ProblemType problem, String message) {
+        super(problem, message);
+    }
+
+    /** A refusal named by its catalogue type (usually of kind INVALID, such as {@code bulk-size-invalid}). */
     public PkiException(String type, String message) {
         this(type, Kind.INVALID, message);
     }
 
+    /** A refusal named by its catalogue type; the catalogue decides the kind. */
     public PkiException(String type, Kind kind, String message) {
         super(type, kind, message);
     }
@@ -29,6 +35,10 @@ public class PkiException extends DeviceTrustException {
         public InvalidCsr(String type, String message) {
             super(type, message);
         }
+
+        public InvalidCsr(ProblemType problem, String message) {
+            super(problem, message);
+        }
     }
 
     /** No device with this id is registered (or the id is not a valid device id). */
@@ -36,7 +46,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public UnknownDevice(String message) {
-            super("device-unknown", Kind.NOT_FOUND, message);
+            super(ProblemType.DEVICE_UNKNOWN, message);
         }
     }
 
@@ -45,7 +55,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public DeviceNotActive(String message) {
-            super("device-not-active", Kind.CONFLICT, message);
+            super(ProblemType.DEVICE_NOT_ACTIVE, message);
         }
     }
 
@@ -54,7 +64,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public UnknownSerial(String message) {
-            super("serial-unknown", Kind.NOT_FOUND, message);
+            super(ProblemType.SERIAL_UNKNOWN, message);
         }
     }
 
@@ -63,7 +73,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public AlreadyRevoked(String message) {
-            super("already-revoked", Kind.CONFLICT, message);
+            super(ProblemType.ALREADY_REVOKED, message);
         }
     }
 
@@ -72,7 +82,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public UnsupportedReason(String message) {
-            super("reason-unsupported", message);
+            super(ProblemType.REASON_UNSUPPORTED, message);
         }
     }
 
@@ -81,7 +91,7 @@ public class PkiException extends DeviceTrustException {
         private static final long serialVersionUID = 1L;
 
         public CaUnavailable(String message) {
-            super("ca-unavailable", Kind.UNAVAILABLE, message);
+            super(ProblemType.CA_UNAVAILABLE, message);
         }
     }
 }

@@ -129,6 +129,104 @@ class AdminApiBadInputIT {
     }
 
     @Test
+    void truncatedJsonIsRefusedAsJsonInvalid() {
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
+                "{\"id\":\"truncated-1\",\"name\":"), 400, "json-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "{\"id\":"), 400,
+                "json-invalid");
+        assertDeviceAbsent("truncated-1");
+    }
+
+    @Test
+    void idSentAsAnArrayOrAnObjectIsRefusedAsJsonInvalid() {
+        for (String id : new String[] {"[\"array-1\"]", "{\"value\":\"object-1\"}", "[[[]]]"}) {
+            HttpResponse<String> r = SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
+                    "{\"id\":" + id + ",\"name\":\"x\"}");
+            assertProblem(r, 400, "json-invalid");
+            assertTrue(!r.body().contains("org.devicetrust"), "no class names to the client: " + r.body());
+        }
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
+                "{\"serials\":{\"a\":1},\"reason\":\"keyCompromise\"}"), 400, "json-invalid");
+    }
+
+    @Test
+    void jsonNestedTenThousandDeepIsRefusedAsJsonInvalid() {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", deep), 400,
+                "json-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
+                "{\"id\":\"deep-1\",\"name\":" + deep + "}"), 400, "json-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
+                "{\"serials\":" + deep + "}"), 400, "json-invalid");
+        assertDeviceAbsent("deep-1");
+        // the server is still well: the next ordinary request succeeds
+        assertEquals(200, SERVER.admin("GET", "/api/v1/admin/devices?size=1", null, null).statusCode());
+    }
+
+    @Test
+    void tenMegabytesOfJsonSentChunkedAreRefusedAsTooLarge() throws Exception {
+        Path big = dir.resolve("big.json");
+        Files.writeString(big, "{\"id\":\"chunked-1\",\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}");
+        Run r = run(dir, "curl", "-sS", "--http1.1", "--max-time", "60", "--cacert", SERVER.rootCaPem().toString(),
+                "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/json",
+                "-H", "Transfer-Encoding: chunked", "--data-binary", "@big.json", "-w", "\n%{http_code}",
+                SERVER.https("/api/v1/admin/devices").toString());
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().strip().endsWith("413"), r.output());
+        assertTrue(r.output().contains("urn:devicetrust:problem:body-too-large"), r.output());
+        assertDeviceAbsent("chunked-1");
+    }
+
+    @Test
+    void aParameterOutsideItsListIsAnInvalidRequestNotAServerError() {
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?status=BOGUS", null, null), 400,
+                "invalid-request");
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?sort=password", null, null), 400,
+                "invalid-request");
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?size=100000", null, null), 400, "page-invalid");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "null"), 400,
+                "invalid-request");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/certificates/0abc123/revocation", "application/json",
+                "{\"reason\":\"becauseISaySo\"}"), 400, "invalid-request");
+    }
+
+    @Test
+    void unknownDeviceIsNotFoundOnTheAdminApi() {
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices/no-such-device-2", null, null), 404,
+                "device-unknown");
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/enrollment-tokens", "application/json",
+                "{\"deviceId\":\"no-such-device-2\"}"), 404, "device-unknown");
+    }
+
+    /** What a recursive DER parser does with it is not this test's business; that the answer is clean is. */
+    @Test
+    void deeplyNestedDerCsrGetsProblemDetailsAndTheServerStaysWell() throws Exception {
+        String id = newDevice();
+        int depth = 16 * 1024 / 4;
+        byte[] der = new byte[depth * 4];
+        for (int i = 0; i < depth; i++) {
+            der[2 * i] = 0x30; // SEQUENCE, indefinite length
+            der[2 * i + 1] = (byte) 0x80;
+        }
+        Files.write(dir.resolve("deep.der"), der); // the end-of-contents octets are the zeros that follow
+        Run r = run(dir, "curl", "-sS", "--max-time", "60", "--cacert", SERVER.rootCaPem().toString(),
+                "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/pkcs10",
+                "--data-binary", "@deep.der", "-w", "\n%{http_code} %{content_type}",
+                SERVER.https("/api/v1/admin/devices/" + id + "/certificates").toString());
+        assertEquals(0, r.exitCode(), r.output());
+        String last = r.output().strip().substring(r.output().strip().lastIndexOf('\n') + 1);
+        assertTrue(last.startsWith("400 application/problem+json") || last.startsWith("500 application/problem+json"),
+                r.output());
+        assertTrue(r.output().contains("urn:devicetrust:problem:"), r.output());
+        assertTrue(!r.output().contains("StackOverflow") && !r.output().contains("at org."), r.output());
+        assertEquals(0, certificateCount(id));
+    }
+
+    private void assertDeviceAbsent(String id) {
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices/" + id, null, null), 404, "device-unknown");
+    }
+
+    @Test
     void wrongPasswordIsRefusedWithAChallenge() {
         HttpResponse<String> r = SERVER.asUser("admin", "not-the-password", "GET", "/api/v1/admin/devices", null,
                 null);

@@ -11,6 +11,8 @@ import org.devicetrust.pki.boundary.CertificateAuthority;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
+import org.devicetrust.platform.boundary.ProblemType;
+import org.devicetrust.web.problem.InvalidRequest;
 
 /** Admin API: certificates by serial, revocation, CRL publication. */
 @Path("admin")
@@ -50,14 +52,18 @@ public class CertificatesResource {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     public BulkRevocationResponse revokeAll(BulkRevocationRequest request) {
         if (request == null || request.serials() == null) {
-            throw new PkiException("bulk-size-invalid", "the body must be {\"serials\": [\"<hex>\", ...], "
+            throw new PkiException(ProblemType.BULK_SIZE_INVALID, "the body must be {\"serials\": [\"<hex>\", ...], "
                     + "\"reason\": \"<RFC 5280 reason>\"}");
         }
         return BulkRevocationResponse.of(ca.revokeAll(request.serials(), reason(request.reason())));
     }
 
     private static RevocationReason reason(String name) {
-        return RevocationReason.parse(name == null || name.isBlank() ? "unspecified" : name);
+        try {
+            return RevocationReason.parse(name == null || name.isBlank() ? "unspecified" : name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(e.getMessage()); // names the accepted reasons
+        }
     }
 
     @POST

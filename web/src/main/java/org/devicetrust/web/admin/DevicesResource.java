@@ -18,10 +18,12 @@ import java.util.Locale;
 import jakarta.ws.rs.HeaderParam;
 import org.devicetrust.pki.boundary.CertificateAuthority;
 import org.devicetrust.pki.boundary.PkiException;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.boundary.DeviceRegistry.DeviceQuery;
 import org.devicetrust.device.boundary.DeviceRegistry.SortField;
 import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.web.problem.InvalidRequest;
 
 /** Admin API: the device registry and issuance of device certificates. */
 @Path("admin/devices")
@@ -41,7 +43,7 @@ public class DevicesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(DeviceRegistrationRequest request, @Context UriInfo uri) {
         if (request == null) {
-            throw new IllegalArgumentException("a JSON body {\"id\": ..., \"name\": ...} is required");
+            throw new InvalidRequest("a JSON body {\"id\": ..., \"name\": ...} is required");
         }
         var device = registry.register(request.id(), request.name());
         return Response.created(uri.getAbsolutePathBuilder().path(device.id().value()).build())
@@ -68,7 +70,7 @@ public class DevicesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public DeviceResponse changeStatus(@PathParam("id") String id, DeviceStatusRequest request) {
         if (request == null || request.status() == null) {
-            throw new IllegalArgumentException("a JSON body {\"status\": \"ACTIVE|SUSPENDED|DECOMMISSIONED\"} is required");
+            throw new InvalidRequest("a JSON body {\"status\": \"ACTIVE|SUSPENDED|DECOMMISSIONED\"} is required");
         }
         return DeviceResponse.of(registry.changeStatus(id, parseStatus(request.status()), request.reason()));
     }
@@ -81,7 +83,7 @@ public class DevicesResource {
     public Response issue(@PathParam("id") String deviceId, byte[] csr, @Context UriInfo uri,
             @HeaderParam("Accept") String accept) {
         if (csr == null || csr.length == 0) {
-            throw new PkiException.InvalidCsr("csr-malformed", "the request body must hold a PKCS#10 CSR");
+            throw new PkiException.InvalidCsr(ProblemType.CSR_MALFORMED, "the request body must hold a PKCS#10 CSR");
         }
         var issued = ca.issue(deviceId, csr);
         var location = uri.getBaseUriBuilder().path("admin/certificates").path(issued.serialHex()).build();
@@ -104,7 +106,7 @@ public class DevicesResource {
         try {
             return DeviceStatus.valueOf(status.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("status must be one of ACTIVE, SUSPENDED, DECOMMISSIONED");
+            throw new InvalidRequest("status must be one of ACTIVE, SUSPENDED, DECOMMISSIONED");
         }
     }
 
@@ -112,7 +114,7 @@ public class DevicesResource {
         try {
             return SortField.valueOf(sort.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("sort must be one of id, name, status, created, updated");
+            throw new InvalidRequest("sort must be one of id, name, status, created, updated");
         }
     }
 }

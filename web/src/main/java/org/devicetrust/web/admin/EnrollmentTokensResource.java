@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import org.devicetrust.enrollment.boundary.Enrollment;
+import org.devicetrust.web.problem.InvalidRequest;
 
 /**
  * Admin API: one-time EST enrollment tokens. The token is in this response only (the server keeps its SHA-256);
@@ -38,7 +39,7 @@ public class EnrollmentTokensResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(EnrollmentTokenRequest request) {
         if (request == null || request.deviceId() == null) {
-            throw new IllegalArgumentException("a JSON body {\"deviceId\": ..., \"validityHours\": 72} is required");
+            throw new InvalidRequest("a JSON body {\"deviceId\": ..., \"validityHours\": 72} is required");
         }
         Enrollment.NewToken token = enrollment.createToken(request.deviceId(), request.validityHours());
         CacheControl noStore = new CacheControl();

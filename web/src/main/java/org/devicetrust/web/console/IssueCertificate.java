@@ -28,7 +28,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.primefaces.model.DefaultStreamedContent;
 import org.primefaces.model.StreamedContent;
 
@@ -134,7 +136,8 @@ public class IssueCertificate implements Serializable {
     private byte[] csrBytes() throws IOException {
         if (csrFile != null && csrFile.getSize() > 0) {
             if (csrFile.getSize() > MAX_CSR_BYTES) {
-                throw new IllegalArgumentException("the CSR file is larger than " + MAX_CSR_BYTES + " bytes");
+                throw new PkiException.InvalidCsr(ProblemType.CSR_TOO_LARGE,
+                        "the CSR file is larger than " + MAX_CSR_BYTES + " bytes");
             }
             try (InputStream in = csrFile.getInputStream()) {
                 return in.readNBytes(MAX_CSR_BYTES);

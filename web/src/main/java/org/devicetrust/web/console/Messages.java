@@ -1,10 +1,9 @@
 package org.devicetrust.web.console;
 
-import jakarta.ejb.EJBAccessException;
-import jakarta.ejb.EJBException;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.FacesContext;
-import org.devicetrust.platform.boundary.DeviceTrustException;
+import org.devicetrust.web.problem.ProblemClassifier;
+import org.devicetrust.web.problem.ProblemDetails;
 
 /** Turns outcomes into messages a person can act on; never a stack trace. */
 final class Messages {
@@ -27,18 +26,13 @@ final class Messages {
         error(what + ": " + describe(e));
     }
 
+    /** What the API would answer, in the console's words: the same classifier decides. */
     static String describe(Throwable e) {
-        Throwable cause = e;
-        while (cause instanceof EJBException && cause.getCause() != null
-                && !(cause instanceof EJBAccessException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof EJBAccessException || cause instanceof SecurityException) {
-            return "your role does not allow this";
-        }
-        if (cause instanceof DeviceTrustException || cause instanceof IllegalArgumentException) {
-            return cause.getMessage();
-        }
-        return "the server could not complete it; the details are in the server log";
+        ProblemDetails problem = ProblemClassifier.classify(e);
+        return switch (problem.type()) {
+            case FORBIDDEN -> "your role does not allow this";
+            case SERVER_ERROR -> problem.detail() + "; the details are in the server log";
+            default -> problem.detail();
+        };
     }
 }

@@ -21,6 +21,7 @@ import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.device.boundary.DeviceAccess.TelemetryPage;
 import org.devicetrust.device.control.TelemetryDocument;
 import org.devicetrust.device.entity.Telemetry;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.ProblemMapper;
 import org.devicetrust.web.security.DeviceCertificateAuthentication;
 
@@ -48,7 +49,7 @@ public class DeviceResource {
             @Context HttpServletRequest request) throws IOException {
         byte[] document = body == null ? new byte[0] : body.readNBytes(TelemetryDocument.MAX_BYTES + 1);
         if (document.length > TelemetryDocument.MAX_BYTES) {
-            return ProblemMapper.problem(413, "telemetry-too-large", "Request body too large",
+            return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE,
                     "telemetry is limited to " + TelemetryDocument.MAX_BYTES + " bytes");
         }
         DeviceAuthentication authentication = (DeviceAuthentication) request

@@ -18,7 +18,8 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.enrollment.boundary.Enrollment;
 import org.devicetrust.enrollment.boundary.EnrollmentException;
 import org.devicetrust.enrollment.control.EstMessages;
-import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
+import org.devicetrust.platform.boundary.ProblemType;
+import org.devicetrust.web.problem.ProblemClassifier;
 import org.devicetrust.web.problem.ProblemMapper;
 
 /**
@@ -116,13 +117,15 @@ public class EstResource {
     /** The DER of a base64 PKCS#10 body; a wrong content type is 415, bad base64 400 (both audited). */
     private byte[] csr(AuditAction action, String deviceId, String contentType, byte[] body) {
         if (contentType == null || !PKCS10.equals(mediaType(contentType))) {
-            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest("unsupported-media-type",
-                    Kind.UNSUPPORTED_MEDIA, "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
+            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
         }
         byte[] der = decodeBase64(body);
         if (der == null) {
-            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest("csr-base64-malformed",
-                    Kind.INVALID, "the body must be the base64 encoding of a DER PKCS#10 request"));
+            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
+                    ProblemType.CSR_BASE64_MALFORMED,
+                    "the body must be the base64 encoding of a DER PKCS#10 request"));
         }
         return der;
     }
@@ -172,8 +175,8 @@ public class EstResource {
     }
 
     private static Response unauthorized(EnrollmentException e) {
-        return Response.fromResponse(ProblemMapper.problem(401, "enrollment-unauthenticated", "Unauthenticated",
-                e != null ? e.getMessage() : new EnrollmentException.Unauthenticated().getMessage()))
+        return Response.fromResponse(ProblemMapper.response(ProblemClassifier.classify(
+                e != null ? e : new EnrollmentException.Unauthenticated())))
                 .header("WWW-Authenticate", CHALLENGE).build();
     }
 }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.ProblemMapper;
 
 /**
@@ -23,7 +24,7 @@ public class EstTransportFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext context) {
         if (!request.isSecure()) {
-            context.abortWith(ProblemMapper.problem(403, "tls-required", "TLS required",
+            context.abortWith(ProblemMapper.problem(ProblemType.TLS_REQUIRED,
                     "EST is served over HTTPS only; enrollment tokens must never cross the network in the clear"));
         }
     }

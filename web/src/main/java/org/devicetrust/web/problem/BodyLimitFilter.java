@@ -8,6 +8,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.devicetrust.platform.boundary.ProblemType;
 
 /**
  * Refuses bodies over 64 KiB: by Content-Length before reading, and by counting for chunked bodies, so that
@@ -22,7 +23,7 @@ public class BodyLimitFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (request.getLength() > LIMIT) {
-            request.abortWith(ProblemMapper.problem(413, "body-too-large", "Request body too large",
+            request.abortWith(ProblemMapper.problem(ProblemType.BODY_TOO_LARGE,
                     "request bodies are limited to " + LIMIT + " bytes"));
             return;
         }

@@ -6,7 +6,6 @@ import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import org.devicetrust.device.boundary.DeviceAccess;
@@ -43,14 +42,11 @@ public class DeviceCertificateAuthentication {
             DeviceAuthentication device = access.authenticate(chain, resource);
             request.setAttribute(AUTHENTICATION, device);
             return context.notifyContainerAboutLogin(device.deviceId(), Set.of(DEVICE_GROUP));
-        } catch (DeviceAccess.Refused refused) {
-            try {
-                Problems.write(response, refused.reason().httpStatus(), refused.type(),
-                        "Device certificate not accepted", refused.getMessage());
-            } catch (IOException e) {
-                return context.responseUnauthorized();
-            }
-            return AuthenticationStatus.SEND_FAILURE;
+        } catch (RuntimeException refused) {
+            // a refusal (401, 403) or a failure behind it (503 when the database is down): problem details
+            // from the classifier either way, never the container's empty error page
+            return Problems.writeFailure(response, refused) ? AuthenticationStatus.SEND_FAILURE
+                    : context.responseUnauthorized();
         }
     }
 }

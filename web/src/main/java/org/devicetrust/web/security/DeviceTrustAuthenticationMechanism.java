@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.devicetrust.platform.boundary.ProblemType;
 
 /**
  * The one authentication mechanism of the web module, choosing by path:
@@ -46,6 +47,17 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) throws AuthenticationException {
+        try {
+            return decide(request, response, context);
+        } catch (RuntimeException | StackOverflowError e) {
+            // e.g. the account store's database is down: the classified problem, not the container's page
+            return Problems.writeFailure(response, e) ? AuthenticationStatus.SEND_FAILURE
+                    : context.responseUnauthorized();
+        }
+    }
+
+    private AuthenticationStatus decide(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
 
         // Programmatic login from the console's login page (SecurityContext.authenticate).
@@ -109,7 +121,7 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"DeviceTrust admin API\", charset=\"UTF-8\"");
         try {
-            Problems.write(response, 401, "unauthenticated", "Authentication required",
+            Problems.write(response, ProblemType.UNAUTHENTICATED,
                     "the admin API needs HTTP Basic credentials of an administrator account");
         } catch (IOException e) {
             return context.responseUnauthorized();

@@ -1,27 +1,38 @@
 package org.devicetrust.web.security;
 
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.devicetrust.platform.boundary.ProblemType;
+import org.devicetrust.web.problem.ProblemClassifier;
+import org.devicetrust.web.problem.ProblemDetails;
 
-/** Writes RFC 9457 problem details from places outside JAX-RS (authentication, filters). */
+/** Writes RFC 9457 problem details from places outside JAX-RS (the authentication mechanism). */
 public final class Problems {
-
-    public static final String TYPE_BASE = "urn:devicetrust:problem:";
 
     private Problems() {
     }
 
-    public static void write(HttpServletResponse response, int status, String type, String title, String detail)
-            throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
+    public static void write(HttpServletResponse response, ProblemDetails problem) throws IOException {
+        response.setStatus(problem.status());
+        response.setContentType(ProblemDetails.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder()
-                .add("type", TYPE_BASE + type)
-                .add("title", title)
-                .add("status", status)
-                .add("detail", detail)
-                .build().toString());
+        response.getWriter().write(problem.toJson());
+    }
+
+    public static void write(HttpServletResponse response, ProblemType type, String detail) throws IOException {
+        write(response, ProblemDetails.of(type, detail));
+    }
+
+    /** The classified problem of a failure, written; false when the response can no longer take it. */
+    public static boolean writeFailure(HttpServletResponse response, Throwable failure) {
+        try {
+            if (response.isCommitted()) {
+                return false;
+            }
+            write(response, ProblemClassifier.classify(failure));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.ProblemMapper;
 
 /** Public readiness check: the application is deployed and its database answers. */
@@ -28,7 +29,6 @@ public class StatusResource {
         } catch (SQLException e) {
             // reported below without details: this endpoint is public
         }
-        return ProblemMapper.problem(503, "database-unavailable", "Service unavailable",
-                "the database does not answer");
+        return ProblemMapper.problem(ProblemType.DATABASE_UNAVAILABLE, "the database does not answer");
     }
 }
