@@ -3,16 +3,17 @@ package org.devicetrust.enrollment.boundary;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.annotation.security.RunAs;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -22,12 +23,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
 import org.devicetrust.enrollment.control.EstMessages;
@@ -35,10 +36,10 @@ import org.devicetrust.enrollment.control.FactoryCertificates;
 import org.devicetrust.enrollment.control.RenewalPolicy;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
 import org.devicetrust.platform.boundary.DeviceTrustException;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateIssuance;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.PkiException;
-import org.devicetrust.pki.control.CsrRejectedException;
-import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.control.Texts;
 import org.eclipse.microprofile.config.Config;
@@ -47,12 +48,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
  * certificate, re-enrollment with the current certificate inside the renewal window. Issuance and revocation go
- * through {@link CertificateAuthority} only: a device has no administrative role, so this bean hands the CA an
- * {@link EnrollmentGrant}, which exists only after the token or the current certificate was checked. Refusals
+ * through the CA's boundaries only ({@link CertificateIssuance}, {@link CertificateRevocation}), after the
+ * device registry's rule ({@link DeviceRegistry#lockActive}) and only with an {@link EnrollmentGrant}, which
+ * exists only after the token, factory certificate or current certificate was checked. A device has no
+ * administrative role: this bean calls the CA as {@link CertificateIssuance#ISSUER_ROLE} ({@link RunAs}). Refusals
  * roll back: a failed request consumes no token, issues nothing and revokes nothing. Audit records name the
  * device and how it authenticated (actor {@code device:<id>}).
  */
 @Stateless
+@RunAs(CertificateIssuance.ISSUER_ROLE)
 public class Enrollment {
 
     public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
@@ -80,7 +84,16 @@ public class Enrollment {
     EntityManager em;
 
     @EJB
-    CertificateAuthority ca;
+    CertificateIssuance issuance;
+
+    @EJB
+    CertificateRevocation revocation;
+
+    @EJB
+    CertificateQueries certificates;
+
+    @EJB
+    DeviceRegistry registry;
 
     @EJB
     AuditLog auditLog;
@@ -88,9 +101,11 @@ public class Enrollment {
     @Resource
     SessionContext context;
 
-    private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
-    private final Provider provider = new BouncyCastleProvider();
+    @Inject
+    SecureRandom random;
+
+    @Inject
+    Clock clock;
 
     /**
      * Creates the one-time enrollment token of an ACTIVE device; earlier unconsumed tokens of the device stop
@@ -107,17 +122,7 @@ public class Enrollment {
                 throw new EnrollmentException.InvalidRequest("invalid-request", DeviceTrustException.Kind.INVALID,
                         "validityHours must be between 1 and " + MAX_TOKEN_VALIDITY_HOURS);
             }
-            if (!DeviceId.isValid(deviceId)) {
-                throw new PkiException.UnknownDevice("not a device id (3-64 characters of a-z, 0-9 and '-')");
-            }
-            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
-            if (device == null) {
-                throw new PkiException.UnknownDevice("device " + deviceId + " is not registered");
-            }
-            if (!device.isActive()) {
-                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
-                        + "; enrollment tokens are created for ACTIVE devices only");
-            }
+            Device device = registry.lockActive(deviceId);
             int replaced = em.createNamedQuery(EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE)
                     .setParameter("device", deviceId).executeUpdate();
             Instant now = now();
@@ -165,7 +170,7 @@ public class Enrollment {
             requireSubject(csr, deviceId, "the enrollment token's device");
             EnrollmentGrant grant = EnrollmentGrant.forToken(used, token, now())
                     .orElseThrow(EnrollmentException.Unauthenticated::new);
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
             used.consume(issued.serialHex(), now());
             auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
@@ -212,19 +217,16 @@ public class Enrollment {
             if (deviceId == null) {
                 throw notAFactoryCertificate(chain);
             }
-            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
-            if (device == null) {
+            try {
+                registry.lockActive(deviceId);
+            } catch (PkiException.UnknownDevice e) {
                 throw new EnrollmentException.CertificateRefused("device-not-registered", "device " + deviceId
                         + " named by the factory certificate is not registered");
-            }
-            if (!device.isActive()) {
-                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
-                        + "; only ACTIVE devices are enrolled");
             }
             requireSubject(csr, deviceId, "the factory certificate's device");
             EnrollmentGrant grant = EnrollmentGrant.forFactoryCertificate(factory, chain, deviceId, now)
                     .orElseThrow(EnrollmentException.Unauthenticated::new);
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
             auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
                     + ", factory certificate " + presented);
@@ -252,7 +254,7 @@ public class Enrollment {
                         "re-enrollment needs the current device certificate as TLS client certificate");
             }
             String serialHex = IssuedCertificate.serialHex(current.getSerialNumber());
-            IssuedCertificate old = findIssued(serialHex)
+            IssuedCertificate old = certificates.findBySerial(serialHex)
                     .filter(c -> c.sha256Fingerprint().equals(EnrollmentGrant.fingerprint(current)))
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-unknown",
                             "the client certificate was not issued by this Device CA"));
@@ -283,7 +285,7 @@ public class Enrollment {
             EnrollmentGrant grant = EnrollmentGrant.forRenewal(old, current, deviceId, policy, now, revokeOld)
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-refused",
                             "the client certificate cannot be renewed"));
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, deviceId);
             auditLog.record(actor, AuditAction.EST_REENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
                     + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
@@ -309,7 +311,7 @@ public class Enrollment {
     /** EST cacerts: the Device CA certificate and the root, as certs-only CMS (DER). */
     @PermitAll
     public byte[] caCertificates() {
-        return EstMessages.certsOnly(ca.caChain());
+        return EstMessages.certsOnly(certificates.caChain());
     }
 
     /** EST csrattrs (DER). */
@@ -321,7 +323,30 @@ public class Enrollment {
     /** The CA chain a client needs next to its certificate (Device CA, then root). */
     @PermitAll
     public List<X509Certificate> caChain() {
-        return ca.caChain();
+        return certificates.caChain();
+    }
+
+    /** An issued certificate as EST returns it: certs-only CMS (DER). */
+    public static byte[] certsOnly(X509Certificate issued) {
+        return EstMessages.certsOnly(List.of(issued));
+    }
+
+    /**
+     * Issues to a grant: the device registry's rule first, then the CA, then (re-enrollment) the revocation of
+     * the superseded certificate, all in the caller's transaction. {@code publishedBy} is the actor of the CRL
+     * that revocation publishes: the authenticated caller.
+     */
+    private IssuedCertificate issue(EnrollmentGrant grant, byte[] csr, String publishedBy) {
+        try {
+            registry.lockActive(grant.device().value());
+        } catch (PkiException e) {
+            auditLog.record(grant.actor(), AuditAction.CERTIFICATE_ISSUED, grant.device().value(),
+                    AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
+            throw e;
+        }
+        IssuedCertificate issued = issuance.issue(grant.device(), csr, grant.actor());
+        grant.supersededSerial().ifPresent(serial -> revocation.revokeSuperseded(serial, grant.actor(), publishedBy));
+        return issued;
     }
 
     private EnrollmentToken usableToken(String deviceId, String token, boolean lock) {
@@ -346,13 +371,7 @@ public class Enrollment {
     }
 
     private void requireSubject(byte[] csr, String deviceId, String whose) {
-        CsrValidator.ValidatedCsr validated;
-        try {
-            validated = new CsrValidator(provider).validate(csr);
-        } catch (CsrRejectedException e) {
-            throw new PkiException.InvalidCsr(e.problem().type(), e.getMessage());
-        }
-        String commonName = EstMessages.commonName(validated.requestedSubject());
+        String commonName = issuance.requestedCommonName(csr);
         if (!deviceId.equals(commonName)) {
             throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
                     + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN="
@@ -404,12 +423,6 @@ public class Enrollment {
 
     private static Config config() {
         return ConfigProvider.getConfig(Enrollment.class.getClassLoader());
-    }
-
-    private Optional<IssuedCertificate> findIssued(String serialHex) {
-        String issuer = IssuedCertificate.canonicalDn(ca.deviceCaCertificate().getSubjectX500Principal());
-        return em.createNamedQuery(IssuedCertificate.FIND_BY_SERIAL, IssuedCertificate.class)
-                .setParameter("issuer", issuer).setParameter("serial", serialHex).getResultStream().findFirst();
     }
 
     private static String deviceActor(String deviceId) {

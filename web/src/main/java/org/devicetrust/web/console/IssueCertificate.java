@@ -27,7 +27,8 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.device.boundary.DeviceCertificates;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.primefaces.model.DefaultStreamedContent;
 import org.primefaces.model.StreamedContent;
@@ -46,7 +47,10 @@ public class IssueCertificate implements Serializable {
     private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
+
+    @Inject
+    DeviceCertificates deviceCertificates;
 
     private String deviceId;
     private String csrPem;
@@ -66,7 +70,7 @@ public class IssueCertificate implements Serializable {
                 Messages.error("Paste a CSR (PEM) or choose a CSR file.");
                 return;
             }
-            issued = ca.issue(trimmed(deviceId), csr);
+            issued = deviceCertificates.issue(trimmed(deviceId), csr);
             Messages.info("Certificate " + issued.serialHex() + " issued to device " + issued.deviceId().value()
                     + ".");
             csrPem = null;
@@ -89,10 +93,10 @@ public class IssueCertificate implements Serializable {
             ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
             byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + safeCn(id)),
                     keys.getPublic()).build(signer).getEncoded();
-            issued = ca.issue(id, csr);
+            issued = deviceCertificates.issue(id, csr);
             List<Certificate> chain = new ArrayList<>();
             chain.add(issued.certificate());
-            chain.addAll(ca.caChain());
+            chain.addAll(certificates.caChain());
             char[] password = newPassword();
             KeyStore p12 = KeyStore.getInstance("PKCS12");
             p12.load(null, null);
