@@ -8,6 +8,7 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.criteria.CriteriaBuilder;
@@ -76,7 +77,8 @@ public class AuditLog {
     @EJB
     AuditGroupCommit groupCommit;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public AuditRecord success(AuditAction action, String subject, String detail) {

@@ -11,9 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -21,8 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
-import java.util.logging.Logger;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -31,6 +26,7 @@ import org.devicetrust.device.entity.Device;
 import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
+import org.devicetrust.enrollment.control.EstSettings;
 import org.devicetrust.enrollment.control.EstMessages;
 import org.devicetrust.enrollment.control.FactoryCertificates;
 import org.devicetrust.enrollment.control.RenewalPolicy;
@@ -42,8 +38,6 @@ import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.control.Texts;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
@@ -59,18 +53,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @RunAs(CertificateIssuance.ISSUER_ROLE)
 public class Enrollment {
 
-    public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
-    public static final String GRACE_DAYS = "devicetrust.est.grace-days";
-    public static final String TOKEN_VALIDITY_HOURS = "devicetrust.est.token-validity-hours";
-    public static final String REVOKE_SUPERSEDED = "devicetrust.est.revoke-superseded";
-    /** Path of a PEM file with the manufacturer CA certificates whose IDevIDs may enroll; absent = none may. */
-    public static final String MANUFACTURER_CA = "devicetrust.est.manufacturer-ca";
-    public static final int DEFAULT_RENEWAL_WINDOW_DAYS = 30;
-    public static final int DEFAULT_GRACE_DAYS = 0;
-    public static final int DEFAULT_TOKEN_VALIDITY_HOURS = 72;
-    public static final int MAX_TOKEN_VALIDITY_HOURS = 24 * 30;
-    private static final int MAX_DAYS = 3650;
-    private static final Logger LOG = Logger.getLogger(Enrollment.class.getName());
 
     /** A token as created: the only moment its plain text exists on the server. */
     public record NewToken(String deviceId, String token, Instant expiresAt) {
@@ -102,6 +84,9 @@ public class Enrollment {
     SessionContext context;
 
     @Inject
+    EnrollmentSettings settings;
+
+    @Inject
     SecureRandom random;
 
     @Inject
@@ -116,11 +101,10 @@ public class Enrollment {
         String actor = caller();
         String subject = deviceId == null ? "" : deviceId;
         try {
-            int hours = validityHours == null ? intSetting(TOKEN_VALIDITY_HOURS, DEFAULT_TOKEN_VALIDITY_HOURS,
-                    MAX_TOKEN_VALIDITY_HOURS) : validityHours;
-            if (hours < 1 || hours > MAX_TOKEN_VALIDITY_HOURS) {
+            int hours = validityHours == null ? settings.current().tokenValidityHours() : validityHours;
+            if (hours < 1 || hours > EstSettings.MAX_TOKEN_VALIDITY_HOURS) {
                 throw new EnrollmentException.InvalidRequest("invalid-request", DeviceTrustException.Kind.INVALID,
-                        "validityHours must be between 1 and " + MAX_TOKEN_VALIDITY_HOURS);
+                        "validityHours must be between 1 and " + EstSettings.MAX_TOKEN_VALIDITY_HOURS);
             }
             Device device = registry.lockActive(deviceId);
             int replaced = em.createNamedQuery(EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE)
@@ -266,7 +250,8 @@ public class Enrollment {
                 throw new EnrollmentException.CertificateRefused("certificate-revoked", "certificate " + serialHex
                         + " is revoked; a revoked certificate cannot be renewed (ask for a new enrollment token)");
             }
-            RenewalPolicy policy = policy();
+            EstSettings est = settings.current();
+            RenewalPolicy policy = est.renewalPolicy();
             Instant now = now();
             switch (policy.decide(old.notBefore(), old.notAfter(), now)) {
                 case NOT_YET_DUE -> throw new EnrollmentException.RenewalNotDue("certificate " + serialHex
@@ -281,7 +266,7 @@ public class Enrollment {
                 }
             }
             requireSubject(csr, deviceId, "the client certificate's device");
-            boolean revokeOld = revokeSuperseded();
+            boolean revokeOld = est.revokeSuperseded();
             EnrollmentGrant grant = EnrollmentGrant.forRenewal(old, current, deviceId, policy, now, revokeOld)
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-refused",
                             "the client certificate cannot be renewed"));
@@ -388,41 +373,9 @@ public class Enrollment {
                 + "serialNumber; without one, EST enrollment needs HTTP Basic with the device id and its token");
     }
 
-    /** The configured manufacturer CAs, read on every call; {@code null} when none are configured or readable. */
-    private static FactoryCertificates manufacturerCas() {
-        Optional<String> path = config().getOptionalValue(MANUFACTURER_CA, String.class).filter(p -> !p.isBlank());
-        if (path.isEmpty()) {
-            return null;
-        }
-        try {
-            return FactoryCertificates.fromPem(Files.readAllBytes(Path.of(path.get())));
-        } catch (IOException | RuntimeException e) {
-            LOG.warning(MANUFACTURER_CA
-                    + " is set but unusable, factory certificates are refused: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private RenewalPolicy policy() {
-        return new RenewalPolicy(Duration.ofDays(intSetting(RENEWAL_WINDOW_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS, MAX_DAYS)),
-                Duration.ofDays(intSetting(GRACE_DAYS, DEFAULT_GRACE_DAYS, MAX_DAYS)));
-    }
-
-    private boolean revokeSuperseded() {
-        return config().getOptionalValue(REVOKE_SUPERSEDED, Boolean.class).orElse(Boolean.TRUE);
-    }
-
-    /** Read on every call (not injected once), so an administrator can change the policy without a redeploy. */
-    private static int intSetting(String name, int defaultValue, int max) {
-        int value = config().getOptionalValue(name, Integer.class).orElse(defaultValue);
-        if (value < 0 || value > max) {
-            throw new IllegalStateException(name + " must be between 0 and " + max);
-        }
-        return value;
-    }
-
-    private static Config config() {
-        return ConfigProvider.getConfig(Enrollment.class.getClassLoader());
+    /** The configured manufacturer CAs; {@code null} when none are configured or the file is unusable. */
+    private FactoryCertificates manufacturerCas() {
+        return settings.manufacturerCas(settings.current()).orElse(null);
     }
 
     private static String deviceActor(String deviceId) {

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -126,8 +127,7 @@ public class CrlPublisher {
         CrlSeries series = lockSeries();
         Optional<PublishedCrl> latest = latest();
         Instant now = now();
-        if (latest.isEmpty() || !now.isBefore(latest.get().thisUpdate().plus(deviceCa.crlValidity().dividedBy(2)))
-                || !now.isBefore(latest.get().nextUpdate())) {
+        if (isDue(latest.orElse(null), deviceCa.crlValidity(), now)) {
             publish(series, AuditLog.nameOf(context.getCallerPrincipal()));
         } else if (crlFileIsBehind(latest.get().crlNumber())) {
             PublishedCrl crl = latest.get();
@@ -183,6 +183,12 @@ public class CrlPublisher {
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
+    }
+
+    /** A new CRL is due when there is none, half the configured validity has passed, or nextUpdate is reached. */
+    static boolean isDue(PublishedCrl latest, Duration validity, Instant now) {
+        return latest == null || !now.isBefore(latest.thisUpdate().plus(validity.dividedBy(2)))
+                || !now.isBefore(latest.nextUpdate());
     }
 
     private Optional<PublishedCrl> latest() {
