@@ -37,6 +37,17 @@ class WebArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** Keys, CSRs and key stores are made by the CA's controls behind an audited boundary, not in view beans. */
+    @Test
+    void webDoesNoCrypto() {
+        noClasses().that().resideInAPackage("org.devicetrust.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyPairGenerator")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyStore")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Signature")
+                .check(CLASSES);
+    }
+
     @Test
     void webDoesNotSeeTheCaKeyHolder() {
         noClasses().that().resideInAPackage("org.devicetrust.web..")

@@ -11,6 +11,7 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.pki.boundary.CertificateIssuance;
+import org.devicetrust.pki.boundary.FactoryCredential;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
 
@@ -56,5 +57,28 @@ public class DeviceCertificates {
             throw e;
         }
         return issuance.issue(device.id(), csr, caller);
+    }
+
+    /**
+     * Factory provisioning for an ACTIVE device: the CA generates the key pair, issues the certificate and hands
+     * both out once as PKCS#12 ({@link CertificateIssuance#issueWithGeneratedKey}).
+     *
+     * @throws PkiException.UnknownDevice   device-unknown
+     * @throws PkiException.DeviceNotActive device-not-active
+     */
+    @RolesAllowed({"admin", "operator"})
+    public FactoryCredential issueWithGeneratedKey(String deviceId) {
+        String caller = AuditLog.nameOf(context.getCallerPrincipal());
+        Device device;
+        try {
+            device = registry.lockActive(deviceId);
+        } catch (PkiException e) {
+            String subject = deviceId == null ? "" : deviceId;
+            String detail = e.type() + ": " + e.getMessage();
+            auditLog.record(caller, AuditAction.CERTIFICATE_ISSUED, subject, AuditOutcome.FAILURE, detail);
+            auditLog.record(caller, AuditAction.FACTORY_KEY_GENERATED, subject, AuditOutcome.FAILURE, detail);
+            throw e;
+        }
+        return issuance.issueWithGeneratedKey(device.id(), caller);
     }
 }

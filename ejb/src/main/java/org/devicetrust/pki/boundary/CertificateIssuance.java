@@ -7,6 +7,8 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -14,12 +16,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.pki.control.CertificateFactory;
 import org.devicetrust.pki.control.CsrRejectedException;
 import org.devicetrust.pki.control.CsrValidator;
+import org.devicetrust.pki.control.FactoryKeys;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.entity.DeviceId;
 
@@ -78,6 +83,40 @@ public class CertificateIssuance {
             auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, device.value(), AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
+        }
+    }
+
+    /**
+     * Factory provisioning: generates an EC P-256 key pair for {@code device} here (the only place a device key is
+     * made outside the device), issues its certificate as {@link #issue} does, and returns key and chain as a
+     * PKCS#12 under a new one-time password. Neither is stored. Audited as {@code FACTORY_KEY_GENERATED} (and the
+     * issuance as {@code CERTIFICATE_ISSUED}).
+     *
+     * @throws PkiException as {@link #issue}
+     */
+    @RolesAllowed(ISSUER_ROLE)
+    public FactoryCredential issueWithGeneratedKey(DeviceId device, String issuedBy) {
+        try {
+            FactoryKeys factoryKeys = new FactoryKeys(provider, random);
+            KeyPair keys = factoryKeys.keyPair();
+            IssuedCertificate issued = issue(device, factoryKeys.csr(keys, device), issuedBy);
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(issued.certificate());
+            chain.addAll(deviceCa.chain());
+            char[] password = factoryKeys.password();
+            byte[] pkcs12 = factoryKeys.pkcs12(device.value(), keys.getPrivate(), chain, password);
+            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.SUCCESS,
+                    "EC P-256 key generated for serial " + issued.serialHex()
+                            + ", handed out once as PKCS#12; the key is not kept");
+            return new FactoryCredential(issued, pkcs12, password);
+        } catch (PkiException e) {
+            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
+            throw e;
+        } catch (GeneralSecurityException e) {
+            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.FAILURE,
+                    "key pair or PKCS#12 not generated: " + e.getMessage());
+            throw new IllegalStateException("the key pair or PKCS#12 could not be generated", e);
         }
     }
 
