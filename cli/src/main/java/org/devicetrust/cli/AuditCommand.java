@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.ChainVerification;
 
 /**
  * {@code audit verify}: checks the audit hash chain directly in the database, independent of the server,
@@ -53,9 +54,9 @@ final class AuditCommand {
         try (Connection connection = DriverManager.getConnection(url, user, password)) {
             connection.setReadOnly(true);
             long written = writtenCount(connection);
-            AuditChain.Verification result = AuditChain.verify(new Links(connection));
+            ChainVerification result = AuditChain.verify(new Links(connection));
             if (result.intact() && result.checked() != written) {
-                result = new AuditChain.Verification(result.checked(), result.checked() + 1,
+                result = new ChainVerification(result.checked(), result.checked() + 1,
                         "chain ends at record " + result.checked() + " but " + written + " were written");
             }
             if (result.intact()) {

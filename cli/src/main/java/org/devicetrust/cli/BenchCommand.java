@@ -32,7 +32,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.pki.control.CaCredential;
 import org.devicetrust.pki.control.CrlFactory;
 import org.devicetrust.pki.control.CsrValidator;

@@ -4,12 +4,15 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.Filters;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -18,9 +21,9 @@ import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * The WAR micro-deployment shared by the in-container tests: the EJB module's PKI, device, audit and platform
- * classes (plus the enrollment grant the CA accepts), all migrations and persistence.xml, BouncyCastle and Flyway as libraries, and a test-only
- * authentication mechanism. The data source jdbc/devicetrust comes from the server (post-boot commands), as
+ * The WAR micro-deployment shared by the in-container tests: the EJB module's components up to the device
+ * registry (platform, audit, pki, device; nothing above them), all migrations, persistence.xml and the run-as
+ * mapping, BouncyCastle and Flyway as libraries, and a test-only authentication mechanism. The data source jdbc/devicetrust comes from the server (post-boot commands), as
  * in production.
  */
 public final class ItDeployment {
@@ -31,11 +34,12 @@ public final class ItDeployment {
     public static WebArchive create() {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "devicetrust-it.war")
                 .addPackages(true, Filters.exclude(".*(Test|TestPki|Test\\$.*)\\.class"),
-                        "org.devicetrust.pki", "org.devicetrust.audit", "org.devicetrust.device.entity",
-                        "org.devicetrust.platform", "org.devicetrust.enrollment.control",
-                        "org.devicetrust.enrollment.entity")
+                        "org.devicetrust.platform", "org.devicetrust.audit", "org.devicetrust.pki",
+                        "org.devicetrust.device")
                 .addClasses(ItAuthentication.class, ItFixtures.class, ItFixtures.Rollback.class)
                 .addAsResource("META-INF/persistence.xml")
+                .addAsWebInfResource(new ByteArrayAsset(runAsMapping()), "glassfish-ejb-jar.xml")
+                .addAsWebInfResource(new ByteArrayAsset(roleMappingOfTheWar()), "glassfish-web.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
         // every migration of the module, as in production: the schema must reach the version the entities expect
         migrations().forEach((name, sql) -> war.addAsResource(new ByteArrayAsset(sql), "db/migration/" + name));
@@ -53,6 +57,31 @@ public final class ItDeployment {
             war.addAsLibrary(jarOf(libraryClass));
         }
         return war;
+    }
+
+    /** The module's role mapping without the beans this deployment does not hold (enrollment). */
+    private static byte[] runAsMapping() {
+        return moduleRoleMapping().replaceAll("(?s)\\s*<ejb>\\s*<ejb-name>Enrollment</ejb-name>.*?</ejb>", "")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** In a WAR the role mapping of the module (its EJBs included) comes from glassfish-web.xml: the same one. */
+    private static byte[] roleMappingOfTheWar() {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<glassfish-web-app>\n");
+        Matcher mapping = Pattern.compile("(?s)<security-role-mapping>.*?</security-role-mapping>")
+                .matcher(moduleRoleMapping());
+        while (mapping.find()) {
+            xml.append("  ").append(mapping.group()).append('\n');
+        }
+        return xml.append("</glassfish-web-app>\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String moduleRoleMapping() {
+        try (var in = ItDeployment.class.getClassLoader().getResourceAsStream("META-INF/glassfish-ejb-jar.xml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("the role mapping cannot be read", e);
+        }
     }
 
     /** The SQL migrations of the module, whether it is on the class path as a directory or as its jar. */

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 
 /** Test only: arranges and inspects database state around the boundaries under test. */

@@ -48,7 +48,8 @@ public class Administrators {
     @ConfigProperty(name = "devicetrust.login.lock-minutes", defaultValue = "15")
     int lockMinutes;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private volatile String dummyHash;
 
     @PostConstruct

@@ -30,6 +30,9 @@ public class FirstAdministrator {
     private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     @Inject
+    SecureRandom random;
+
+    @Inject
     Administrators administrators;
 
     @Inject
@@ -47,7 +50,7 @@ public class FirstAdministrator {
         try {
             Optional<char[]> given = configuredPassword.filter(p -> !p.isBlank()).map(String::toCharArray)
                     .or(() -> readIfPresent(file));
-            char[] password = given.orElseGet(FirstAdministrator::generate);
+            char[] password = given.orElseGet(this::generate);
             if (!administrators.createFirstAdministrator("admin", password)) {
                 return;
             }
@@ -79,8 +82,7 @@ public class FirstAdministrator {
         Files.writeString(file, new String(password), StandardCharsets.UTF_8);
     }
 
-    private static char[] generate() {
-        SecureRandom random = new SecureRandom();
+    private char[] generate() {
         char[] password = new char[20];
         for (int i = 0; i < password.length; i++) {
             password[i] = ALPHABET.charAt(random.nextInt(ALPHABET.length()));

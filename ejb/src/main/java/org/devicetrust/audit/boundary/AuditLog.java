@@ -8,6 +8,7 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.criteria.CriteriaBuilder;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.devicetrust.audit.control.AuditAppender;
 import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.control.AuditGroupCommit;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
@@ -75,7 +77,8 @@ public class AuditLog {
     @EJB
     AuditGroupCommit groupCommit;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public AuditRecord success(AuditAction action, String subject, String detail) {
@@ -102,11 +105,11 @@ public class AuditLog {
 
     /** Verifies the whole chain, streaming it in batches; also checks that no record was cut off the end. */
     @RolesAllowed({"admin", "auditor"})
-    public AuditChain.Verification verify() {
+    public ChainVerification verify() {
         AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID);
-        AuditChain.Verification result = AuditChain.verify(new BatchIterator());
+        ChainVerification result = AuditChain.verify(new BatchIterator());
         if (result.intact() && result.checked() != head.lastSequence()) {
-            result = new AuditChain.Verification(result.checked(), result.checked() + 1,
+            result = new ChainVerification(result.checked(), result.checked() + 1,
                     "chain ends at record " + result.checked() + " but " + head.lastSequence() + " were written");
         }
         append(caller(), AuditAction.AUDIT_VERIFIED, "audit-log",

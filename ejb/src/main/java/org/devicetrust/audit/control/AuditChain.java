@@ -1,5 +1,6 @@
 package org.devicetrust.audit.control;
 
+import org.devicetrust.audit.entity.ChainVerification;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,13 +20,6 @@ public final class AuditChain {
     /** The fields of one record as stored. */
     public record Link(long sequence, long occurredAtMillis, String actor, String action, String subject,
             String outcome, String detail, String previousHash, String hash) {
-    }
-
-    /** Result of a verification: {@code firstBrokenSequence} is 0 when the chain is intact. */
-    public record Verification(long checked, long firstBrokenSequence, String reason) {
-        public boolean intact() {
-            return firstBrokenSequence == 0;
-        }
     }
 
     private AuditChain() {
@@ -49,30 +43,30 @@ public final class AuditChain {
     }
 
     /** Walks the links in sequence order and reports the first one that does not hold. */
-    public static Verification verify(Iterator<Link> links) {
+    public static ChainVerification verify(Iterator<Link> links) {
         String expectedPrevious = GENESIS;
         long expectedSequence = 1;
         long checked = 0;
         while (links.hasNext()) {
             Link link = links.next();
             if (link.sequence() != expectedSequence) {
-                return new Verification(checked, expectedSequence,
+                return new ChainVerification(checked, expectedSequence,
                         "record " + expectedSequence + " is missing (next present is " + link.sequence() + ")");
             }
             if (!constantTimeEquals(link.previousHash(), expectedPrevious)) {
-                return new Verification(checked, link.sequence(), "previous-hash does not match record "
+                return new ChainVerification(checked, link.sequence(), "previous-hash does not match record "
                         + (link.sequence() - 1));
             }
             String recomputed = hash(link.sequence(), link.occurredAtMillis(), link.actor(), link.action(),
                     link.subject(), link.outcome(), link.detail(), link.previousHash());
             if (!constantTimeEquals(recomputed, link.hash())) {
-                return new Verification(checked, link.sequence(), "record content does not match its hash");
+                return new ChainVerification(checked, link.sequence(), "record content does not match its hash");
             }
             expectedPrevious = link.hash();
             expectedSequence++;
             checked++;
         }
-        return new Verification(checked, 0, "intact");
+        return new ChainVerification(checked, 0, "intact");
     }
 
     private static boolean constantTimeEquals(String a, String b) {

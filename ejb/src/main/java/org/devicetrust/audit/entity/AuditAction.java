@@ -5,6 +5,8 @@ public enum AuditAction {
     DEVICE_REGISTERED,
     DEVICE_STATUS_CHANGED,
     CERTIFICATE_ISSUED,
+    /** A device key pair generated on the server for factory provisioning (handed out once as PKCS#12). */
+    FACTORY_KEY_GENERATED,
     CERTIFICATE_REVOKED,
     CRL_PUBLISHED,
     DEVICE_ACCESS,

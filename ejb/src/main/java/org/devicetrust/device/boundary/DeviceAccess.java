@@ -9,10 +9,12 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.math.BigInteger;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,16 +24,14 @@ import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
-import org.devicetrust.device.control.AccessCounters;
-import org.devicetrust.device.control.AccessReason;
+import org.devicetrust.device.entity.AccessReason;
 import org.devicetrust.device.control.CertificateCheck;
 import org.devicetrust.device.control.TelemetryDocument;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.Telemetry;
-import org.devicetrust.pki.boundary.CertificateAuthority;
-import org.devicetrust.pki.boundary.DeviceCa;
+import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.entity.RevocationStatus;
 import org.devicetrust.platform.boundary.DeviceTrustException;
 
@@ -81,14 +81,14 @@ public class DeviceAccess {
     public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter) {
     }
 
+    /** The largest telemetry document a device may send. */
+    public static final int MAX_TELEMETRY_BYTES = TelemetryDocument.MAX_BYTES;
+
     @PersistenceContext
     EntityManager em;
 
     @EJB
-    DeviceCa deviceCa;
-
-    @EJB
-    CertificateAuthority certificateAuthority;
+    CertificateQueries certificates;
 
     @EJB
     AuditLog audit;
@@ -97,7 +97,12 @@ public class DeviceAccess {
     SessionContext context;
 
     private final AccessCounters counters = new AccessCounters();
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
+
+    @Inject
+    Provider provider;
+
     private volatile CertificateCheck check;
 
     /**
@@ -118,7 +123,7 @@ public class DeviceAccess {
             throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
         }
         String serialHex = result.serial().toString(16);
-        RevocationStatus status = certificateAuthority.revocationStatus(chain[0].getIssuerX500Principal(),
+        RevocationStatus status = certificates.revocationStatus(chain[0].getIssuerX500Principal(),
                 result.serial());
         counters.authenticationTook(System.nanoTime() - started);
         switch (status.state()) {
@@ -227,7 +232,7 @@ public class DeviceAccess {
     private CertificateCheck certificateCheck() {
         CertificateCheck current = check;
         if (current == null) {
-            current = new CertificateCheck(deviceCa.certificate(), deviceCa.provider(), clock);
+            current = new CertificateCheck(certificates.deviceCaCertificate(), provider, clock);
             check = current;
         }
         return current;

@@ -25,10 +25,13 @@ import java.util.Optional;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
 import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
+import org.devicetrust.platform.control.Texts;
+import org.devicetrust.pki.boundary.CertificateIssuance;
+import org.devicetrust.pki.boundary.PkiException;
 
 /** The device registry: registration, lifecycle, and the queries behind the console's device pages. */
 @Stateless
@@ -69,7 +72,8 @@ public class DeviceRegistry {
     @Inject
     AuditLog audit;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     public Device register(String id, String name) {
         String subject = id == null ? "" : id;
@@ -122,6 +126,32 @@ public class DeviceRegistry {
             audit.failure(AuditAction.DEVICE_STATUS_CHANGED, id, "to " + next + ": " + e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * The one home of the rule "only ACTIVE devices are issued certificates and enrollment tokens": locks the
+     * device row for the caller's transaction (so that a status change waits for the issuance, and the other way
+     * round) and returns it when it is ACTIVE. Callers that issue call this first: the CA itself knows no device
+     * lifecycle.
+     *
+     * @throws PkiException.UnknownDevice   device-unknown (not a device id, or not registered)
+     * @throws PkiException.DeviceNotActive device-not-active (SUSPENDED or DECOMMISSIONED)
+     */
+    @RolesAllowed({"admin", "operator", CertificateIssuance.ISSUER_ROLE})
+    public Device lockActive(String id) {
+        if (!DeviceId.isValid(id)) {
+            throw new PkiException.UnknownDevice("'" + Texts.printable(id, 80)
+                    + "' is not a device id (3-64 characters of a-z, 0-9 and '-')");
+        }
+        Device device = em.find(Device.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (device == null) {
+            throw new PkiException.UnknownDevice("device " + id + " is not registered");
+        }
+        if (!device.isActive()) {
+            throw new PkiException.DeviceNotActive("device " + id + " is " + device.status()
+                    + "; only ACTIVE devices are issued certificates and enrollment tokens");
+        }
+        return device;
     }
 
     @RolesAllowed({"admin", "operator", "auditor"})

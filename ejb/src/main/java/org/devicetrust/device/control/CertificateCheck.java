@@ -16,7 +16,8 @@ import java.util.Objects;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.device.entity.AccessReason;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * The offline part of device authentication: does the presented client certificate come from our Device CA,

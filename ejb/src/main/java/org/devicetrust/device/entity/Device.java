@@ -10,6 +10,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Objects;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** A registered device. Its identity is the {@link DeviceId}; certificates refer to it. */
 @Entity

@@ -11,6 +11,7 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** One entry of a device's status history. */
 @Entity

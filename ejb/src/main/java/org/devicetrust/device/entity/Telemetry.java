@@ -11,6 +11,7 @@ import jakarta.persistence.Table;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** One telemetry document a device sent about itself, stored as the compact JSON it validated to. */
 @Entity

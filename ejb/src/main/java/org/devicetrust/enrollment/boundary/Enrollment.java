@@ -3,16 +3,14 @@ package org.devicetrust.enrollment.boundary;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.annotation.security.RunAs;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -20,53 +18,41 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
-import java.util.logging.Logger;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
+import org.devicetrust.enrollment.control.EstSettings;
 import org.devicetrust.enrollment.control.EstMessages;
 import org.devicetrust.enrollment.control.FactoryCertificates;
 import org.devicetrust.enrollment.control.RenewalPolicy;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
 import org.devicetrust.platform.boundary.DeviceTrustException;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateIssuance;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.PkiException;
-import org.devicetrust.pki.control.CsrRejectedException;
-import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.control.Texts;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
  * certificate, re-enrollment with the current certificate inside the renewal window. Issuance and revocation go
- * through {@link CertificateAuthority} only: a device has no administrative role, so this bean hands the CA an
- * {@link EnrollmentGrant}, which exists only after the token or the current certificate was checked. Refusals
+ * through the CA's boundaries only ({@link CertificateIssuance}, {@link CertificateRevocation}), after the
+ * device registry's rule ({@link DeviceRegistry#lockActive}) and only with an {@link EnrollmentGrant}, which
+ * exists only after the token, factory certificate or current certificate was checked. A device has no
+ * administrative role: this bean calls the CA as {@link CertificateIssuance#ISSUER_ROLE} ({@link RunAs}). Refusals
  * roll back: a failed request consumes no token, issues nothing and revokes nothing. Audit records name the
  * device and how it authenticated (actor {@code device:<id>}).
  */
 @Stateless
+@RunAs(CertificateIssuance.ISSUER_ROLE)
 public class Enrollment {
 
-    public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
-    public static final String GRACE_DAYS = "devicetrust.est.grace-days";
-    public static final String TOKEN_VALIDITY_HOURS = "devicetrust.est.token-validity-hours";
-    public static final String REVOKE_SUPERSEDED = "devicetrust.est.revoke-superseded";
-    /** Path of a PEM file with the manufacturer CA certificates whose IDevIDs may enroll; absent = none may. */
-    public static final String MANUFACTURER_CA = "devicetrust.est.manufacturer-ca";
-    public static final int DEFAULT_RENEWAL_WINDOW_DAYS = 30;
-    public static final int DEFAULT_GRACE_DAYS = 0;
-    public static final int DEFAULT_TOKEN_VALIDITY_HOURS = 72;
-    public static final int MAX_TOKEN_VALIDITY_HOURS = 24 * 30;
-    private static final int MAX_DAYS = 3650;
-    private static final Logger LOG = Logger.getLogger(Enrollment.class.getName());
 
     /** A token as created: the only moment its plain text exists on the server. */
     public record NewToken(String deviceId, String token, Instant expiresAt) {
@@ -80,7 +66,16 @@ public class Enrollment {
     EntityManager em;
 
     @EJB
-    CertificateAuthority ca;
+    CertificateIssuance issuance;
+
+    @EJB
+    CertificateRevocation revocation;
+
+    @EJB
+    CertificateQueries certificates;
+
+    @EJB
+    DeviceRegistry registry;
 
     @EJB
     AuditLog auditLog;
@@ -88,9 +83,14 @@ public class Enrollment {
     @Resource
     SessionContext context;
 
-    private final SecureRandom random = new SecureRandom();
-    private final Clock clock = Clock.systemUTC();
-    private final Provider provider = new BouncyCastleProvider();
+    @Inject
+    EnrollmentSettings settings;
+
+    @Inject
+    SecureRandom random;
+
+    @Inject
+    Clock clock;
 
     /**
      * Creates the one-time enrollment token of an ACTIVE device; earlier unconsumed tokens of the device stop
@@ -101,23 +101,12 @@ public class Enrollment {
         String actor = caller();
         String subject = deviceId == null ? "" : deviceId;
         try {
-            int hours = validityHours == null ? intSetting(TOKEN_VALIDITY_HOURS, DEFAULT_TOKEN_VALIDITY_HOURS,
-                    MAX_TOKEN_VALIDITY_HOURS) : validityHours;
-            if (hours < 1 || hours > MAX_TOKEN_VALIDITY_HOURS) {
+            int hours = validityHours == null ? settings.current().tokenValidityHours() : validityHours;
+            if (hours < 1 || hours > EstSettings.MAX_TOKEN_VALIDITY_HOURS) {
                 throw new EnrollmentException.InvalidRequest("invalid-request", DeviceTrustException.Kind.INVALID,
-                        "validityHours must be between 1 and " + MAX_TOKEN_VALIDITY_HOURS);
+                        "validityHours must be between 1 and " + EstSettings.MAX_TOKEN_VALIDITY_HOURS);
             }
-            if (!DeviceId.isValid(deviceId)) {
-                throw new PkiException.UnknownDevice("not a device id (3-64 characters of a-z, 0-9 and '-')");
-            }
-            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
-            if (device == null) {
-                throw new PkiException.UnknownDevice("device " + deviceId + " is not registered");
-            }
-            if (!device.isActive()) {
-                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
-                        + "; enrollment tokens are created for ACTIVE devices only");
-            }
+            Device device = registry.lockActive(deviceId);
             int replaced = em.createNamedQuery(EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE)
                     .setParameter("device", deviceId).executeUpdate();
             Instant now = now();
@@ -165,7 +154,7 @@ public class Enrollment {
             requireSubject(csr, deviceId, "the enrollment token's device");
             EnrollmentGrant grant = EnrollmentGrant.forToken(used, token, now())
                     .orElseThrow(EnrollmentException.Unauthenticated::new);
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
             used.consume(issued.serialHex(), now());
             auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
@@ -212,19 +201,16 @@ public class Enrollment {
             if (deviceId == null) {
                 throw notAFactoryCertificate(chain);
             }
-            Device device = em.find(Device.class, deviceId, LockModeType.PESSIMISTIC_WRITE);
-            if (device == null) {
+            try {
+                registry.lockActive(deviceId);
+            } catch (PkiException.UnknownDevice e) {
                 throw new EnrollmentException.CertificateRefused("device-not-registered", "device " + deviceId
                         + " named by the factory certificate is not registered");
-            }
-            if (!device.isActive()) {
-                throw new PkiException.DeviceNotActive("device " + deviceId + " is " + device.status()
-                        + "; only ACTIVE devices are enrolled");
             }
             requireSubject(csr, deviceId, "the factory certificate's device");
             EnrollmentGrant grant = EnrollmentGrant.forFactoryCertificate(factory, chain, deviceId, now)
                     .orElseThrow(EnrollmentException.Unauthenticated::new);
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
             auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
                     + ", factory certificate " + presented);
@@ -252,7 +238,7 @@ public class Enrollment {
                         "re-enrollment needs the current device certificate as TLS client certificate");
             }
             String serialHex = IssuedCertificate.serialHex(current.getSerialNumber());
-            IssuedCertificate old = findIssued(serialHex)
+            IssuedCertificate old = certificates.findBySerial(serialHex)
                     .filter(c -> c.sha256Fingerprint().equals(EnrollmentGrant.fingerprint(current)))
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-unknown",
                             "the client certificate was not issued by this Device CA"));
@@ -264,7 +250,8 @@ public class Enrollment {
                 throw new EnrollmentException.CertificateRefused("certificate-revoked", "certificate " + serialHex
                         + " is revoked; a revoked certificate cannot be renewed (ask for a new enrollment token)");
             }
-            RenewalPolicy policy = policy();
+            EstSettings est = settings.current();
+            RenewalPolicy policy = est.renewalPolicy();
             Instant now = now();
             switch (policy.decide(old.notBefore(), old.notAfter(), now)) {
                 case NOT_YET_DUE -> throw new EnrollmentException.RenewalNotDue("certificate " + serialHex
@@ -279,11 +266,11 @@ public class Enrollment {
                 }
             }
             requireSubject(csr, deviceId, "the client certificate's device");
-            boolean revokeOld = revokeSuperseded();
+            boolean revokeOld = est.revokeSuperseded();
             EnrollmentGrant grant = EnrollmentGrant.forRenewal(old, current, deviceId, policy, now, revokeOld)
                     .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-refused",
                             "the client certificate cannot be renewed"));
-            IssuedCertificate issued = ca.issue(grant, csr);
+            IssuedCertificate issued = issue(grant, csr, deviceId);
             auditLog.record(actor, AuditAction.EST_REENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
                     + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
@@ -309,7 +296,7 @@ public class Enrollment {
     /** EST cacerts: the Device CA certificate and the root, as certs-only CMS (DER). */
     @PermitAll
     public byte[] caCertificates() {
-        return EstMessages.certsOnly(ca.caChain());
+        return EstMessages.certsOnly(certificates.caChain());
     }
 
     /** EST csrattrs (DER). */
@@ -321,7 +308,30 @@ public class Enrollment {
     /** The CA chain a client needs next to its certificate (Device CA, then root). */
     @PermitAll
     public List<X509Certificate> caChain() {
-        return ca.caChain();
+        return certificates.caChain();
+    }
+
+    /** An issued certificate as EST returns it: certs-only CMS (DER). */
+    public static byte[] certsOnly(X509Certificate issued) {
+        return EstMessages.certsOnly(List.of(issued));
+    }
+
+    /**
+     * Issues to a grant: the device registry's rule first, then the CA, then (re-enrollment) the revocation of
+     * the superseded certificate, all in the caller's transaction. {@code publishedBy} is the actor of the CRL
+     * that revocation publishes: the authenticated caller.
+     */
+    private IssuedCertificate issue(EnrollmentGrant grant, byte[] csr, String publishedBy) {
+        try {
+            registry.lockActive(grant.device().value());
+        } catch (PkiException e) {
+            auditLog.record(grant.actor(), AuditAction.CERTIFICATE_ISSUED, grant.device().value(),
+                    AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
+            throw e;
+        }
+        IssuedCertificate issued = issuance.issue(grant.device(), csr, grant.actor());
+        grant.supersededSerial().ifPresent(serial -> revocation.revokeSuperseded(serial, grant.actor(), publishedBy));
+        return issued;
     }
 
     private EnrollmentToken usableToken(String deviceId, String token, boolean lock) {
@@ -346,13 +356,7 @@ public class Enrollment {
     }
 
     private void requireSubject(byte[] csr, String deviceId, String whose) {
-        CsrValidator.ValidatedCsr validated;
-        try {
-            validated = new CsrValidator(provider).validate(csr);
-        } catch (CsrRejectedException e) {
-            throw new PkiException.InvalidCsr(e.problem().type(), e.getMessage());
-        }
-        String commonName = EstMessages.commonName(validated.requestedSubject());
+        String commonName = issuance.requestedCommonName(csr);
         if (!deviceId.equals(commonName)) {
             throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
                     + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN="
@@ -369,47 +373,9 @@ public class Enrollment {
                 + "serialNumber; without one, EST enrollment needs HTTP Basic with the device id and its token");
     }
 
-    /** The configured manufacturer CAs, read on every call; {@code null} when none are configured or readable. */
-    private static FactoryCertificates manufacturerCas() {
-        Optional<String> path = config().getOptionalValue(MANUFACTURER_CA, String.class).filter(p -> !p.isBlank());
-        if (path.isEmpty()) {
-            return null;
-        }
-        try {
-            return FactoryCertificates.fromPem(Files.readAllBytes(Path.of(path.get())));
-        } catch (IOException | RuntimeException e) {
-            LOG.warning(MANUFACTURER_CA
-                    + " is set but unusable, factory certificates are refused: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private RenewalPolicy policy() {
-        return new RenewalPolicy(Duration.ofDays(intSetting(RENEWAL_WINDOW_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS, MAX_DAYS)),
-                Duration.ofDays(intSetting(GRACE_DAYS, DEFAULT_GRACE_DAYS, MAX_DAYS)));
-    }
-
-    private boolean revokeSuperseded() {
-        return config().getOptionalValue(REVOKE_SUPERSEDED, Boolean.class).orElse(Boolean.TRUE);
-    }
-
-    /** Read on every call (not injected once), so an administrator can change the policy without a redeploy. */
-    private static int intSetting(String name, int defaultValue, int max) {
-        int value = config().getOptionalValue(name, Integer.class).orElse(defaultValue);
-        if (value < 0 || value > max) {
-            throw new IllegalStateException(name + " must be between 0 and " + max);
-        }
-        return value;
-    }
-
-    private static Config config() {
-        return ConfigProvider.getConfig(Enrollment.class.getClassLoader());
-    }
-
-    private Optional<IssuedCertificate> findIssued(String serialHex) {
-        String issuer = IssuedCertificate.canonicalDn(ca.deviceCaCertificate().getSubjectX500Principal());
-        return em.createNamedQuery(IssuedCertificate.FIND_BY_SERIAL, IssuedCertificate.class)
-                .setParameter("issuer", issuer).setParameter("serial", serialHex).getResultStream().findFirst();
+    /** The configured manufacturer CAs; {@code null} when none are configured or the file is unusable. */
+    private FactoryCertificates manufacturerCas() {
+        return settings.manufacturerCas(settings.current()).orElse(null);
     }
 
     private static String deviceActor(String deviceId) {

@@ -8,16 +8,15 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
 import org.devicetrust.pki.entity.IssuedCertificate;
 
 /**
  * Proof that a device, not an administrator, may be issued a certificate now: it exists only after a factory
  * method here has checked a one-time enrollment token, a factory certificate (IDevID) of a configured manufacturer
- * CA, or a current certificate inside the renewal window. The
- * certificate authority issues to a grant without a caller role ({@code CertificateAuthority#issue(
- * EnrollmentGrant, byte[])}); nothing else can make one.
+ * CA, or a current certificate inside the renewal window. EST enrollment issues only to a grant (to its device, as
+ * its actor, revoking its superseded certificate); nothing else can make one.
  */
 public final class EnrollmentGrant {
 

@@ -10,10 +10,6 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
@@ -51,17 +47,5 @@ public final class EstMessages {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode CSR attributes", e);
         }
-    }
-
-    /** The single common name of a subject, or {@code null} when there is none or more than one. */
-    public static String commonName(X500Name subject) {
-        if (subject == null) {
-            return null;
-        }
-        RDN[] names = subject.getRDNs(BCStyle.CN);
-        if (names.length != 1 || names[0].isMultiValued()) {
-            return null;
-        }
-        return IETFUtils.valueToString(names[0].getFirst().getValue());
     }
 }

@@ -20,7 +20,7 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * Factory certificates (IEEE 802.1AR IDevID) from the manufacturer CAs an operator configured: whether a TLS

@@ -12,7 +12,7 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * A one-time EST enrollment token of one device: only its SHA-256 is stored. It is usable while unconsumed and

@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 import org.devicetrust.pki.entity.IssuedCertificate;
 
 /**
- * What one {@link CertificateAuthority#revokeAll} call did: the certificates it revoked, the serials it refused
+ * What one {@link CertificateRevocation#revokeAll} call did: the certificates it revoked, the serials it refused
  * (each with its problem type and message), and the number of the one CRL it published (empty when nothing was
  * revoked).
  */

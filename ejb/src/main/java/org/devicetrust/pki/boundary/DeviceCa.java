@@ -1,18 +1,12 @@
 package org.devicetrust.pki.boundary;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.Timeout;
-import jakarta.ejb.Timer;
-import jakarta.ejb.TimerConfig;
-import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -34,7 +28,6 @@ import java.util.logging.Logger;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509CRLHolder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -46,15 +39,16 @@ import org.devicetrust.pki.control.Pem;
 import org.devicetrust.pki.control.PkiBootstrap;
 import org.devicetrust.pki.control.PkiLayout;
 import org.devicetrust.pki.control.Pkcs12CaKeyStore;
-import org.devicetrust.pki.control.SecureFiles;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The Device Issuing CA as this server holds it: keys loaded once at start-up from the key store in the data
- * directory (bootstrapped there first if it does not exist yet), its settings, the CRL file for the TLS
- * listener, and the timer that re-publishes the CRL well before nextUpdate. Only the Device CA key is loaded;
- * the root key stays in the key store.
+ * The key holder of the Device Issuing CA: keys loaded once at start-up from the key store in the data
+ * directory (bootstrapped there first if it does not exist yet) and the CA's settings. It calls no other bean of
+ * the CA ({@link CertificateIssuance}, {@link CertificateRevocation}, {@link CrlPublisher} and
+ * {@link CertificateQueries} call it), and it is internal to the pki component: other components see the CA
+ * certificates through {@link CertificateQueries}. Only the Device CA key is loaded; the root key stays in the
+ * key store.
  */
 @Singleton
 @Startup
@@ -88,21 +82,22 @@ public class DeviceCa {
     Optional<String> password;
 
     @EJB
-    CertificateAuthority certificateAuthority;
-
-    @Resource
-    TimerService timers;
-
-    @EJB
     AuditLog auditLog;
 
-    private final Provider provider = new BouncyCastleProvider();
+    @Inject
+    Provider provider;
+
+    @Inject
+    SecureRandom random;
+
+    @Inject
+    Clock clock;
+
     private volatile PkiLayout layout;
     private volatile CaCredential credential;
     private volatile String issuerDn;
     private volatile URI crlUri;
     private volatile long crlNumberFloor;
-    private long lastWrittenCrlNumber;
 
     @PostConstruct
     void start() {
@@ -120,7 +115,7 @@ public class DeviceCa {
         PkiLayout candidate = new PkiLayout(Path.of(dataDir));
         try {
             if (!Files.exists(candidate.caKeyStore())) {
-                PkiBootstrap.Result result = new PkiBootstrap(provider, new SecureRandom(), Clock.systemUTC())
+                PkiBootstrap.Result result = new PkiBootstrap(provider, random, clock)
                         .run(candidate, password, List.of(), crlUri);
                 LOG.info(() -> "DeviceTrust PKI bootstrapped in " + candidate.dataDir() + "; root CA SHA-256 "
                         + result.rootFingerprint());
@@ -139,14 +134,6 @@ public class DeviceCa {
         issuerDn = IssuedCertificate.canonicalDn(credential.certificate().getSubjectX500Principal());
         crlNumberFloor = crlNumberInFile(candidate.crlFile());
         LOG.info(() -> "DeviceTrust Device CA loaded: " + issuerDn + " (CRL file " + candidate.crlFile() + ")");
-        // The first publication calls back into this bean, which the container forbids during start-up:
-        // it runs from a timer right after.
-        timers.createSingleActionTimer(0, new TimerConfig("first CRL publication", false));
-    }
-
-    @Timeout
-    void publishFirstCrl(Timer timer) {
-        republishCrl();
     }
 
     /**
@@ -157,38 +144,6 @@ public class DeviceCa {
         String line = "DeviceTrust PKI cannot start: " + reason;
         LOG.log(Level.SEVERE, line);
         return new PkiException.CaUnavailable(line);
-    }
-
-    /** Keeps the CRL fresh: re-publishes when half its validity has passed (and rewrites a missing file). */
-    @Schedule(hour = "*", minute = "*/10", persistent = false)
-    void republishCrl() {
-        try {
-            certificateAuthority.republishCrlIfDue();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "DeviceTrust CRL re-publication failed; next attempt in 10 minutes: {0}",
-                    e.getMessage());
-        }
-    }
-
-    /**
-     * Replaces the CRL file for the TLS listener (PEM) in one step. Called after the CRL's transaction
-     * committed; an older CRL never overwrites a newer one.
-     */
-    public synchronized void writeCrlFile(long crlNumber, byte[] der) {
-        if (crlNumber < lastWrittenCrlNumber) {
-            return;
-        }
-        try {
-            SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(der), false);
-            lastWrittenCrlNumber = crlNumber;
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}",
-                    new Object[] {layout.crlFile(), e.getMessage()});
-        }
-    }
-
-    public synchronized boolean crlFileIsBehind(long crlNumber) {
-        return lastWrittenCrlNumber < crlNumber || !Files.exists(layout.crlFile());
     }
 
     private static long crlNumberInFile(Path file) {

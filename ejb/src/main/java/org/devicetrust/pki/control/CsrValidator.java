@@ -10,7 +10,10 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -35,6 +38,18 @@ public final class CsrValidator {
 
     /** A request that passed every check. */
     public record ValidatedCsr(PublicKey publicKey, String keyDescription, X500Name requestedSubject) {
+
+        /** The requested subject's common name if it has exactly one single-valued CN, else {@code null}. */
+        public String requestedCommonName() {
+            if (requestedSubject == null) {
+                return null;
+            }
+            RDN[] names = requestedSubject.getRDNs(BCStyle.CN);
+            if (names.length != 1 || names[0].isMultiValued()) {
+                return null;
+            }
+            return IETFUtils.valueToString(names[0].getFirst().getValue());
+        }
     }
 
     private final Provider provider;

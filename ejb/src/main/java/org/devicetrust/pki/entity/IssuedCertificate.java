@@ -23,7 +23,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** A certificate the Device CA issued, linked to its device; the revocation status lives here. */
 @Entity
@@ -125,11 +125,7 @@ public class IssuedCertificate {
             String issuedBy) {
         Objects.requireNonNull(certificate, "certificate");
         this.deviceId = Objects.requireNonNull(device, "device").value();
-        BigInteger serial = certificate.getSerialNumber();
-        if (serial.signum() <= 0 || serial.bitLength() > MAX_SERIAL_HEX * 4) {
-            throw new IllegalArgumentException("serial number must be positive and at most 160 bits");
-        }
-        this.serialHex = serialHex(serial);
+        this.serialHex = new SerialNumber(certificate.getSerialNumber()).hex();
         this.issuerDn = canonicalDn(certificate.getIssuerX500Principal());
         this.subjectDn = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
         if (!subjectDn.equals("CN=" + device.value())) {
@@ -157,7 +153,7 @@ public class IssuedCertificate {
 
     /** The form serials are stored and looked up in: lower-case hex, no leading zeros. */
     public static String serialHex(BigInteger serial) {
-        return serial.toString(16);
+        return serial.toString(16); // SerialNumber#hex() for serials this CA can have issued
     }
 
     /** The form issuer names are stored in (RFC 2253 of the DER name: stable for one CA certificate). */

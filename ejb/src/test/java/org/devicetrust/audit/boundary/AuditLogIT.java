@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.it.ItDeployment;
@@ -94,7 +94,7 @@ class AuditLogIT {
         assertTrue(hours.get(23).allowed() + hours.get(22).allowed() >= threads * perThread,
                 "the decisions just recorded are in the last hour (or the one before, at an hour boundary)");
 
-        AuditChain.Verification verification = auditLog.verify();
+        ChainVerification verification = auditLog.verify();
         assertTrue(verification.intact(), verification.reason());
         assertEquals(fixtures.auditRecordCount(), auditLog.count(new AuditLog.AuditQuery(null, null, null, null,
                 null, null, 0, 1)), "the unfiltered count (from the chain head) is the number of rows");
@@ -108,14 +108,14 @@ class AuditLogIT {
         String subject = "it-tamper-" + UUID.randomUUID().toString().substring(0, 8);
         auditLog.success(AuditAction.DEVICE_REGISTERED, subject, "original detail");
         auditLog.failure(AuditAction.DEVICE_STATUS_CHANGED, subject, "second record");
-        AuditChain.Verification intact = auditLog.verify();
+        ChainVerification intact = auditLog.verify();
         assertTrue(intact.intact(), intact.reason());
 
         String[] first = fixtures.auditRecordsAbout(subject).get(0);
         long sequence = Long.parseLong(first[0]);
         fixtures.setAuditDetail(sequence, "altered detail");
         try {
-            AuditChain.Verification broken = auditLog.verify();
+            ChainVerification broken = auditLog.verify();
             assertFalse(broken.intact());
             assertEquals(sequence, broken.firstBrokenSequence(), broken.reason());
         } finally {

@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509CRLHolder;
+import org.devicetrust.device.boundary.DeviceCertificates;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.it.ItAuthentication;
 import org.devicetrust.it.ItDeployment;
@@ -34,7 +35,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The certificate authority inside Payara Micro, against PostgreSQL. */
+/**
+ * The certificate authority inside Payara Micro, against PostgreSQL: issuance (through the device registry's
+ * rule, as administrators issue), revocation, CRL publication and the read queries.
+ */
 @ExtendWith(ArquillianExtension.class)
 class CertificateAuthorityIT {
 
@@ -44,7 +48,16 @@ class CertificateAuthorityIT {
     }
 
     @Inject
-    CertificateAuthority ca;
+    DeviceCertificates deviceCertificates;
+
+    @Inject
+    CertificateRevocation revocation;
+
+    @Inject
+    CrlPublisher crlPublisher;
+
+    @Inject
+    CertificateQueries certificates;
 
     @Inject
     ItFixtures fixtures;
@@ -63,23 +76,23 @@ class CertificateAuthorityIT {
     void issuesCertificateForActiveDeviceAndStoresItWithTheDeviceLink() throws Exception {
         String device = activeDevice();
         Openssl.Csr csr = Openssl.csr(device, "ec", "ec_paramgen_curve:P-256");
-        IssuedCertificate issued = ca.issue(device, csr.pem());
+        IssuedCertificate issued = deviceCertificates.issue(device, csr.pem());
 
         X509Certificate certificate = issued.certificate();
-        certificate.verify(ca.deviceCaCertificate().getPublicKey());
+        certificate.verify(certificates.deviceCaCertificate().getPublicKey());
         assertEquals("CN=" + device, certificate.getSubjectX500Principal().getName());
-        assertEquals(ca.deviceCaCertificate().getSubjectX500Principal(), certificate.getIssuerX500Principal());
+        assertEquals(certificates.deviceCaCertificate().getSubjectX500Principal(), certificate.getIssuerX500Principal());
         assertEquals(CertificateStatus.ISSUED, issued.status());
         assertEquals("EC P-256", issued.keyDescription());
         assertEquals(ItAuthentication.CALLER, issued.issuedBy());
         assertEquals(1, fixtures.certificatesOf(device));
-        assertEquals(issued.serialHex(), ca.findBySerial(issued.serialHex()).orElseThrow().serialHex());
-        assertEquals(List.of(issued.serialHex()), ca.certificatesOf(device).stream()
+        assertEquals(issued.serialHex(), certificates.findBySerial(issued.serialHex()).orElseThrow().serialHex());
+        assertEquals(List.of(issued.serialHex()), certificates.certificatesOf(device).stream()
                 .map(IssuedCertificate::serialHex).toList());
-        assertEquals(RevocationStatus.State.GOOD, ca.revocationStatus(certificate.getIssuerX500Principal(),
+        assertEquals(RevocationStatus.State.GOOD, certificates.revocationStatus(certificate.getIssuerX500Principal(),
                 certificate.getSerialNumber()).state());
-        assertTrue(ca.countByStatus().get(CertificateStatus.ISSUED) >= 1);
-        assertTrue(ca.countExpiringWithin(400) >= 1);
+        assertTrue(certificates.countByStatus().get(CertificateStatus.ISSUED) >= 1);
+        assertTrue(certificates.countExpiringWithin(400) >= 1);
         assertTrue(fixtures.auditRecordsAbout(device).stream()
                 .anyMatch(r -> "CERTIFICATE_ISSUED".equals(r[2]) && "SUCCESS".equals(r[1])
                         && ItAuthentication.CALLER.equals(r[4])));
@@ -91,60 +104,60 @@ class CertificateAuthorityIT {
         fixtures.registerDevice(suspended, DeviceStatus.SUSPENDED);
         byte[] csr = Openssl.csr(suspended, "ec", "ec_paramgen_curve:P-256").pem();
         assertEquals("device-not-active", assertThrows(PkiException.DeviceNotActive.class,
-                () -> ca.issue(suspended, csr)).type());
+                () -> deviceCertificates.issue(suspended, csr)).type());
         assertEquals(0, fixtures.certificatesOf(suspended));
         assertTrue(fixtures.auditRecordsAbout(suspended).stream()
                 .anyMatch(r -> "FAILURE".equals(r[1]) && r[3].startsWith("device-not-active")));
 
         String unknown = newDeviceId("it-unknown");
         assertEquals("device-unknown", assertThrows(PkiException.UnknownDevice.class,
-                () -> ca.issue(unknown, csr)).type());
+                () -> deviceCertificates.issue(unknown, csr)).type());
 
         String device = activeDevice();
         assertEquals("csr-malformed", assertThrows(PkiException.InvalidCsr.class,
-                () -> ca.issue(device, "garbage".getBytes(StandardCharsets.US_ASCII))).type());
+                () -> deviceCertificates.issue(device, "garbage".getBytes(StandardCharsets.US_ASCII))).type());
         assertEquals("key-unsupported", assertThrows(PkiException.InvalidCsr.class,
-                () -> ca.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:secp256k1").pem())).type());
+                () -> deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:secp256k1").pem())).type());
         assertEquals("key-unsupported", assertThrows(PkiException.InvalidCsr.class,
-                () -> ca.issue(device, Openssl.csr(device, "rsa", "rsa_keygen_bits:1024").pem())).type());
+                () -> deviceCertificates.issue(device, Openssl.csr(device, "rsa", "rsa_keygen_bits:1024").pem())).type());
         assertEquals(0, fixtures.certificatesOf(device));
     }
 
     @Test
     void revokeRepublishesCrlAndSecondRevokeIsRefused() throws Exception {
         String device = activeDevice();
-        IssuedCertificate issued = ca.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-384").pem());
-        long before = ca.currentCrl().map(PublishedCrl::crlNumber).orElse(0L);
+        IssuedCertificate issued = deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-384").pem());
+        long before = certificates.currentCrl().map(PublishedCrl::crlNumber).orElse(0L);
 
-        IssuedCertificate revoked = ca.revoke(issued.serialHex(), RevocationReason.KEY_COMPROMISE);
+        IssuedCertificate revoked = revocation.revoke(issued.serialHex(), RevocationReason.KEY_COMPROMISE);
         assertEquals(CertificateStatus.REVOKED, revoked.status());
-        PublishedCrl crl = ca.currentCrl().orElseThrow();
+        PublishedCrl crl = certificates.currentCrl().orElseThrow();
         assertTrue(crl.crlNumber() > before, "CRL number must increase");
         X509CRLHolder holder = new X509CRLHolder(crl.der());
         assertEquals(BigInteger.valueOf(crl.crlNumber()), CRLNumber.getInstance(
                 holder.getExtension(Extension.cRLNumber).getParsedValue()).getCRLNumber());
         assertTrue(holder.getRevokedCertificate(issued.serial()) != null);
-        RevocationStatus status = ca.revocationStatus(ca.deviceCaCertificate().getSubjectX500Principal()
+        RevocationStatus status = certificates.revocationStatus(certificates.deviceCaCertificate().getSubjectX500Principal()
                 .getName(), issued.serial());
         assertEquals(RevocationStatus.State.REVOKED, status.state());
         assertEquals(RevocationReason.KEY_COMPROMISE, status.reason());
 
         long crlsBefore = fixtures.publishedCrls();
         PkiException.AlreadyRevoked twice = assertThrows(PkiException.AlreadyRevoked.class,
-                () -> ca.revoke(issued.serialHex(), RevocationReason.SUPERSEDED));
+                () -> revocation.revoke(issued.serialHex(), RevocationReason.SUPERSEDED));
         assertEquals("already-revoked", twice.type());
-        assertEquals(RevocationReason.KEY_COMPROMISE, ca.findBySerial(issued.serialHex()).orElseThrow()
+        assertEquals(RevocationReason.KEY_COMPROMISE, certificates.findBySerial(issued.serialHex()).orElseThrow()
                 .revocationReason(), "a refused revocation changes nothing");
-        assertEquals(crl.crlNumber(), ca.currentCrl().orElseThrow().crlNumber(), "no CRL for a refusal");
+        assertEquals(crl.crlNumber(), certificates.currentCrl().orElseThrow().crlNumber(), "no CRL for a refusal");
         assertEquals(crlsBefore, fixtures.publishedCrls());
 
         assertEquals("serial-unknown", assertThrows(PkiException.UnknownSerial.class,
-                () -> ca.revoke("7fffffffffffffffffffffff", RevocationReason.UNSPECIFIED)).type());
+                () -> revocation.revoke("7fffffffffffffffffffffff", RevocationReason.UNSPECIFIED)).type());
         assertEquals("serial-unknown", assertThrows(PkiException.UnknownSerial.class,
-                () -> ca.revoke("not-hex", RevocationReason.UNSPECIFIED)).type());
+                () -> revocation.revoke("not-hex", RevocationReason.UNSPECIFIED)).type());
         assertEquals("reason-unsupported", assertThrows(PkiException.UnsupportedReason.class,
-                () -> ca.revoke(issued.serialHex(), null)).type());
-        assertEquals(RevocationStatus.State.UNKNOWN, ca.revocationStatus("CN=Someone Else", issued.serial()).state());
+                () -> revocation.revoke(issued.serialHex(), null)).type());
+        assertEquals(RevocationStatus.State.UNKNOWN, certificates.revocationStatus("CN=Someone Else", issued.serial()).state());
     }
 
     @Test
@@ -152,12 +165,12 @@ class CertificateAuthorityIT {
         List<IssuedCertificate> issued = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String device = activeDevice();
-            issued.add(ca.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
+            issued.add(deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
         }
-        ca.revoke(issued.get(2).serialHex(), RevocationReason.UNSPECIFIED);
-        long crlBefore = ca.currentCrl().orElseThrow().crlNumber();
+        revocation.revoke(issued.get(2).serialHex(), RevocationReason.UNSPECIFIED);
+        long crlBefore = certificates.currentCrl().orElseThrow().crlNumber();
 
-        BulkRevocation bulk = ca.revokeAll(List.of(issued.get(0).serialHex(), "7fffffffffffffffffffffff",
+        BulkRevocation bulk = revocation.revokeAll(List.of(issued.get(0).serialHex(), "7fffffffffffffffffffffff",
                 issued.get(1).serialHex(), issued.get(2).serialHex(), issued.get(0).serialHex()),
                 RevocationReason.KEY_COMPROMISE);
 
@@ -166,33 +179,33 @@ class CertificateAuthorityIT {
         assertEquals(List.of("serial-unknown", "already-revoked", "serial-duplicate"),
                 bulk.refused().stream().map(BulkRevocation.Refusal::type).toList());
         assertEquals(crlBefore + 1, bulk.crlNumber().orElseThrow(), "one CRL for the whole bulk");
-        assertEquals(crlBefore + 1, ca.currentCrl().orElseThrow().crlNumber());
-        X509CRLHolder crl = new X509CRLHolder(ca.currentCrl().orElseThrow().der());
+        assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
+        X509CRLHolder crl = new X509CRLHolder(certificates.currentCrl().orElseThrow().der());
         for (IssuedCertificate certificate : issued) {
             assertTrue(crl.getRevokedCertificate(certificate.serial()) != null, certificate.serialHex());
         }
-        assertEquals(RevocationReason.UNSPECIFIED, ca.findBySerial(issued.get(2).serialHex()).orElseThrow()
+        assertEquals(RevocationReason.UNSPECIFIED, certificates.findBySerial(issued.get(2).serialHex()).orElseThrow()
                 .revocationReason(), "a refused serial keeps its first revocation");
 
-        BulkRevocation none = ca.revokeAll(List.of(issued.get(0).serialHex()), RevocationReason.SUPERSEDED);
+        BulkRevocation none = revocation.revokeAll(List.of(issued.get(0).serialHex()), RevocationReason.SUPERSEDED);
         assertTrue(none.revoked().isEmpty() && none.crlNumber().isEmpty(), "nothing revoked, no CRL");
-        assertEquals(crlBefore + 1, ca.currentCrl().orElseThrow().crlNumber());
-        assertEquals("bulk-size-invalid", assertThrows(PkiException.class, () -> ca.revokeAll(List.of(),
+        assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
+        assertEquals("bulk-size-invalid", assertThrows(PkiException.class, () -> revocation.revokeAll(List.of(),
                 RevocationReason.UNSPECIFIED)).type());
-        List<String> tooMany = java.util.Collections.nCopies(CertificateAuthority.MAX_BULK_REVOCATIONS + 1,
+        List<String> tooMany = java.util.Collections.nCopies(CertificateRevocation.MAX_BULK_REVOCATIONS + 1,
                 issued.get(0).serialHex());
         assertEquals("bulk-size-invalid", assertThrows(PkiException.class,
-                () -> ca.revokeAll(tooMany, RevocationReason.UNSPECIFIED)).type());
+                () -> revocation.revokeAll(tooMany, RevocationReason.UNSPECIFIED)).type());
     }
 
     @Test
     void crlNumbersStrictlyIncreaseAndTheFileFollows() throws Exception {
         List<Long> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            numbers.add(ca.publishCrl().crlNumber());
+            numbers.add(crlPublisher.publishCrl().crlNumber());
         }
         assertTrue(numbers.get(0) < numbers.get(1) && numbers.get(1) < numbers.get(2), numbers.toString());
-        PublishedCrl latest = ca.currentCrl().orElseThrow();
+        PublishedCrl latest = certificates.currentCrl().orElseThrow();
         assertEquals(numbers.get(2), latest.crlNumber());
         Path file = Path.of(System.getenv("DEVICETRUST_DATA_DIR"), "pki", "crl", "device-ca.crl");
         byte[] fromFile = Pem.decode(Files.readString(file), Pem.X509_CRL);
@@ -203,15 +216,15 @@ class CertificateAuthorityIT {
     void opensslVerifiesIssuedCertificateAndRejectsRevokedOneWithCrlCheck() throws Exception {
         String goodDevice = activeDevice();
         String lostDevice = activeDevice();
-        IssuedCertificate good = ca.issue(goodDevice, Openssl.csr(goodDevice, "ec", "ec_paramgen_curve:P-256")
+        IssuedCertificate good = deviceCertificates.issue(goodDevice, Openssl.csr(goodDevice, "ec", "ec_paramgen_curve:P-256")
                 .pem());
-        IssuedCertificate lost = ca.issue(lostDevice, Openssl.csr(lostDevice, "rsa", "rsa_keygen_bits:2048")
+        IssuedCertificate lost = deviceCertificates.issue(lostDevice, Openssl.csr(lostDevice, "rsa", "rsa_keygen_bits:2048")
                 .pem());
-        ca.revoke(lost.serialHex(), RevocationReason.CESSATION_OF_OPERATION);
+        revocation.revoke(lost.serialHex(), RevocationReason.CESSATION_OF_OPERATION);
 
         Path dir = Files.createTempDirectory("devicetrust-it");
-        Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(ca.caChain()));
-        Path crl = Files.writeString(dir.resolve("crl.pem"), ca.currentCrlPem().orElseThrow());
+        Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(certificates.caChain()));
+        Path crl = Files.writeString(dir.resolve("crl.pem"), certificates.currentCrlPem().orElseThrow());
         Path goodPem = Files.writeString(dir.resolve("good.pem"), good.pem());
         Path lostPem = Files.writeString(dir.resolve("lost.pem"), lost.pem());
 

@@ -33,7 +33,7 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.junit.jupiter.api.Test;
 
 class CertificateFactoryTest {

@@ -19,7 +19,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.devicetrust.device.entity.DeviceId;
+import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.pki.control.CaCredential;
 import org.devicetrust.pki.control.CertificateFactory;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.devicetrust.audit.boundary.AuditLog;
-import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.ChainVerification;
 
 /** Admin API: verification of the tamper-evident audit log. */
 @Path("admin/audit")
@@ -22,7 +22,7 @@ public class AuditResource {
     @POST
     @Path("verification")
     public VerificationResponse verify() {
-        AuditChain.Verification v = audit.verify();
+        ChainVerification v = audit.verify();
         return new VerificationResponse(v.intact(), v.checked(), v.firstBrokenSequence(), v.reason());
     }
 }

@@ -7,7 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CertificateRevocation;
+import org.devicetrust.pki.boundary.CrlPublisher;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
@@ -20,7 +22,13 @@ import org.devicetrust.web.problem.InvalidRequest;
 public class CertificatesResource {
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
+
+    @Inject
+    CertificateRevocation revocation;
+
+    @Inject
+    CrlPublisher crlPublisher;
 
     public record CrlResponse(long crlNumber, java.time.Instant thisUpdate, java.time.Instant nextUpdate,
             int entries) {
@@ -32,7 +40,7 @@ public class CertificatesResource {
     @GET
     @Path("certificates/{serial}")
     public CertificateResponse get(@PathParam("serial") String serial) {
-        return ca.findBySerial(serial).map(CertificateResponse::of)
+        return certificates.findBySerial(serial).map(CertificateResponse::of)
                 .orElseThrow(() -> new PkiException.UnknownSerial("no certificate with serial " + serial));
     }
 
@@ -40,7 +48,7 @@ public class CertificatesResource {
     @Path("certificates/{serial}/revocation")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     public CertificateResponse revoke(@PathParam("serial") String serial, RevocationRequest request) {
-        return CertificateResponse.of(ca.revoke(serial, reason(request == null ? null : request.reason())));
+        return CertificateResponse.of(revocation.revoke(serial, reason(request == null ? null : request.reason())));
     }
 
     /**
@@ -55,7 +63,7 @@ public class CertificatesResource {
             throw new PkiException(ProblemType.BULK_SIZE_INVALID, "the body must be {\"serials\": [\"<hex>\", ...], "
                     + "\"reason\": \"<RFC 5280 reason>\"}");
         }
-        return BulkRevocationResponse.of(ca.revokeAll(request.serials(), reason(request.reason())));
+        return BulkRevocationResponse.of(revocation.revokeAll(request.serials(), reason(request.reason())));
     }
 
     private static RevocationReason reason(String name) {
@@ -69,13 +77,13 @@ public class CertificatesResource {
     @POST
     @Path("crl")
     public CrlResponse publish() {
-        return CrlResponse.of(ca.publishCrl());
+        return CrlResponse.of(crlPublisher.publishCrl());
     }
 
     @GET
     @Path("crl")
     public CrlResponse current() {
-        return ca.currentCrl().map(CrlResponse::of)
+        return certificates.currentCrl().map(CrlResponse::of)
                 .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no CRL published yet"));
     }
 }

@@ -16,7 +16,8 @@ import jakarta.ws.rs.core.Context;
 import java.util.List;
 import java.util.Locale;
 import jakarta.ws.rs.HeaderParam;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.device.boundary.DeviceCertificates;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.device.boundary.DeviceRegistry;
@@ -37,7 +38,10 @@ public class DevicesResource {
     DeviceRegistry registry;
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
+
+    @Inject
+    DeviceCertificates deviceCertificates;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -85,7 +89,7 @@ public class DevicesResource {
         if (csr == null || csr.length == 0) {
             throw new PkiException.InvalidCsr(ProblemType.CSR_MALFORMED, "the request body must hold a PKCS#10 CSR");
         }
-        var issued = ca.issue(deviceId, csr);
+        var issued = deviceCertificates.issue(deviceId, csr);
         var location = uri.getBaseUriBuilder().path("admin/certificates").path(issued.serialHex()).build();
         if (accept != null && accept.contains(PEM) && !accept.contains(MediaType.APPLICATION_JSON)) {
             return Response.created(location).type(PEM).entity(issued.pem()).build();
@@ -96,7 +100,7 @@ public class DevicesResource {
     @GET
     @Path("{id}/certificates")
     public List<CertificateResponse> certificates(@PathParam("id") String deviceId) {
-        return ca.certificatesOf(deviceId).stream().map(CertificateResponse::of).toList();
+        return certificates.certificatesOf(deviceId).stream().map(CertificateResponse::of).toList();
     }
 
     static DeviceStatus parseStatus(String status) {

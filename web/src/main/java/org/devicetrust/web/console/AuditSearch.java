@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.boundary.AuditLog.AuditQuery;
-import org.devicetrust.audit.control.AuditChain;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
@@ -34,7 +34,7 @@ public class AuditSearch implements Serializable {
     private AuditAction action;
     private AuditOutcome outcome;
     private String subject;
-    private AuditChain.Verification verification;
+    private ChainVerification verification;
 
     private final LazyDataModel<AuditRecord> records = new Records();
 
@@ -99,7 +99,7 @@ public class AuditSearch implements Serializable {
         return AuditOutcome.values();
     }
 
-    public AuditChain.Verification getVerification() {
+    public ChainVerification getVerification() {
         return verification;
     }
 

@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CrlPublisher;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.primefaces.model.DefaultStreamedContent;
@@ -32,19 +33,22 @@ public class CrlPublication implements Serializable {
     }
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
+
+    @Inject
+    CrlPublisher crlPublisher;
 
     private PublishedCrl crl;
     private List<Entry> entries = List.of();
 
     public void load() {
-        crl = ca.currentCrl().orElse(null);
+        crl = certificates.currentCrl().orElse(null);
         entries = crl == null ? List.of() : entriesOf(crl.der());
     }
 
     public void publishNow() {
         try {
-            PublishedCrl published = ca.publishCrl();
+            PublishedCrl published = crlPublisher.publishCrl();
             Messages.info("CRL number " + published.crlNumber() + " published.");
         } catch (RuntimeException e) {
             Messages.failure("CRL not published", e);

@@ -17,7 +17,7 @@ import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.boundary.AuditLog.HourlyAuthorizations;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.DeviceStatus;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.entity.CertificateStatus;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
@@ -35,7 +35,7 @@ public class Dashboard implements Serializable {
     DeviceRegistry registry;
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificateQueries;
 
     @Inject
     AuditLog audit;
@@ -49,11 +49,11 @@ public class Dashboard implements Serializable {
 
     public void load() {
         devices = registry.countByStatus();
-        certificates = ca.countByStatus();
+        certificates = certificateQueries.countByStatus();
         authorizations = audit.authorizationsPerHour();
-        crl = ca.currentCrl().orElse(null);
-        expiringCount = ca.countExpiringWithin(EXPIRY_WINDOW_DAYS);
-        expiring = ca.expiringWithin(EXPIRY_WINDOW_DAYS, 10);
+        crl = certificateQueries.currentCrl().orElse(null);
+        expiringCount = certificateQueries.countExpiringWithin(EXPIRY_WINDOW_DAYS);
+        expiring = certificateQueries.expiringWithin(EXPIRY_WINDOW_DAYS, 10);
     }
 
     /** Chart.js configuration for p:chart, built as JSON (never by string concatenation of data). */

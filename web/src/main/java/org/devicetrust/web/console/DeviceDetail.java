@@ -14,7 +14,8 @@ import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
 import org.devicetrust.enrollment.boundary.Enrollment;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.primefaces.model.DefaultStreamedContent;
@@ -32,7 +33,10 @@ public class DeviceDetail implements Serializable {
     DeviceRegistry registry;
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificateQueries;
+
+    @Inject
+    CertificateRevocation revocation;
 
     @Inject
     AuditLog audit;
@@ -59,7 +63,7 @@ public class DeviceDetail implements Serializable {
             Messages.error("No device with this id is registered.");
             return;
         }
-        certificates = ca.certificatesOf(id);
+        certificates = certificateQueries.certificatesOf(id);
         history = registry.history(id);
         decisions = audit.recentDecisions(id, RECENT_DECISIONS);
     }
@@ -110,7 +114,7 @@ public class DeviceDetail implements Serializable {
 
     public void revoke() {
         try {
-            IssuedCertificate revoked = ca.revoke(revokeSerial, revokeReason);
+            IssuedCertificate revoked = revocation.revoke(revokeSerial, revokeReason);
             Messages.info("Certificate " + revoked.serialHex() + " of device " + id + " revoked ("
                     + revokeReason.rfcName() + ").");
         } catch (RuntimeException e) {

@@ -15,7 +15,8 @@ import org.devicetrust.device.boundary.DeviceRegistry.SortField;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.pki.boundary.BulkRevocation;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.entity.CertificateStatus;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.RevocationReason;
@@ -41,7 +42,10 @@ public class DeviceList implements Serializable {
     DeviceRegistry registry;
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
+
+    @Inject
+    CertificateRevocation revocation;
 
     private String search;
     private DeviceStatus statusFilter;
@@ -127,7 +131,7 @@ public class DeviceList implements Serializable {
     public void startBulkRevoke() {
         pendingSerials = new ArrayList<>();
         for (Device device : selection) {
-            for (IssuedCertificate certificate : ca.certificatesOf(device.id().value())) {
+            for (IssuedCertificate certificate : certificates.certificatesOf(device.id().value())) {
                 if (certificate.status() == CertificateStatus.ISSUED) {
                     pendingSerials.add(certificate.serialHex());
                 }
@@ -154,7 +158,7 @@ public class DeviceList implements Serializable {
         List<String> serials = List.copyOf(chunk);
         chunk.clear();
         try {
-            BulkRevocation result = ca.revokeAll(serials, bulkReason);
+            BulkRevocation result = revocation.revokeAll(serials, bulkReason);
             bulkFailed += result.refused().size();
             for (BulkRevocation.Refusal refusal : result.refused()) {
                 Messages.error("Certificate " + refusal.serial() + " not revoked: " + refusal.message());

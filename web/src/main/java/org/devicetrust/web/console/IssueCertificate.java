@@ -6,28 +6,13 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.servlet.http.Part;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.devicetrust.pki.boundary.CertificateAuthority;
+import org.devicetrust.device.boundary.DeviceCertificates;
+import org.devicetrust.pki.boundary.FactoryCredential;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.boundary.ProblemType;
@@ -45,10 +30,9 @@ public class IssueCertificate implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final int MAX_CSR_BYTES = 64 * 1024;
-    private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     @Inject
-    CertificateAuthority ca;
+    DeviceCertificates deviceCertificates;
 
     private String deviceId;
     private String csrPem;
@@ -68,7 +52,7 @@ public class IssueCertificate implements Serializable {
                 Messages.error("Paste a CSR (PEM) or choose a CSR file.");
                 return;
             }
-            issued = ca.issue(trimmed(deviceId), csr);
+            issued = deviceCertificates.issue(trimmed(deviceId), csr);
             Messages.info("Certificate " + issued.serialHex() + " issued to device " + issued.deviceId().value()
                     + ".");
             csrPem = null;
@@ -79,36 +63,21 @@ public class IssueCertificate implements Serializable {
         }
     }
 
-    /** Factory path: the only place where a device key is generated outside the device. */
+    /** Factory path: the CA generates the device key (the only place outside the device), audited there. */
     public void generateForFactory() {
         issued = null;
         factoryPkcs12 = null;
         String id = trimmed(deviceId);
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair keys = generator.generateKeyPair();
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
-            byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + safeCn(id)),
-                    keys.getPublic()).build(signer).getEncoded();
-            issued = ca.issue(id, csr);
-            List<Certificate> chain = new ArrayList<>();
-            chain.add(issued.certificate());
-            chain.addAll(ca.caChain());
-            char[] password = newPassword();
-            KeyStore p12 = KeyStore.getInstance("PKCS12");
-            p12.load(null, null);
-            p12.setKeyEntry(id, keys.getPrivate(), password, chain.toArray(X509Certificate[]::new));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            p12.store(out, password);
-            factoryPkcs12 = out.toByteArray();
+            FactoryCredential credential = deviceCertificates.issueWithGeneratedKey(id);
+            issued = credential.certificate();
+            factoryPkcs12 = credential.pkcs12();
+            char[] password = credential.password();
             FacesContext.getCurrentInstance().getExternalContext().getRequestMap().put(PASSWORD_ATTRIBUTE,
                     new String(password));
             Arrays.fill(password, '\0');
             Messages.info("Certificate " + issued.serialHex() + " issued to device " + id
                     + ". Download the PKCS#12 now and note the password: neither is shown again.");
-        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-            Messages.error("The key pair or PKCS#12 could not be generated.");
         } catch (RuntimeException e) {
             Messages.failure("Certificate not issued", e);
         }
@@ -148,20 +117,6 @@ public class IssueCertificate implements Serializable {
 
     private static String trimmed(String value) {
         return value == null ? null : value.strip();
-    }
-
-    /** The CA takes the device id from the registry, not the CSR; this keeps the CSR subject harmless. */
-    private static String safeCn(String id) {
-        return id == null ? "device" : id.replaceAll("[^a-z0-9-]", "");
-    }
-
-    private static char[] newPassword() {
-        SecureRandom random = new SecureRandom();
-        char[] password = new char[20];
-        for (int i = 0; i < password.length; i++) {
-            password[i] = PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length()));
-        }
-        return password;
     }
 
     public boolean isFactoryReady() {

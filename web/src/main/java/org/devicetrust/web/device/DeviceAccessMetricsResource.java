@@ -10,8 +10,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.devicetrust.device.boundary.DeviceAccess;
-import org.devicetrust.device.control.AccessCounters;
-import org.devicetrust.device.control.AccessReason;
+import org.devicetrust.device.boundary.AccessCounters;
+import org.devicetrust.device.entity.AccessReason;
 
 /**
  * Admin API: device access decisions counted by reason on this server instance since it started, and the

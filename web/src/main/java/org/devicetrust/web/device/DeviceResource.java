@@ -19,7 +19,6 @@ import java.io.InputStream;
 import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.device.boundary.DeviceAccess.TelemetryPage;
-import org.devicetrust.device.control.TelemetryDocument;
 import org.devicetrust.device.entity.Telemetry;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.ProblemMapper;
@@ -47,10 +46,10 @@ public class DeviceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response postTelemetry(@PathParam("id") String id, InputStream body, @Context UriInfo uri,
             @Context HttpServletRequest request) throws IOException {
-        byte[] document = body == null ? new byte[0] : body.readNBytes(TelemetryDocument.MAX_BYTES + 1);
-        if (document.length > TelemetryDocument.MAX_BYTES) {
+        byte[] document = body == null ? new byte[0] : body.readNBytes(DeviceAccess.MAX_TELEMETRY_BYTES + 1);
+        if (document.length > DeviceAccess.MAX_TELEMETRY_BYTES) {
             return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE,
-                    "telemetry is limited to " + TelemetryDocument.MAX_BYTES + " bytes");
+                    "telemetry is limited to " + DeviceAccess.MAX_TELEMETRY_BYTES + " bytes");
         }
         DeviceAuthentication authentication = (DeviceAuthentication) request
                 .getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);

@@ -12,12 +12,10 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.enrollment.boundary.Enrollment;
 import org.devicetrust.enrollment.boundary.EnrollmentException;
-import org.devicetrust.enrollment.control.EstMessages;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.ProblemClassifier;
 import org.devicetrust.web.problem.ProblemMapper;
@@ -165,7 +163,7 @@ public class EstResource {
     }
 
     private Response certsOnly(X509Certificate issued) {
-        return base64(CERTS_ONLY, EstMessages.certsOnly(List.of(issued))).build();
+        return base64(CERTS_ONLY, Enrollment.certsOnly(issued)).build();
     }
 
     private static Response.ResponseBuilder base64(String mediaType, byte[] der) {

@@ -10,8 +10,7 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Response;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import org.devicetrust.pki.boundary.CertificateAuthority;
-import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.entity.PublishedCrl;
 
 /**
@@ -26,7 +25,7 @@ public class PkiResource {
     public static final String PEM = "application/x-pem-file";
 
     @Inject
-    CertificateAuthority ca;
+    CertificateQueries certificates;
 
     /** The current CRL: DER by default, PEM for {@code Accept: application/x-pem-file} or the .pem URL. */
     @GET
@@ -36,11 +35,11 @@ public class PkiResource {
         if (!file.equals("device-ca.crl") && !file.equals("device-ca.crl.pem")) {
             throw new NotFoundException("no such CRL; the device CA's CRL is /pki/crl/device-ca.crl");
         }
-        PublishedCrl crl = ca.currentCrl().orElseThrow(() -> new NotFoundException("no CRL published yet"));
+        PublishedCrl crl = certificates.currentCrl().orElseThrow(() -> new NotFoundException("no CRL published yet"));
         CacheControl cache = new CacheControl();
         cache.setMaxAge(60);
         Response.ResponseBuilder response = pem
-                ? Response.ok(ca.currentCrlPem().orElseThrow(), PEM)
+                ? Response.ok(certificates.currentCrlPem().orElseThrow(), PEM)
                 : Response.ok(crl.der(), PKIX_CRL);
         return response.cacheControl(cache).lastModified(java.util.Date.from(crl.thisUpdate()))
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
@@ -50,13 +49,13 @@ public class PkiResource {
     @GET
     @Path("ca/{file}")
     public Response caCertificate(@PathParam("file") String file) {
-        X509Certificate root = ca.rootCertificate();
-        X509Certificate deviceCa = ca.deviceCaCertificate();
+        X509Certificate root = certificates.rootCertificate();
+        X509Certificate deviceCa = certificates.deviceCaCertificate();
         try {
             return switch (file) {
-                case "root-ca.pem" -> Response.ok(Pem.certificate(root), PEM).build();
-                case "device-ca.pem" -> Response.ok(Pem.certificate(deviceCa), PEM).build();
-                case "ca-chain.pem" -> Response.ok(Pem.certificate(deviceCa) + Pem.certificate(root), PEM).build();
+                case "root-ca.pem" -> Response.ok(CertificateQueries.pem(root), PEM).build();
+                case "device-ca.pem" -> Response.ok(CertificateQueries.pem(deviceCa), PEM).build();
+                case "ca-chain.pem" -> Response.ok(CertificateQueries.pem(deviceCa) + CertificateQueries.pem(root), PEM).build();
                 case "root-ca.crt" -> Response.ok(root.getEncoded(), PKIX_CERT).build();
                 case "device-ca.crt" -> Response.ok(deviceCa.getEncoded(), PKIX_CERT).build();
                 default -> throw new NotFoundException(

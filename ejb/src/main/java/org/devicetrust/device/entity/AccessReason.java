@@ -1,4 +1,4 @@
-package org.devicetrust.device.control;
+package org.devicetrust.device.entity;
 
 /**
  * Why a device request was allowed or refused. Each refusal has a stable problem type; the first group fails

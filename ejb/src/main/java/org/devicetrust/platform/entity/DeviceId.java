@@ -1,4 +1,4 @@
-package org.devicetrust.device.entity;
+package org.devicetrust.platform.entity;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

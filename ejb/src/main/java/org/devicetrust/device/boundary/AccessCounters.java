@@ -1,4 +1,6 @@
-package org.devicetrust.device.control;
+package org.devicetrust.device.boundary;
+
+import org.devicetrust.device.entity.AccessReason;
 
 import java.util.EnumMap;
 import java.util.Map;

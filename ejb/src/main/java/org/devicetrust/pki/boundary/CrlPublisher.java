@@ -1,0 +1,239 @@
+package org.devicetrust.pki.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.pki.control.CrlFactory;
+import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.control.SecureFiles;
+import org.devicetrust.pki.entity.CrlSeries;
+import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.pki.entity.PublishedCrl;
+import org.devicetrust.pki.entity.RevocationReason;
+
+/**
+ * CRL publication: signs and stores a CRL (in the caller's transaction, so that a revocation and its CRL commit
+ * together), writes the published CRL file for the TLS listener after the commit, and runs the timer that
+ * re-publishes the CRL well before nextUpdate. The CRL number row serializes revocations and CRLs of the CA.
+ */
+@Singleton
+@Startup
+@DependsOn("DeviceCa")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class CrlPublisher {
+
+    private static final Logger LOG = Logger.getLogger(CrlPublisher.class.getName());
+    /** How many CRLs are kept in the database (the newest one is served). */
+    static final int KEPT_CRLS = 10;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    DeviceCa deviceCa;
+
+    @EJB
+    AuditLog auditLog;
+
+    @Resource
+    TimerService timers;
+
+    @Resource
+    SessionContext context;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    Clock clock;
+
+    private long lastWrittenCrlNumber;
+
+    @PostConstruct
+    void start() {
+        // The first publication calls back into this bean, which the container forbids during start-up:
+        // it runs from a timer right after.
+        timers.createSingleActionTimer(0, new TimerConfig("first CRL publication", false));
+    }
+
+    @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void publishFirstCrl(Timer timer) {
+        republishCrl();
+    }
+
+    /** Keeps the CRL fresh: re-publishes when half its validity has passed (and rewrites a missing file). */
+    @Schedule(hour = "*", minute = "*/10", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void republishCrl() {
+        try {
+            context.getBusinessObject(CrlPublisher.class).republishCrlIfDue();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "DeviceTrust CRL re-publication failed; next attempt in 10 minutes: {0}",
+                    e.getMessage());
+        }
+    }
+
+    /** Signs and publishes a new CRL now. */
+    @RolesAllowed({"admin", "operator"})
+    public PublishedCrl publishCrl() {
+        return publish(lockSeries(), AuditLog.nameOf(context.getCallerPrincipal()));
+    }
+
+    /**
+     * Publishes a CRL when there is none yet or half of the current one's validity has passed, and rewrites
+     * the CRL file when it is missing or older than the newest CRL. Called at start-up and by the timer; it
+     * never does more than the schedule asks, so it is open to every caller.
+     */
+    @PermitAll
+    public void republishCrlIfDue() {
+        CrlSeries series = lockSeries();
+        Optional<PublishedCrl> latest = latest();
+        Instant now = now();
+        if (isDue(latest.orElse(null), deviceCa.crlValidity(), now)) {
+            publish(series, AuditLog.nameOf(context.getCallerPrincipal()));
+        } else if (crlFileIsBehind(latest.get().crlNumber())) {
+            PublishedCrl crl = latest.get();
+            afterCommit(() -> writeCrlFile(crl.crlNumber(), crl.der()));
+        }
+    }
+
+    /**
+     * Locks (creating on first use) the CRL number row for the caller's transaction: revocations and CRLs of
+     * this CA go one at a time. For {@link CertificateRevocation}, which publishes with {@link #publish} after.
+     */
+    @PermitAll
+    public CrlSeries lockSeries() {
+        CrlSeries series = em.find(CrlSeries.class, deviceCa.issuerDn(), LockModeType.PESSIMISTIC_WRITE);
+        if (series == null) {
+            series = new CrlSeries(deviceCa.issuerDn(), deviceCa.crlNumberFloor());
+            em.persist(series);
+            em.flush();
+        }
+        return series;
+    }
+
+    /**
+     * Signs and stores the next CRL of the locked series in the caller's transaction; the file follows after
+     * the commit. Audited as {@code CRL_PUBLISHED} by {@code actor}.
+     */
+    @PermitAll
+    public PublishedCrl publish(CrlSeries series, String actor) {
+        try {
+            long number = series.next(deviceCa.crlNumberFloor());
+            Instant thisUpdate = now();
+            Instant nextUpdate = thisUpdate.plus(deviceCa.crlValidity());
+            List<CrlFactory.RevokedEntry> entries = new ArrayList<>();
+            for (Object[] row : em.createNamedQuery(IssuedCertificate.FIND_REVOKED_UNEXPIRED, Object[].class)
+                    .setParameter("issuer", deviceCa.issuerDn()).setParameter("now", thisUpdate).getResultList()) {
+                entries.add(new CrlFactory.RevokedEntry(new BigInteger((String) row[0], 16), (Instant) row[1],
+                        ((RevocationReason) row[2]).code()));
+            }
+            CrlFactory.SignedCrl signed = new CrlFactory(deviceCa.provider()).create(deviceCa.credential(),
+                    BigInteger.valueOf(number), thisUpdate, nextUpdate, entries);
+            PublishedCrl crl = new PublishedCrl(deviceCa.issuerDn(), number, thisUpdate, nextUpdate,
+                    signed.entryCount(), signed.der());
+            em.persist(crl);
+            em.createNamedQuery(PublishedCrl.DELETE_UP_TO).setParameter("issuer", deviceCa.issuerDn())
+                    .setParameter("number", number - KEPT_CRLS).executeUpdate();
+            byte[] der = signed.der();
+            afterCommit(() -> writeCrlFile(number, der));
+            auditLog.record(actor, AuditAction.CRL_PUBLISHED, "device-ca", AuditOutcome.SUCCESS, "CRL " + number
+                    + ", " + signed.entryCount() + " entries, next update " + nextUpdate);
+            return crl;
+        } catch (RuntimeException e) {
+            auditLog.record(actor, AuditAction.CRL_PUBLISHED, "device-ca", AuditOutcome.FAILURE,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** A new CRL is due when there is none, half the configured validity has passed, or nextUpdate is reached. */
+    static boolean isDue(PublishedCrl latest, Duration validity, Instant now) {
+        return latest == null || !now.isBefore(latest.thisUpdate().plus(validity.dividedBy(2)))
+                || !now.isBefore(latest.nextUpdate());
+    }
+
+    private Optional<PublishedCrl> latest() {
+        return em.createNamedQuery(PublishedCrl.FIND_LATEST, PublishedCrl.class)
+                .setParameter("issuer", deviceCa.issuerDn()).setMaxResults(1).getResultStream().findFirst();
+    }
+
+    /**
+     * Replaces the CRL file for the TLS listener (PEM) in one step. Called after the CRL's transaction
+     * committed; an older CRL never overwrites a newer one.
+     */
+    private synchronized void writeCrlFile(long crlNumber, byte[] der) {
+        if (crlNumber < lastWrittenCrlNumber) {
+            return;
+        }
+        try {
+            SecureFiles.writeAtomically(deviceCa.layout().crlFile(), Pem.crl(der), false);
+            lastWrittenCrlNumber = crlNumber;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}",
+                    new Object[] {deviceCa.layout().crlFile(), e.getMessage()});
+        }
+    }
+
+    private synchronized boolean crlFileIsBehind(long crlNumber) {
+        return lastWrittenCrlNumber < crlNumber || !Files.exists(deviceCa.layout().crlFile());
+    }
+
+    private void afterCommit(Runnable action) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to do before the commit
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    action.run();
+                }
+            }
+        });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+}
