@@ -66,9 +66,17 @@ public final class AuthorizationView {
         serials.put(serial, IssuedSerials.REVOKED);
     }
 
-    /** A device's status now; {@code null} when it is no longer registered. */
+    /** A device's status from a snapshot; {@code null} when it is no longer registered. */
     public void deviceStatus(String deviceId, DeviceStatus status) {
         devices.put(deviceId, status);
+    }
+
+    /**
+     * A device's status as change {@code sequence} of the change feed set it; ignored when the device already
+     * shows a later change.
+     */
+    public void deviceStatus(String deviceId, DeviceStatus status, long sequence) {
+        devices.put(deviceId, status, sequence);
     }
 
     /**

@@ -5,15 +5,17 @@ import java.util.concurrent.locks.StampedLock;
 import org.devicetrust.device.entity.DeviceStatus;
 
 /**
- * The status of every registered device, keyed by its id, in two parallel arrays (the id strings and one state
- * byte each): open addressing with linear probing, one writer at a time, readers without a lock on the fast
- * path (optimistic {@link StampedLock} reads). Ids are compared whole, never by hash alone, so two devices can
- * never share a status.
+ * The status of every registered device, keyed by its id, in parallel arrays (the id strings, one state byte
+ * and the sequence number of the change that set it): open addressing with linear probing, one writer at a
+ * time, readers without a lock on the fast path (optimistic {@link StampedLock} reads). Ids are compared whole,
+ * never by hash alone, so two devices can never share a status. A change older than the one a device already
+ * shows is ignored, so the same change arriving twice (applied at once on this node, then read back from the
+ * change feed) can never step a device back to an earlier status.
  */
 public final class DeviceStates {
 
     private static final byte EMPTY = 0;
-    /** A device that is no longer registered: its slot stays (probe chains must not break), it reads as absent. */
+    /** A device that is no longer registered: its slot stays (probe chains and order), it reads as absent. */
     private static final byte GONE = -1;
     private static final DeviceStatus[] STATUSES = DeviceStatus.values();
     private static final int MIN_CAPACITY = 1 << 10;
@@ -21,6 +23,7 @@ public final class DeviceStates {
     private final StampedLock lock = new StampedLock();
     private String[] ids;
     private byte[] states;
+    private long[] sequences;
     private int used;
 
     public DeviceStates() {
@@ -50,10 +53,23 @@ public final class DeviceStates {
         return found > 0 ? Optional.of(STATUSES[found - 1]) : Optional.empty();
     }
 
-    /** Sets a device's status; {@code null} marks it unregistered. */
-    public void put(String id, DeviceStatus status) {
+    /** Sets a device's status regardless of order (a snapshot, or a test). {@code null} marks it unregistered. */
+    public boolean put(String id, DeviceStatus status) {
+        return put(id, status, 0);
+    }
+
+    /**
+     * Sets a device's status as change {@code sequence} says, unless the device already shows a later change.
+     * {@code null} marks it unregistered. Sequence 0 is "unordered": it never overrides a numbered change.
+     *
+     * @return whether the status was applied
+     */
+    public boolean put(String id, DeviceStatus status, long sequence) {
         if (id == null) {
             throw new IllegalArgumentException("device id");
+        }
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence >= 0");
         }
         byte state = status == null ? GONE : (byte) (status.ordinal() + 1);
         int hash = spread(id.hashCode());
@@ -66,17 +82,20 @@ public final class DeviceStates {
             int slot = hash & mask;
             while (states[slot] != EMPTY) {
                 if (ids[slot].equals(id)) {
+                    if (sequence != 0 && sequence <= sequences[slot] || sequence == 0 && sequences[slot] != 0) {
+                        return false;
+                    }
                     states[slot] = state;
-                    return;
+                    sequences[slot] = sequence;
+                    return true;
                 }
                 slot = (slot + 1) & mask;
             }
-            if (state == GONE) {
-                return;
-            }
             ids[slot] = id;
             states[slot] = state;
+            sequences[slot] = sequence;
             used++;
+            return true;
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -102,7 +121,7 @@ public final class DeviceStates {
     public long footprintBytes() {
         long stamp = lock.readLock();
         try {
-            long bytes = (long) states.length * (1 + 4) + 32;
+            long bytes = (long) states.length * (1 + 4 + 8) + 48;
             for (String id : ids) {
                 if (id != null) {
                     bytes += 24 + 16 + ((id.length() + 7) & ~7);
@@ -140,16 +159,19 @@ public final class DeviceStates {
     private void resize(int capacity) {
         String[] oldIds = ids;
         byte[] oldStates = states;
+        long[] oldSequences = sequences;
         allocate(capacity);
         used = 0;
         for (int i = 0; i < oldStates.length; i++) {
-            if (oldStates[i] > 0) {
+            // unregistered devices keep their slot too: their sequence still orders a late re-registration
+            if (oldStates[i] != EMPTY) {
                 int slot = spread(oldIds[i].hashCode()) & (capacity - 1);
                 while (states[slot] != EMPTY) {
                     slot = (slot + 1) & (capacity - 1);
                 }
                 ids[slot] = oldIds[i];
                 states[slot] = oldStates[i];
+                sequences[slot] = oldSequences[i];
                 used++;
             }
         }
@@ -158,6 +180,7 @@ public final class DeviceStates {
     private void allocate(int capacity) {
         ids = new String[capacity];
         states = new byte[capacity];
+        sequences = new long[capacity];
     }
 
     private static int capacityFor(int expected) {

@@ -1,6 +1,7 @@
 package org.devicetrust.device.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -50,5 +51,30 @@ class DeviceStatesTest {
         assertEquals(1, states.size());
         states.put("pump-1", DeviceStatus.ACTIVE);
         assertEquals(Optional.of(DeviceStatus.ACTIVE), states.status("pump-1"));
+    }
+
+    @Test
+    void anOlderChangeNeverStepsADeviceBack() {
+        DeviceStates states = new DeviceStates();
+        assertTrue(states.put("pump-1", DeviceStatus.ACTIVE, 20));
+        assertTrue(states.put("pump-1", DeviceStatus.SUSPENDED, 21));
+        assertFalse(states.put("pump-1", DeviceStatus.ACTIVE, 20), "change 20 read back from the feed after 21");
+        assertFalse(states.put("pump-1", DeviceStatus.ACTIVE, 21), "the same change twice");
+        assertFalse(states.put("pump-1", DeviceStatus.ACTIVE), "a snapshot value never overrides a numbered change");
+        assertEquals(Optional.of(DeviceStatus.SUSPENDED), states.status("pump-1"));
+        assertTrue(states.put("pump-1", null, 30));
+        assertFalse(states.put("pump-1", DeviceStatus.ACTIVE, 25), "unregistered later than 25");
+        assertTrue(states.status("pump-1").isEmpty());
+    }
+
+    @Test
+    void anUnregisterSeenBeforeTheRegistrationKeepsTheDeviceAbsent() {
+        DeviceStates states = new DeviceStates(1);
+        assertTrue(states.put("pump-9", null, 8));
+        for (int i = 0; i < 5000; i++) { // resizes keep the order of pump-9
+            states.put("filler-" + i, DeviceStatus.ACTIVE, 100 + i);
+        }
+        assertFalse(states.put("pump-9", DeviceStatus.ACTIVE, 7));
+        assertTrue(states.status("pump-9").isEmpty());
     }
 }
