@@ -24,20 +24,22 @@ import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
 import org.devicetrust.device.control.AccessCounters;
 import org.devicetrust.device.control.AccessReason;
+import org.devicetrust.device.control.AuthorizationView;
 import org.devicetrust.device.control.CertificateCheck;
 import org.devicetrust.device.control.TelemetryDocument;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.Telemetry;
-import org.devicetrust.pki.boundary.CertificateAuthority;
 import org.devicetrust.pki.boundary.DeviceCa;
 import org.devicetrust.pki.entity.RevocationStatus;
 import org.devicetrust.platform.boundary.DeviceTrustException;
 
 /**
- * Access decisions for the device API, taken on every request from the database (no cache, so a revocation
- * or a status change applies to the very next request on every node):
+ * Access decisions for the device API, taken on every request from this node's {@link AuthorizationViews}
+ * (certificate and device status in memory, never older than its staleness bound: a revocation or a status
+ * change applies to the very next request on the node that made it, and within the bound on every other node;
+ * when the view cannot prove it is fresh the request is refused with 503, never allowed):
  * <ol>
  * <li>{@link #authenticate}: the TLS client certificate comes from our Device CA, is valid now, is meant for
  * client authentication, names one device, and is known and not revoked in the database;</li>
@@ -77,8 +79,22 @@ public class DeviceAccess {
         }
     }
 
+    /** The authorization view cannot prove it is fresh: the request is refused, 503. */
+    @ApplicationException(rollback = true)
+    public static class Unavailable extends DeviceTrustException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super("authorization-unavailable", Kind.UNAVAILABLE, message);
+        }
+    }
+
     /** Who a good certificate says the caller is. */
     public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter) {
+    }
+
+    /** A device allowed to act now, with its status when the decision was taken. */
+    public record AuthorizedDevice(DeviceId id, DeviceStatus status) {
     }
 
     @PersistenceContext
@@ -88,7 +104,7 @@ public class DeviceAccess {
     DeviceCa deviceCa;
 
     @EJB
-    CertificateAuthority certificateAuthority;
+    AuthorizationViews views;
 
     @EJB
     AuditLog audit;
@@ -118,8 +134,14 @@ public class DeviceAccess {
             throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
         }
         String serialHex = result.serial().toString(16);
-        RevocationStatus status = certificateAuthority.revocationStatus(chain[0].getIssuerX500Principal(),
-                result.serial());
+        RevocationStatus status;
+        try {
+            // the check above proved the issuer is our Device CA, whose serials the view holds
+            status = views.view().certificate(result.serial());
+        } catch (AuthorizationView.Stale e) {
+            counters.authenticationTook(System.nanoTime() - started);
+            throw unavailable(result.deviceId(), resource, e);
+        }
         counters.authenticationTook(System.nanoTime() - started);
         switch (status.state()) {
             case GOOD -> {
@@ -136,22 +158,29 @@ public class DeviceAccess {
      * Decides whether the authenticated device (the caller principal) may act on the resources of
      * {@code resourceDeviceId} ({@code null}: its own). Allowed and refused both audited.
      *
-     * @return the caller's device record, read from the database now
+     * @return the caller's device id and status as the authorization view has them now
      * @throws Refused with a 403 reason: unknown device, suspended, decommissioned, another device's resource
+     * @throws Unavailable when the authorization view cannot prove it is fresh
      */
     @RolesAllowed("device")
-    public Device authorize(String resourceDeviceId, String resource) {
+    public AuthorizedDevice authorize(String resourceDeviceId, String resource) {
         long started = System.nanoTime();
         String caller = caller();
-        Device device = DeviceId.isValid(caller) ? em.find(Device.class, caller) : null;
+        DeviceStatus status;
+        try {
+            status = DeviceId.isValid(caller) ? views.view().device(caller).orElse(null) : null;
+        } catch (AuthorizationView.Stale e) {
+            counters.authorizationTook(System.nanoTime() - started);
+            throw unavailable(caller, resource, e);
+        }
         AccessReason reason;
-        if (device == null) {
+        if (status == null) {
             reason = AccessReason.UNKNOWN_DEVICE;
-        } else if (device.status() == DeviceStatus.SUSPENDED) {
+        } else if (status == DeviceStatus.SUSPENDED) {
             reason = AccessReason.SUSPENDED;
-        } else if (device.status() == DeviceStatus.DECOMMISSIONED) {
+        } else if (status == DeviceStatus.DECOMMISSIONED) {
             reason = AccessReason.DECOMMISSIONED;
-        } else if (device.status() != DeviceStatus.ACTIVE) {
+        } else if (status != DeviceStatus.ACTIVE) {
             reason = AccessReason.SUSPENDED;
         } else if (resourceDeviceId != null && !sameId(caller, resourceDeviceId)) {
             reason = AccessReason.WRONG_DEVICE;
@@ -165,20 +194,32 @@ public class DeviceAccess {
                 case WRONG_DEVICE -> "device " + caller + " may act only on its own resources, not on device "
                         + resourceDeviceId;
                 case UNKNOWN_DEVICE -> "device " + caller + " is not registered";
-                default -> "device " + caller + " is " + device.status() + "; only ACTIVE devices may use the API";
+                default -> "device " + caller + " is " + status + "; only ACTIVE devices may use the API";
             };
             throw refuse(reason, caller, resource, detail, subject);
         }
         counters.count(AccessReason.ALLOWED);
         audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
                 "allowed: " + AuditRecord.clip(resource, 300));
-        return device;
+        return new AuthorizedDevice(new DeviceId(caller), status);
+    }
+
+    /** Authorizes, then reads the caller's own record from the database. */
+    @RolesAllowed("device")
+    public Device deviceRecord(String resourceDeviceId, String resource) {
+        AuthorizedDevice device = authorize(resourceDeviceId, resource);
+        Device record = em.find(Device.class, device.id().value());
+        if (record == null) {
+            throw refuse(AccessReason.UNKNOWN_DEVICE, device.id().value(), resource,
+                    "device " + device.id() + " is not registered");
+        }
+        return record;
     }
 
     /** Authorizes, validates and stores one telemetry document of the caller about itself. */
     @RolesAllowed("device")
     public Telemetry recordTelemetry(String resourceDeviceId, String certificateSerial, byte[] document) {
-        Device device = authorize(resourceDeviceId, "POST telemetry " + resourceDeviceId);
+        AuthorizedDevice device = authorize(resourceDeviceId, "POST telemetry " + resourceDeviceId);
         String body;
         try {
             body = TelemetryDocument.parse(document);
@@ -194,7 +235,7 @@ public class DeviceAccess {
     /** The newest telemetry of the caller (at most {@code max}) and how many there are in all. */
     @RolesAllowed("device")
     public TelemetryPage telemetry(String resourceDeviceId, int max) {
-        Device device = authorize(resourceDeviceId, "GET telemetry " + resourceDeviceId);
+        AuthorizedDevice device = authorize(resourceDeviceId, "GET telemetry " + resourceDeviceId);
         long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
                 .setParameter("device", device.id().value()).getSingleResult();
         List<Telemetry> newest = em.createNamedQuery(Telemetry.FIND_BY_DEVICE, Telemetry.class)
@@ -210,6 +251,21 @@ public class DeviceAccess {
     @RolesAllowed({"admin", "operator", "auditor"})
     public AccessCounters counters() {
         return counters;
+    }
+
+    /**
+     * The view cannot decide: audited (the hash chain may be unreachable too, which must not turn a 503 into
+     * anything else) and refused with 503.
+     */
+    private Unavailable unavailable(String actor, String resource, AuthorizationView.Stale cause) {
+        try {
+            audit.record(actor == null ? AuditLog.ANONYMOUS : actor, AuditAction.DEVICE_ACCESS,
+                    actor == null ? "-" : actor, AuditOutcome.FAILURE, "authorization-unavailable: "
+                    + cause.getMessage() + " (" + AuditRecord.clip(resource, 300) + ")");
+        } catch (RuntimeException e) {
+            // the database is the likely cause of both; the refusal stands
+        }
+        return new Unavailable("device requests cannot be decided now: " + cause.getMessage());
     }
 
     private Refused refuse(AccessReason reason, String actor, String resource, String detail) {

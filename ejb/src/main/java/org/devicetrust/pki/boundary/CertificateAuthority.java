@@ -46,7 +46,9 @@ import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.pki.entity.RevocationStatus;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
 import org.devicetrust.platform.control.Texts;
+import org.devicetrust.platform.entity.AuthorizationChange;
 
 /**
  * The Device Issuing CA's operations: issue from a CSR, revoke, publish the CRL, and the reads the console,
@@ -71,6 +73,9 @@ public class CertificateAuthority {
 
     @EJB
     AuditLog auditLog;
+
+    @EJB
+    AuthorizationChanges changes;
 
     @Resource
     SessionContext context;
@@ -126,6 +131,7 @@ public class CertificateAuthority {
             IssuedCertificate issued = new IssuedCertificate(certificate, id, request.keyDescription(), now, issuedBy);
             em.persist(issued);
             em.flush();
+            changes.record(AuthorizationChange.certificateIssued(issued.serialHex(), now));
             auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, id.value(), AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
             return issued;
@@ -231,6 +237,8 @@ public class CertificateAuthority {
                     + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
         }
         certificate.revoke(reason, now(), revokedBy);
+        changes.record(AuthorizationChange.certificateRevoked(serialHex, certificate.revokedAt(), reason.name(),
+                certificate.revokedAt()));
         return certificate;
     }
 

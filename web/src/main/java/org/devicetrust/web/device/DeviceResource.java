@@ -37,7 +37,7 @@ public class DeviceResource {
 
     @GET
     public DeviceRecordResponse get(@PathParam("id") String id) {
-        return DeviceRecordResponse.of(access.authorize(id, "GET device " + id));
+        return DeviceRecordResponse.of(access.deviceRecord(id, "GET device " + id));
     }
 
     /** Stores one JSON object of at most 8 KiB; the body is read only up to one byte past the limit. */

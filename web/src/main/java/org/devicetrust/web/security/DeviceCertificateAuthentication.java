@@ -51,6 +51,14 @@ public class DeviceCertificateAuthentication {
                 return context.responseUnauthorized();
             }
             return AuthenticationStatus.SEND_FAILURE;
+        } catch (DeviceAccess.Unavailable unavailable) {
+            try {
+                response.setHeader("Retry-After", "1");
+                Problems.write(response, 503, unavailable.type(), "Service unavailable", unavailable.getMessage());
+            } catch (IOException e) {
+                return context.responseUnauthorized();
+            }
+            return AuthenticationStatus.SEND_FAILURE;
         }
     }
 }
