@@ -27,6 +27,7 @@ import org.devicetrust.device.control.AccessReason;
 import org.devicetrust.device.control.AuthorizationView;
 import org.devicetrust.device.control.CertificateCheck;
 import org.devicetrust.device.control.TelemetryDocument;
+import org.devicetrust.device.control.TlsSessions;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
@@ -89,8 +90,12 @@ public class DeviceAccess {
         }
     }
 
-    /** Who a good certificate says the caller is. */
-    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter) {
+    /**
+     * Who a good certificate says the caller is; {@code session} is this node's record of the TLS session the
+     * request came on (null when the container named none).
+     */
+    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter,
+            TlsSessions.Session session) {
     }
 
     /** A device allowed to act now, with its status when the decision was taken. */
@@ -112,26 +117,40 @@ public class DeviceAccess {
     @Resource
     SessionContext context;
 
+    /** Sessions this node knows; well above the connections one node holds open. */
+    static final int TLS_SESSIONS = 200_000;
+
     private final AccessCounters counters = new AccessCounters();
+    private final TlsSessions sessions = new TlsSessions(TLS_SESSIONS);
     private final Clock clock = Clock.systemUTC();
     private volatile CertificateCheck check;
 
     /**
      * Authenticates a device request by its TLS client chain (end-entity first, as the servlet container
-     * hands it over). Refusals are audited and counted here; success is audited with the authorization that
-     * follows, so each request leaves one record.
+     * hands it over). The certificate check (issuer, signature, key usage, identity) runs once per TLS session;
+     * its validity dates and the revocation status are checked on every request. Refusals are audited and
+     * counted here; success is audited with the authorization that follows.
      *
-     * @param resource what was asked for (method and path), for the audit record
+     * @param tlsSession the TLS session id the container reports for the request (null if none)
+     * @param resource   what was asked for (method and path), for the audit record
      * @throws Refused with a 401 reason: no certificate, unknown CA, expired or not yet valid, no clientAuth,
      *                 no valid device id, unknown to the database, revoked
      */
     @PermitAll
-    public DeviceAuthentication authenticate(X509Certificate[] chain, String resource) {
+    public DeviceAuthentication authenticate(X509Certificate[] chain, String tlsSession, String resource) {
         long started = System.nanoTime();
-        CertificateCheck.Result result = certificateCheck().check(chain);
-        if (!result.passed()) {
-            counters.authenticationTook(System.nanoTime() - started);
-            throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
+        X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
+        TlsSessions.Session session = sessions.find(tlsSession, leaf);
+        CertificateCheck.Result result;
+        if (session != null && session.validAt(clock.instant())) {
+            result = session.result();
+        } else {
+            result = certificateCheck().check(chain);
+            if (!result.passed()) {
+                counters.authenticationTook(System.nanoTime() - started);
+                throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
+            }
+            session = sessions.remember(tlsSession, leaf, result, started);
         }
         String serialHex = result.serial().toString(16);
         RevocationStatus status;
@@ -145,7 +164,7 @@ public class DeviceAccess {
         counters.authenticationTook(System.nanoTime() - started);
         switch (status.state()) {
             case GOOD -> {
-                return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter());
+                return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter(), session);
             }
             case REVOKED -> throw refuse(AccessReason.REVOKED, result.deviceId(), resource, "serial " + serialHex
                     + " revoked at " + status.revokedAt() + " (" + status.reason().rfcName() + ")");
@@ -156,16 +175,23 @@ public class DeviceAccess {
 
     /**
      * Decides whether the authenticated device (the caller principal) may act on the resources of
-     * {@code resourceDeviceId} ({@code null}: its own). Allowed and refused both audited.
+     * {@code resourceDeviceId} ({@code null}: its own). Every refusal goes into the audit chain, and so does
+     * the first allowed request of each TLS session; later allowed requests on that session are counted (the
+     * hourly decision counts), not chained. A request without a known TLS session is always chained.
      *
+     * @param who the authentication of this request ({@link #authenticate})
      * @return the caller's device id and status as the authorization view has them now
      * @throws Refused with a 403 reason: unknown device, suspended, decommissioned, another device's resource
      * @throws Unavailable when the authorization view cannot prove it is fresh
      */
     @RolesAllowed("device")
-    public AuthorizedDevice authorize(String resourceDeviceId, String resource) {
+    public AuthorizedDevice authorize(DeviceAuthentication who, String resourceDeviceId, String resource) {
         long started = System.nanoTime();
         String caller = caller();
+        if (who == null || !sameId(caller, who.deviceId())) {
+            throw refuse(AccessReason.WRONG_DEVICE, caller, resource, "the request's authentication is not the"
+                    + " caller's own");
+        }
         DeviceStatus status;
         try {
             status = DeviceId.isValid(caller) ? views.view().device(caller).orElse(null) : null;
@@ -199,15 +225,28 @@ public class DeviceAccess {
             throw refuse(reason, caller, resource, detail, subject);
         }
         counters.count(AccessReason.ALLOWED);
-        audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
-                "allowed: " + AuditRecord.clip(resource, 300));
+        TlsSessions.Session session = who.session();
+        if (session == null || session.firstAllowed()) {
+            try {
+                audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
+                        "allowed: " + AuditRecord.clip(resource, 300)
+                        + (session == null ? "" : " (first request of its TLS session)"));
+            } catch (RuntimeException e) {
+                if (session != null) {
+                    session.auditFailed();
+                }
+                throw e;
+            }
+        } else {
+            audit.countAllowedDecision();
+        }
         return new AuthorizedDevice(new DeviceId(caller), status);
     }
 
     /** Authorizes, then reads the caller's own record from the database. */
     @RolesAllowed("device")
-    public Device deviceRecord(String resourceDeviceId, String resource) {
-        AuthorizedDevice device = authorize(resourceDeviceId, resource);
+    public Device deviceRecord(DeviceAuthentication who, String resourceDeviceId, String resource) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, resource);
         Device record = em.find(Device.class, device.id().value());
         if (record == null) {
             throw refuse(AccessReason.UNKNOWN_DEVICE, device.id().value(), resource,
@@ -218,8 +257,9 @@ public class DeviceAccess {
 
     /** Authorizes, validates and stores one telemetry document of the caller about itself. */
     @RolesAllowed("device")
-    public Telemetry recordTelemetry(String resourceDeviceId, String certificateSerial, byte[] document) {
-        AuthorizedDevice device = authorize(resourceDeviceId, "POST telemetry " + resourceDeviceId);
+    public Telemetry recordTelemetry(DeviceAuthentication who, String resourceDeviceId, byte[] document) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, "POST telemetry " + resourceDeviceId);
+        String certificateSerial = who.serialHex();
         String body;
         try {
             body = TelemetryDocument.parse(document);
@@ -234,8 +274,8 @@ public class DeviceAccess {
 
     /** The newest telemetry of the caller (at most {@code max}) and how many there are in all. */
     @RolesAllowed("device")
-    public TelemetryPage telemetry(String resourceDeviceId, int max) {
-        AuthorizedDevice device = authorize(resourceDeviceId, "GET telemetry " + resourceDeviceId);
+    public TelemetryPage telemetry(DeviceAuthentication who, String resourceDeviceId, int max) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, "GET telemetry " + resourceDeviceId);
         long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
                 .setParameter("device", device.id().value()).getSingleResult();
         List<Telemetry> newest = em.createNamedQuery(Telemetry.FIND_BY_DEVICE, Telemetry.class)
