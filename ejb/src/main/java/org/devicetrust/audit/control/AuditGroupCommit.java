@@ -8,6 +8,9 @@ import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 import org.devicetrust.audit.entity.AuditRecord;
 
 /**
@@ -38,6 +42,8 @@ public class AuditGroupCommit {
 
     private record Pending(AuditAppender.Entry entry, CompletableFuture<AuditRecord> written) {
     }
+
+    private static final Logger LOG = Logger.getLogger(AuditGroupCommit.class.getName());
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writer = new ReentrantLock();
@@ -65,6 +71,18 @@ public class AuditGroupCommit {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** The database cannot be reached at all (SQL state class 08, or no connection): retrying one by one is futile. */
+    static boolean databaseUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException
+                    || t instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One allowed device decision that is counted, not chained (see {@code AuditLog.countAllowedDecision}). */
@@ -109,8 +127,21 @@ public class AuditGroupCommit {
             }
         } catch (RuntimeException e) {
             counted.addAll(drained);
+            if (batch.size() == 1 || databaseUnreachable(e)) {
+                for (Pending pending : batch) {
+                    pending.written().completeExceptionally(e);
+                }
+                return;
+            }
+            // one record that cannot be written must not fail the others' requests: write them one by one
             for (Pending pending : batch) {
-                pending.written().completeExceptionally(e);
+                try {
+                    pending.written().complete(appender.append(List.of(pending.entry())).get(0));
+                } catch (RuntimeException alone) {
+                    LOG.warning(() -> "DeviceTrust: an audit record (" + pending.entry().action() + ") could not be"
+                            + " written: " + alone.getClass().getSimpleName());
+                    pending.written().completeExceptionally(alone);
+                }
             }
         }
     }
