@@ -15,20 +15,18 @@ import org.devicetrust.device.control.AuthorizationView;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.pki.boundary.CertificateStatuses;
 import org.devicetrust.pki.entity.RevocationReason;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
 import org.devicetrust.platform.entity.AuthorizationChange;
 
 /**
- * The database side of the authorization view: the change feed and the snapshot of the initial load. Each
- * call is a short read-only transaction of its own with a query timeout, so a database that hangs fails the
- * call (and the view runs out of freshness) instead of holding the poller forever.
+ * The database side of the authorization view: the change feed (platform's {@link AuthorizationChanges}) and
+ * the snapshot of the initial load (this component's devices, the PKI's certificate statuses).
  */
 @Stateless
 @PermitAll
-@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class AuthorizationFeed {
 
-    static final int QUERY_TIMEOUT_MS = 2000;
-    static final String TIMEOUT_HINT = "jakarta.persistence.query.timeout";
     private static final int PAGE = 20_000;
 
     @PersistenceContext
@@ -37,14 +35,14 @@ public class AuthorizationFeed {
     @EJB
     CertificateStatuses certificates;
 
+    @EJB
+    AuthorizationChanges changes;
+
     public long settledUpTo(Instant before) {
-        Long settled = em.createNamedQuery(AuthorizationChange.SETTLED, Long.class).setParameter("before", before)
-                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getSingleResult();
-        return settled == null ? 0 : settled;
+        return changes.settledUpTo(before);
     }
 
     /** Every registered device and every unexpired certificate, in pages. */
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void loadAll(AuthorizationView view, Instant now) {
         String afterId = "";
         while (true) {
@@ -77,24 +75,16 @@ public class AuthorizationFeed {
     }
 
     public List<Change> after(long after, int max) {
-        return em.createNamedQuery(AuthorizationChange.AFTER, AuthorizationChange.class).setParameter("after", after)
-                .setMaxResults(max).setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getResultStream()
-                .map(AuthorizationFeed::change).toList();
+        return changes.after(after, max).stream().map(AuthorizationFeed::change).toList();
     }
 
     public List<Change> among(List<Long> sequences) {
-        if (sequences.isEmpty()) {
-            return List.of();
-        }
-        return em.createNamedQuery(AuthorizationChange.AMONG, AuthorizationChange.class)
-                .setParameter("sequences", sequences).setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getResultStream()
-                .map(AuthorizationFeed::change).toList();
+        return changes.among(sequences).stream().map(AuthorizationFeed::change).toList();
     }
 
     /** Forgets feed rows older than {@code before}: the view needs only the unsettled tail. */
     public int prune(Instant before) {
-        return em.createNamedQuery(AuthorizationChange.DELETE_BEFORE).setParameter("before", before)
-                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).executeUpdate();
+        return changes.prune(before);
     }
 
     static Change change(AuthorizationChange row) {
