@@ -9,6 +9,8 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.math.BigInteger;
@@ -137,6 +139,7 @@ public class DeviceAccess {
      *                 no valid device id, unknown to the database, revoked
      */
     @PermitAll
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public DeviceAuthentication authenticate(X509Certificate[] chain, String tlsSession, String resource) {
         long started = System.nanoTime();
         X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
@@ -185,6 +188,7 @@ public class DeviceAccess {
      * @throws Unavailable when the authorization view cannot prove it is fresh
      */
     @RolesAllowed("device")
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public AuthorizedDevice authorize(DeviceAuthentication who, String resourceDeviceId, String resource) {
         long started = System.nanoTime();
         String caller = caller();
@@ -289,6 +293,7 @@ public class DeviceAccess {
 
     /** Decisions by reason since this server started, and recent decision times. */
     @RolesAllowed({"admin", "operator", "auditor"})
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public AccessCounters counters() {
         return counters;
     }
