@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -122,8 +124,11 @@ public class DeviceAccess {
     /** Sessions this node knows; well above the connections one node holds open. */
     static final int TLS_SESSIONS = 200_000;
 
+    private static final Logger LOG = Logger.getLogger(DeviceAccess.class.getName());
+
     private final AccessCounters counters = new AccessCounters();
     private final TlsSessions sessions = new TlsSessions(TLS_SESSIONS);
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     private final Clock clock = Clock.systemUTC();
     private volatile CertificateCheck check;
 
@@ -299,16 +304,16 @@ public class DeviceAccess {
     }
 
     /**
-     * The view cannot decide: audited (the hash chain may be unreachable too, which must not turn a 503 into
-     * anything else) and refused with 503.
+     * The view cannot decide. Counted and logged (once a second at most), not chained: the likely cause, an
+     * unreachable database, is where the chain lives, and a 503 must not wait for it.
      */
     private Unavailable unavailable(String actor, String resource, AuthorizationView.Stale cause) {
-        try {
-            audit.record(actor == null ? AuditLog.ANONYMOUS : actor, AuditAction.DEVICE_ACCESS,
-                    actor == null ? "-" : actor, AuditOutcome.FAILURE, "authorization-unavailable: "
-                    + cause.getMessage() + " (" + AuditRecord.clip(resource, 300) + ")");
-        } catch (RuntimeException e) {
-            // the database is the likely cause of both; the refusal stands
+        counters.count(AccessReason.UNAVAILABLE);
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last > 1_000_000_000L && lastUnavailableLog.compareAndSet(last, now)) {
+            LOG.warning(() -> "DeviceTrust: device request refused with 503 (" + cause.getMessage() + "): "
+                    + (actor == null ? AuditLog.ANONYMOUS : actor) + " " + AuditRecord.clip(resource, 300));
         }
         return new Unavailable("device requests cannot be decided now: " + cause.getMessage());
     }

@@ -18,7 +18,9 @@ public enum AccessReason {
     UNKNOWN_DEVICE("device-unknown", 403),
     SUSPENDED("device-suspended", 403),
     DECOMMISSIONED("device-decommissioned", 403),
-    WRONG_DEVICE("device-mismatch", 403);
+    WRONG_DEVICE("device-mismatch", 403),
+    /** The authorization view cannot prove it is fresh: neither an allow nor a refusal on the merits. */
+    UNAVAILABLE("authorization-unavailable", 503);
 
     private final String problemType;
     private final int httpStatus;
