@@ -51,12 +51,14 @@ final class BenchCommand {
 
     static int run(String[] args) {
         if (args.length == 0) {
-            throw new CommandException("usage: bench pki [--crl-sizes 10000,100000,1000000] | bench issue --url URL "
+            throw new CommandException("usage: bench pki [--crl-sizes 10000,100000,1000000] | bench view [--certificates N] [--devices N] | bench issue --url URL "
                     + "--root-ca PEM --password-file F [--count N] [--threads N]", 2);
         }
         try {
             return switch (args[0]) {
                 case "pki" -> pki(option(args, "--crl-sizes", "10000,100000,1000000"));
+                case "view" -> ViewBench.run(Integer.parseInt(option(args, "--certificates", "1000000")),
+                        Integer.parseInt(option(args, "--devices", "1000000")));
                 case "issue" -> issue(URI.create(required(args, "--url")), Path.of(required(args, "--root-ca")),
                         Files.readString(Path.of(required(args, "--password-file"))).strip(),
                         Integer.parseInt(option(args, "--count", "2000")),

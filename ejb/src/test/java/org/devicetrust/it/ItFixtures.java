@@ -21,6 +21,7 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.platform.entity.AuthorizationChange;
 
 /** Test only: arranges and inspects database state around the boundaries under test. */
 @Stateless
@@ -79,6 +80,11 @@ public class ItFixtures {
         registerDevice(subject, DeviceStatus.ACTIVE);
         auditLog.success(AuditAction.DEVICE_REGISTERED, subject, "written before the rollback");
         throw new Rollback("business step failed after the audit record was written");
+    }
+
+    /** Writes a change-feed row without announcing it here, as another node sharing the database would. */
+    public void recordChangeOnAnotherNode(AuthorizationChange change) {
+        em.persist(change);
     }
 
     public boolean deviceExists(String id) {

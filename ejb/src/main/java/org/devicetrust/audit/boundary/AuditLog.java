@@ -97,6 +97,16 @@ public class AuditLog {
         return append(actor, action, subject, outcome, detail);
     }
 
+    /**
+     * Counts one allowed device request that is not chained (a later request of an already audited TLS
+     * session) in the hourly decision counts. Kept in memory and written with the next audit batch, or within
+     * {@link AuditGroupCommit#FLUSH_SECONDS} seconds: the counts are statistics, the chain is the record.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void countAllowedDecision() {
+        groupCommit.countAllowed(clock.millis());
+    }
+
     /** Committed in a transaction of its own (with whatever other records are waiting) before this returns. */
     private AuditRecord append(String actor, AuditAction action, String subject, AuditOutcome outcome,
             String detail) {

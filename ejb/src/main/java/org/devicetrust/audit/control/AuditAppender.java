@@ -41,6 +41,15 @@ public class AuditAppender {
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public List<AuditRecord> append(List<Entry> entries) {
+        return append(entries, Map.of());
+    }
+
+    /**
+     * Appends the entries and adds {@code countedAllowed} (hour start in epoch milliseconds -> allowed device
+     * decisions that are counted, not chained) to the hourly counts, in one transaction.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public List<AuditRecord> append(List<Entry> entries, Map<Long, Long> countedAllowed) {
         AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
         List<AuditRecord> records = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
@@ -57,13 +66,14 @@ public class AuditAppender {
             head.advance(sequence, hash);
             records.add(record);
         }
-        countDecisions(records);
+        countDecisions(records, countedAllowed);
         return records;
     }
 
     /** Keeps the hourly decision counts with the records they count (still under the chain-head lock). */
-    private void countDecisions(List<AuditRecord> records) {
+    private void countDecisions(List<AuditRecord> records, Map<Long, Long> countedAllowed) {
         Map<Long, long[]> perHour = new TreeMap<>();
+        countedAllowed.forEach((hour, allowed) -> perHour.computeIfAbsent(hour, h -> new long[2])[0] += allowed);
         for (AuditRecord record : records) {
             if (record.action() == AuditAction.DEVICE_ACCESS) {
                 long hour = Math.floorDiv(record.occurredAtMillis(), DeviceAccessHour.HOUR_MILLIS)

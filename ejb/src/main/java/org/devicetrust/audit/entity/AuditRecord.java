@@ -75,11 +75,45 @@ public class AuditRecord {
     }
 
     /** Audit fields come from untrusted input too: keep them bounded rather than fail the record. */
+    /**
+     * {@code value} cut to {@code max} characters (never between the two halves of a surrogate pair) and made
+     * storable: PostgreSQL refuses NUL in text, and a lone surrogate has no UTF-8 form (the driver would store
+     * '?', and the record would no longer match its hash); both become U+FFFD. So a hostile string is recorded
+     * as it was seen, and never fails the batch it is written with.
+     */
     public static String clip(String value, int max) {
         if (value == null) {
             return "";
         }
-        return value.length() <= max ? value : value.substring(0, max);
+        String cut = value;
+        if (value.length() > max) {
+            int end = max > 0 && Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+            cut = value.substring(0, end);
+        }
+        return storable(cut);
+    }
+
+    private static String storable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            boolean bad = c == 0 || (Character.isSurrogate(c) && !pair);
+            if (bad && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '\uFFFD' : c);
+                if (pair) {
+                    out.append(text.charAt(i + 1));
+                }
+            }
+            if (pair) {
+                i++;
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     public long sequence() {

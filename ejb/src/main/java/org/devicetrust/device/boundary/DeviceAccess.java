@@ -9,6 +9,8 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,24 +22,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
-import org.devicetrust.device.entity.AccessReason;
+import org.devicetrust.device.control.AuthorizationView;
 import org.devicetrust.device.control.CertificateCheck;
 import org.devicetrust.device.control.TelemetryDocument;
+import org.devicetrust.device.control.TlsSessions;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.platform.entity.DeviceId;
+import org.devicetrust.device.entity.AccessReason;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.Telemetry;
 import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.entity.RevocationStatus;
 import org.devicetrust.platform.boundary.DeviceTrustException;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
- * Access decisions for the device API, taken on every request from the database (no cache, so a revocation
- * or a status change applies to the very next request on every node):
+ * Access decisions for the device API, taken on every request from this node's {@link AuthorizationViews}
+ * (certificate and device status in memory, never older than its staleness bound: a revocation or a status
+ * change applies to the very next request on the node that made it, and within the bound on every other node;
+ * when the view cannot prove it is fresh the request is refused with 503, never allowed):
  * <ol>
  * <li>{@link #authenticate}: the TLS client certificate comes from our Device CA, is valid now, is meant for
  * client authentication, names one device, and is known and not revoked in the database;</li>
@@ -77,18 +85,39 @@ public class DeviceAccess {
         }
     }
 
-    /** Who a good certificate says the caller is. */
-    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter) {
+    /** The authorization view cannot prove it is fresh: the request is refused, 503. */
+    @ApplicationException(rollback = true)
+    public static class Unavailable extends DeviceTrustException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super("authorization-unavailable", Kind.UNAVAILABLE, message);
+        }
     }
 
-    /** The largest telemetry document a device may send. */
-    public static final int MAX_TELEMETRY_BYTES = TelemetryDocument.MAX_BYTES;
+    /**
+     * Who a good certificate says the caller is; {@code session} is this node's record of the TLS session the
+     * request came on (null when the container named none).
+     */
+    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter,
+            TlsSessions.Session session) {
+    }
+
+    /** A device allowed to act now, with its status when the decision was taken. */
+    public record AuthorizedDevice(DeviceId id, DeviceStatus status) {
+    }
 
     @PersistenceContext
     EntityManager em;
 
+    /** The largest telemetry document a device may send. */
+    public static final int MAX_TELEMETRY_BYTES = TelemetryDocument.MAX_BYTES;
+
     @EJB
     CertificateQueries certificates;
+
+    @EJB
+    AuthorizationViews views;
 
     @EJB
     AuditLog audit;
@@ -96,7 +125,14 @@ public class DeviceAccess {
     @Resource
     SessionContext context;
 
+    /** Sessions this node knows; well above the connections one node holds open. */
+    static final int TLS_SESSIONS = 200_000;
+
+    private static final Logger LOG = Logger.getLogger(DeviceAccess.class.getName());
+
     private final AccessCounters counters = new AccessCounters();
+    private final TlsSessions sessions = new TlsSessions(TLS_SESSIONS);
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     @Inject
     Clock clock;
 
@@ -107,28 +143,45 @@ public class DeviceAccess {
 
     /**
      * Authenticates a device request by its TLS client chain (end-entity first, as the servlet container
-     * hands it over). Refusals are audited and counted here; success is audited with the authorization that
-     * follows, so each request leaves one record.
+     * hands it over). The certificate check (issuer, signature, key usage, identity) runs once per TLS session;
+     * its validity dates and the revocation status are checked on every request. Refusals are audited and
+     * counted here; success is audited with the authorization that follows.
      *
-     * @param resource what was asked for (method and path), for the audit record
+     * @param tlsSession the TLS session id the container reports for the request (null if none)
+     * @param resource   what was asked for (method and path), for the audit record
      * @throws Refused with a 401 reason: no certificate, unknown CA, expired or not yet valid, no clientAuth,
      *                 no valid device id, unknown to the database, revoked
      */
     @PermitAll
-    public DeviceAuthentication authenticate(X509Certificate[] chain, String resource) {
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public DeviceAuthentication authenticate(X509Certificate[] chain, String tlsSession, String resource) {
         long started = System.nanoTime();
-        CertificateCheck.Result result = certificateCheck().check(chain);
-        if (!result.passed()) {
-            counters.authenticationTook(System.nanoTime() - started);
-            throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
+        X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
+        TlsSessions.Session session = sessions.find(tlsSession, leaf);
+        CertificateCheck.Result result;
+        if (session != null && session.validAt(clock.instant())) {
+            result = session.result();
+        } else {
+            result = certificateCheck().check(chain);
+            if (!result.passed()) {
+                counters.authenticationTook(System.nanoTime() - started);
+                throw refuse(result.reason(), subjectOf(chain), resource, result.detail());
+            }
+            session = sessions.remember(tlsSession, leaf, result, started);
         }
         String serialHex = result.serial().toString(16);
-        RevocationStatus status = certificates.revocationStatus(chain[0].getIssuerX500Principal(),
-                result.serial());
+        RevocationStatus status;
+        try {
+            // the check above proved the issuer is our Device CA, whose serials the view holds
+            status = views.view().certificate(result.serial());
+        } catch (AuthorizationView.Stale e) {
+            counters.authenticationTook(System.nanoTime() - started);
+            throw unavailable(result.deviceId(), resource, e);
+        }
         counters.authenticationTook(System.nanoTime() - started);
         switch (status.state()) {
             case GOOD -> {
-                return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter());
+                return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter(), session);
             }
             case REVOKED -> throw refuse(AccessReason.REVOKED, result.deviceId(), resource, "serial " + serialHex
                     + " revoked at " + status.revokedAt() + " (" + status.reason().rfcName() + ")");
@@ -139,24 +192,39 @@ public class DeviceAccess {
 
     /**
      * Decides whether the authenticated device (the caller principal) may act on the resources of
-     * {@code resourceDeviceId} ({@code null}: its own). Allowed and refused both audited.
+     * {@code resourceDeviceId} ({@code null}: its own). Every refusal goes into the audit chain, and so does
+     * the first allowed request of each TLS session; later allowed requests on that session are counted (the
+     * hourly decision counts), not chained. A request without a known TLS session is always chained.
      *
-     * @return the caller's device record, read from the database now
+     * @param who the authentication of this request ({@link #authenticate})
+     * @return the caller's device id and status as the authorization view has them now
      * @throws Refused with a 403 reason: unknown device, suspended, decommissioned, another device's resource
+     * @throws Unavailable when the authorization view cannot prove it is fresh
      */
     @RolesAllowed("device")
-    public Device authorize(String resourceDeviceId, String resource) {
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public AuthorizedDevice authorize(DeviceAuthentication who, String resourceDeviceId, String resource) {
         long started = System.nanoTime();
         String caller = caller();
-        Device device = DeviceId.isValid(caller) ? em.find(Device.class, caller) : null;
+        if (who == null || !sameId(caller, who.deviceId())) {
+            throw refuse(AccessReason.WRONG_DEVICE, caller, resource, "the request's authentication is not the"
+                    + " caller's own");
+        }
+        DeviceStatus status;
+        try {
+            status = DeviceId.isValid(caller) ? views.view().device(caller).orElse(null) : null;
+        } catch (AuthorizationView.Stale e) {
+            counters.authorizationTook(System.nanoTime() - started);
+            throw unavailable(caller, resource, e);
+        }
         AccessReason reason;
-        if (device == null) {
+        if (status == null) {
             reason = AccessReason.UNKNOWN_DEVICE;
-        } else if (device.status() == DeviceStatus.SUSPENDED) {
+        } else if (status == DeviceStatus.SUSPENDED) {
             reason = AccessReason.SUSPENDED;
-        } else if (device.status() == DeviceStatus.DECOMMISSIONED) {
+        } else if (status == DeviceStatus.DECOMMISSIONED) {
             reason = AccessReason.DECOMMISSIONED;
-        } else if (device.status() != DeviceStatus.ACTIVE) {
+        } else if (status != DeviceStatus.ACTIVE) {
             reason = AccessReason.SUSPENDED;
         } else if (resourceDeviceId != null && !sameId(caller, resourceDeviceId)) {
             reason = AccessReason.WRONG_DEVICE;
@@ -170,20 +238,46 @@ public class DeviceAccess {
                 case WRONG_DEVICE -> "device " + caller + " may act only on its own resources, not on device "
                         + resourceDeviceId;
                 case UNKNOWN_DEVICE -> "device " + caller + " is not registered";
-                default -> "device " + caller + " is " + device.status() + "; only ACTIVE devices may use the API";
+                default -> "device " + caller + " is " + status + "; only ACTIVE devices may use the API";
             };
             throw refuse(reason, caller, resource, detail, subject);
         }
         counters.count(AccessReason.ALLOWED);
-        audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
-                "allowed: " + AuditRecord.clip(resource, 300));
-        return device;
+        TlsSessions.Session session = who.session();
+        if (session == null || session.firstAllowed()) {
+            try {
+                audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
+                        "allowed: " + AuditRecord.clip(resource, 300)
+                        + (session == null ? "" : " (first request of its TLS session)"));
+            } catch (RuntimeException e) {
+                if (session != null) {
+                    session.auditFailed();
+                }
+                throw e;
+            }
+        } else {
+            audit.countAllowedDecision();
+        }
+        return new AuthorizedDevice(new DeviceId(caller), status);
+    }
+
+    /** Authorizes, then reads the caller's own record from the database. */
+    @RolesAllowed("device")
+    public Device deviceRecord(DeviceAuthentication who, String resourceDeviceId, String resource) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, resource);
+        Device record = em.find(Device.class, device.id().value());
+        if (record == null) {
+            throw refuse(AccessReason.UNKNOWN_DEVICE, device.id().value(), resource,
+                    "device " + device.id() + " is not registered");
+        }
+        return record;
     }
 
     /** Authorizes, validates and stores one telemetry document of the caller about itself. */
     @RolesAllowed("device")
-    public Telemetry recordTelemetry(String resourceDeviceId, String certificateSerial, byte[] document) {
-        Device device = authorize(resourceDeviceId, "POST telemetry " + resourceDeviceId);
+    public Telemetry recordTelemetry(DeviceAuthentication who, String resourceDeviceId, byte[] document) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, "POST telemetry " + resourceDeviceId);
+        String certificateSerial = who.serialHex();
         String body;
         try {
             body = TelemetryDocument.parse(document);
@@ -198,8 +292,8 @@ public class DeviceAccess {
 
     /** The newest telemetry of the caller (at most {@code max}) and how many there are in all. */
     @RolesAllowed("device")
-    public TelemetryPage telemetry(String resourceDeviceId, int max) {
-        Device device = authorize(resourceDeviceId, "GET telemetry " + resourceDeviceId);
+    public TelemetryPage telemetry(DeviceAuthentication who, String resourceDeviceId, int max) {
+        AuthorizedDevice device = authorize(who, resourceDeviceId, "GET telemetry " + resourceDeviceId);
         long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
                 .setParameter("device", device.id().value()).getSingleResult();
         List<Telemetry> newest = em.createNamedQuery(Telemetry.FIND_BY_DEVICE, Telemetry.class)
@@ -213,8 +307,24 @@ public class DeviceAccess {
 
     /** Decisions by reason since this server started, and recent decision times. */
     @RolesAllowed({"admin", "operator", "auditor"})
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public AccessCounters counters() {
         return counters;
+    }
+
+    /**
+     * The view cannot decide. Counted and logged (once a second at most), not chained: the likely cause, an
+     * unreachable database, is where the chain lives, and a 503 must not wait for it.
+     */
+    private Unavailable unavailable(String actor, String resource, AuthorizationView.Stale cause) {
+        counters.count(AccessReason.UNAVAILABLE);
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last > 1_000_000_000L && lastUnavailableLog.compareAndSet(last, now)) {
+            LOG.warning(() -> "DeviceTrust: device request refused with 503 (" + cause.getMessage() + "): "
+                    + (actor == null ? AuditLog.ANONYMOUS : actor) + " " + AuditRecord.clip(resource, 300));
+        }
+        return new Unavailable("device requests cannot be decided now: " + cause.getMessage());
     }
 
     private Refused refuse(AccessReason reason, String actor, String resource, String detail) {

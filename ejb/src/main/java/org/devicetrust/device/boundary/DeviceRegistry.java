@@ -3,6 +3,7 @@ package org.devicetrust.device.boundary;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
@@ -28,6 +29,8 @@ import org.devicetrust.device.entity.Device;
 import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
+import org.devicetrust.platform.entity.AuthorizationChange;
 import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
 import org.devicetrust.platform.control.Texts;
 import org.devicetrust.pki.boundary.CertificateIssuance;
@@ -75,6 +78,9 @@ public class DeviceRegistry {
     @Inject
     Clock clock;
 
+    @EJB
+    AuthorizationChanges changes;
+
     public Device register(String id, String name) {
         String subject = id == null ? "" : id;
         try {
@@ -98,6 +104,7 @@ public class DeviceRegistry {
             em.persist(device);
             em.persist(new DeviceStatusChange(deviceId, null, DeviceStatus.ACTIVE, now, caller(), "registered"));
             em.flush();
+            changes.record(AuthorizationChange.deviceStatus(id, DeviceStatus.ACTIVE.name(), now));
             audit.success(AuditAction.DEVICE_REGISTERED, id, "name=" + checkedName);
             return device;
         } catch (DeviceRegistryException e) {
@@ -119,6 +126,7 @@ public class DeviceRegistry {
                 throw new DeviceRegistryException("status-change-invalid", Kind.CONFLICT, e.getMessage());
             }
             em.persist(new DeviceStatusChange(device.id(), previous, next, device.updatedAt(), caller(), reason));
+            changes.record(AuthorizationChange.deviceStatus(id, next.name(), device.updatedAt()));
             audit.success(AuditAction.DEVICE_STATUS_CHANGED, id, previous + " -> " + next
                     + (reason == null || reason.isBlank() ? "" : ": " + reason));
             return device;

@@ -15,10 +15,12 @@ public enum AccessReason {
     IDENTITY_INVALID("certificate-identity-invalid", 401),
     UNKNOWN_CERTIFICATE("certificate-unknown", 401),
     REVOKED("certificate-revoked", 401),
-    UNKNOWN_DEVICE("device-unknown", 403),
+    UNKNOWN_DEVICE("device-not-registered", 403),
     SUSPENDED("device-suspended", 403),
     DECOMMISSIONED("device-decommissioned", 403),
-    WRONG_DEVICE("device-mismatch", 403);
+    WRONG_DEVICE("device-mismatch", 403),
+    /** The authorization view cannot prove it is fresh: neither an allow nor a refusal on the merits. */
+    UNAVAILABLE("authorization-unavailable", 503);
 
     private final String problemType;
     private final int httpStatus;

@@ -26,6 +26,8 @@ import org.devicetrust.pki.control.CsrRejectedException;
 import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.control.FactoryKeys;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
+import org.devicetrust.platform.entity.AuthorizationChange;
 import org.devicetrust.platform.entity.DeviceId;
 
 /**
@@ -49,6 +51,9 @@ public class CertificateIssuance {
 
     @EJB
     AuditLog auditLog;
+
+    @EJB
+    AuthorizationChanges changes;
 
     @Inject
     SecureRandom random;
@@ -76,6 +81,7 @@ public class CertificateIssuance {
                     issuedBy);
             em.persist(issued);
             em.flush();
+            changes.record(AuthorizationChange.certificateIssued(issued.serialHex(), now));
             auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, device.value(), AuditOutcome.SUCCESS, "serial "
                     + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
             return issued;

@@ -76,6 +76,26 @@ public class CertificateQueries {
         return chain.get(chain.size() - 1);
     }
 
+    /** One certificate's status for the device API's authorization view: revocation details only if revoked. */
+    public record Status(long position, BigInteger serial, boolean revoked, Instant revokedAt,
+            RevocationReason reason) {
+    }
+
+    /**
+     * Up to {@code max} certificates still valid at {@code now} (expired ones are refused by their dates before
+     * any status lookup), after position {@code after} (0 to start), in position order: the pages of the
+     * authorization view's initial load.
+     */
+    @PermitAll
+    public List<Status> unexpiredAfter(long after, Instant now, int max) {
+        return em.createNamedQuery(IssuedCertificate.FIND_STATUS_PAGE, Object[].class)
+                .setParameter("issuer", deviceCa.issuerDn()).setParameter("after", after).setParameter("now", now)
+                .setMaxResults(Math.max(1, Math.min(max, 50_000))).getResultStream()
+                .map(row -> new Status((Long) row[0], new BigInteger((String) row[1], 16),
+                        row[2] == CertificateStatus.REVOKED, (Instant) row[3], (RevocationReason) row[4]))
+                .toList();
+    }
+
     /** A certificate in PEM, for the public PKI endpoints. */
     public static String pem(X509Certificate certificate) {
         return Pem.certificate(certificate);

@@ -23,7 +23,9 @@ import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.pki.entity.SerialNumber;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
 import org.devicetrust.platform.control.Texts;
+import org.devicetrust.platform.entity.AuthorizationChange;
 
 /**
  * Revocation, one certificate or a bulk: marks the certificates revoked and publishes the new CRL in the same
@@ -47,6 +49,9 @@ public class CertificateRevocation {
 
     @EJB
     AuditLog auditLog;
+
+    @EJB
+    AuthorizationChanges changes;
 
     @Resource
     SessionContext context;
@@ -161,6 +166,8 @@ public class CertificateRevocation {
                     + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
         }
         certificate.revoke(reason, clock.instant().truncatedTo(ChronoUnit.SECONDS), revokedBy);
+        changes.record(AuthorizationChange.certificateRevoked(serial.hex(), certificate.revokedAt(), reason.name(),
+                certificate.revokedAt()));
         return certificate;
     }
 

@@ -33,6 +33,9 @@ import org.devicetrust.platform.entity.DeviceId;
 @NamedQuery(name = IssuedCertificate.FIND_STATUS_BY_SERIAL,
         query = "SELECT c.status, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
                 + " WHERE c.issuerDn = :issuer AND c.serialHex = :serial")
+@NamedQuery(name = IssuedCertificate.FIND_STATUS_PAGE,
+        query = "SELECT c.id, c.serialHex, c.status, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
+                + " WHERE c.issuerDn = :issuer AND c.id > :after AND c.notAfter > :now ORDER BY c.id")
 @NamedQuery(name = IssuedCertificate.FIND_BY_DEVICE,
         query = "SELECT c FROM IssuedCertificate c WHERE c.deviceId = :device ORDER BY c.issuedAt DESC, c.id DESC")
 @NamedQuery(name = IssuedCertificate.FIND_REVOKED_UNEXPIRED,
@@ -51,6 +54,7 @@ public class IssuedCertificate {
 
     public static final String FIND_BY_SERIAL = "IssuedCertificate.findBySerial";
     public static final String FIND_STATUS_BY_SERIAL = "IssuedCertificate.findStatusBySerial";
+    public static final String FIND_STATUS_PAGE = "IssuedCertificate.findStatusPage";
     public static final String FIND_BY_DEVICE = "IssuedCertificate.findByDevice";
     public static final String FIND_REVOKED_UNEXPIRED = "IssuedCertificate.findRevokedUnexpired";
     public static final String COUNT_BY_STATUS = "IssuedCertificate.countByStatus";

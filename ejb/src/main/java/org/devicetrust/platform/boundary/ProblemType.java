@@ -84,6 +84,7 @@ public enum ProblemType {
     // 500, 503: the server's side
     SERVER_ERROR("server-error", Kind.INTERNAL, "Internal error"),
     CA_UNAVAILABLE("ca-unavailable", Kind.UNAVAILABLE, "Certificate authority unavailable"),
+    AUTHORIZATION_UNAVAILABLE("authorization-unavailable", Kind.UNAVAILABLE, "Device authorization unavailable"),
     DATABASE_UNAVAILABLE("database-unavailable", Kind.UNAVAILABLE, "Database unavailable");
 
     /** Prefix of the problem details {@code type} member. */
@@ -134,16 +135,8 @@ public enum ProblemType {
                 "problem type '" + type + "' is not in the catalogue"));
     }
 
-    /**
-     * The entry for a type string that comes with the kind its thrower assumed. The catalogue decides the kind,
-     * with one exception kept for code that predates the catalogue: {@code device-unknown} with kind FORBIDDEN
-     * is the device API's "certificate fine, but no such device in the registry", which the catalogue calls
-     * {@link #DEVICE_NOT_REGISTERED} (403) so that {@link #DEVICE_UNKNOWN} keeps one status (404).
-     */
+    /** The entry for a type string that comes with the kind its thrower assumed: the catalogue decides the kind. */
     static ProblemType resolve(String type, Kind assumed) {
-        if (DEVICE_UNKNOWN.type.equals(type) && assumed == Kind.FORBIDDEN) {
-            return DEVICE_NOT_REGISTERED;
-        }
         return of(type);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.devicetrust.device.control.AccessReason;
+import org.devicetrust.device.entity.AccessReason;
 import org.devicetrust.enrollment.boundary.EnrollmentException;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.control.CsrRejectedException;
@@ -61,8 +61,8 @@ class ProblemTypeTest {
     @Test
     void anUnknownDeviceBehindAGoodCertificateIsNotRegisteredWhileAnUnknownIdIsNotFound() {
         assertEquals(ProblemType.DEVICE_UNKNOWN, new PkiException.UnknownDevice("no such device").problem());
-        assertEquals(ProblemType.DEVICE_NOT_REGISTERED, ProblemType.resolve("device-unknown", Kind.FORBIDDEN));
-        assertEquals(ProblemType.DEVICE_UNKNOWN, ProblemType.resolve("device-unknown", Kind.NOT_FOUND));
+        assertEquals(ProblemType.DEVICE_NOT_REGISTERED, ProblemType.of(AccessReason.UNKNOWN_DEVICE.problemType()));
+        assertEquals(ProblemType.DEVICE_UNKNOWN, ProblemType.of("device-unknown"));
     }
 
     @Test
@@ -71,7 +71,11 @@ class ProblemTypeTest {
             if (reason.allowed()) {
                 continue;
             }
-            Kind assumed = reason.httpStatus() == 401 ? Kind.UNAUTHORIZED : Kind.FORBIDDEN;
+            Kind assumed = switch (reason.httpStatus()) {
+                case 401 -> Kind.UNAUTHORIZED;
+                case 503 -> Kind.UNAVAILABLE;
+                default -> Kind.FORBIDDEN;
+            };
             ProblemType problem = ProblemType.resolve(reason.problemType(), assumed);
             assertEquals(assumed, problem.kind(), reason + " -> " + problem);
         }

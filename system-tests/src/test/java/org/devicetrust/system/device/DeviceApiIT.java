@@ -16,11 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
 import org.junit.jupiter.api.Test;
@@ -248,6 +252,51 @@ class DeviceApiIT {
         HttpResponse<String> audit = SERVER.admin("POST", "/api/v1/admin/audit/verification", null, null);
         assertEquals(200, audit.statusCode(), audit.body());
         assertTrue(json(audit.body()).getBoolean("intact"), audit.body());
+    }
+
+    /**
+     * The audit rule: every refusal and the first allowed request of a TLS session are chained; the session's
+     * later allowed requests are counted (decision counters and the hourly counts), not chained.
+     */
+    @Test
+    void aTlsSessionLeavesOneChainRecordAndEveryRequestIsCounted() throws Exception {
+        Credential device = DeviceCredentials.registeredDevice(dir, "audit-rule");
+        HttpClient client = device.client(); // one client keeps one connection, so one TLS session
+        long allowedBefore = count(metrics(), "allowed");
+        long hourlyBefore = hourlyAllowed();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, get(client, "/api/v1/device/session", "text/plain").statusCode());
+        }
+        assertEquals(403, get(client, "/api/v1/devices/not-" + device.deviceId(), "application/json")
+                .statusCode());
+        assertEquals(1, chained(device.deviceId(), "SUCCESS"), "one record for the session's first request");
+        assertEquals(1, chained("not-" + device.deviceId(), "FAILURE"), "every refusal is chained");
+        assertTrue(count(metrics(), "allowed") >= allowedBefore + 5, "every allowed request is counted");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (hourlyAllowed() < hourlyBefore + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(hourlyAllowed() >= hourlyBefore + 5, "the hourly counts include the counted requests");
+    }
+
+    private static long chained(String subject, String outcome) throws Exception {
+        try (Connection c = DeviceTrustServer.database(); PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*) FROM audit_record WHERE action = 'DEVICE_ACCESS' AND subject = ? AND outcome = ?")) {
+            s.setString(1, subject);
+            s.setString(2, outcome);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private static long hourlyAllowed() throws Exception {
+        try (Connection c = DeviceTrustServer.database(); PreparedStatement s = c.prepareStatement(
+                "SELECT COALESCE(SUM(allowed), 0) FROM device_access_hour"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

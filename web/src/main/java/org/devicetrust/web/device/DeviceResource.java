@@ -36,8 +36,8 @@ public class DeviceResource {
     DeviceAccess access;
 
     @GET
-    public DeviceRecordResponse get(@PathParam("id") String id) {
-        return DeviceRecordResponse.of(access.authorize(id, "GET device " + id));
+    public DeviceRecordResponse get(@PathParam("id") String id, @Context HttpServletRequest request) {
+        return DeviceRecordResponse.of(access.deviceRecord(authentication(request), id, "GET device " + id));
     }
 
     /** Stores one JSON object of at most 8 KiB; the body is read only up to one byte past the limit. */
@@ -51,9 +51,7 @@ public class DeviceResource {
             return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE,
                     "telemetry is limited to " + DeviceAccess.MAX_TELEMETRY_BYTES + " bytes");
         }
-        DeviceAuthentication authentication = (DeviceAuthentication) request
-                .getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);
-        Telemetry stored = access.recordTelemetry(id, authentication.serialHex(), document);
+        Telemetry stored = access.recordTelemetry(authentication(request), id, document);
         TelemetryResponse response = TelemetryResponse.of(stored);
         return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(stored.id())).build())
                 .entity(response).build();
@@ -62,8 +60,12 @@ public class DeviceResource {
     @GET
     @Path("telemetry")
     public TelemetryListResponse telemetry(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
-        TelemetryPage page = access.telemetry(id, limit);
+            @QueryParam("limit") @DefaultValue("20") int limit, @Context HttpServletRequest request) {
+        TelemetryPage page = access.telemetry(authentication(request), id, limit);
         return new TelemetryListResponse(page.total(), page.newest().stream().map(TelemetryResponse::of).toList());
+    }
+
+    private static DeviceAuthentication authentication(HttpServletRequest request) {
+        return (DeviceAuthentication) request.getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);
     }
 }

@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.Variant;
 import java.util.List;
 import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
-import org.devicetrust.device.entity.Device;
 import org.devicetrust.web.security.DeviceCertificateAuthentication;
 
 /**
@@ -32,9 +31,9 @@ public class DeviceSessionResource {
     @GET
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     public Response session(@Context Request request, @Context HttpServletRequest servletRequest) {
-        Device device = access.authorize(null, "GET session");
         DeviceAuthentication authentication = (DeviceAuthentication) servletRequest
                 .getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);
+        DeviceAccess.AuthorizedDevice device = access.authorize(authentication, null, "GET session");
         Variant variant = request.selectVariant(VARIANTS);
         if (variant != null && MediaType.APPLICATION_JSON_TYPE.isCompatible(variant.getMediaType())) {
             return Response.ok(new DeviceSessionResponse(device.id().value(), authentication.serialHex(),

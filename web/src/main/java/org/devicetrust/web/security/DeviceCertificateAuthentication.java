@@ -14,8 +14,9 @@ import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 /**
  * Authenticates devices by their TLS client certificate on every request: the chain the container put into
  * {@code jakarta.servlet.request.X509Certificate} is checked by {@link DeviceAccess#authenticate} (our Device
- * CA, validity, clientAuth, known and not revoked in the database). The caller principal becomes the device
- * id, in group {@code device}. No session: every request is decided afresh, so revocation bites at once.
+ * CA, validity, clientAuth, known and not revoked in the authorization view). The caller principal becomes the
+ * device id, in group {@code device}. No HTTP session: every request is decided afresh, so revocation bites at
+ * once; the certificate's own checks are remembered per TLS session.
  */
 @ApplicationScoped
 public class DeviceCertificateAuthentication {
@@ -24,6 +25,7 @@ public class DeviceCertificateAuthentication {
     public static final String AUTHENTICATION = DeviceAuthentication.class.getName();
     public static final String DEVICE_GROUP = "device";
     static final String CLIENT_CHAIN = "jakarta.servlet.request.X509Certificate";
+    static final String TLS_SESSION = "jakarta.servlet.request.ssl_session_id";
 
     @Inject
     DeviceAccess access;
@@ -39,7 +41,9 @@ public class DeviceCertificateAuthentication {
         X509Certificate[] chain = attribute instanceof X509Certificate[] certificates ? certificates : null;
         String resource = request.getMethod() + " " + request.getRequestURI();
         try {
-            DeviceAuthentication device = access.authenticate(chain, resource);
+            Object session = request.getAttribute(TLS_SESSION);
+            DeviceAuthentication device = access.authenticate(chain, session instanceof String id ? id : null,
+                    resource);
             request.setAttribute(AUTHENTICATION, device);
             return context.notifyContainerAboutLogin(device.deviceId(), Set.of(DEVICE_GROUP));
         } catch (RuntimeException refused) {

@@ -14,6 +14,9 @@ public final class Problems {
 
     public static void write(HttpServletResponse response, ProblemDetails problem) throws IOException {
         response.setStatus(problem.status());
+        if (problem.status() == 503) {
+            response.setHeader("Retry-After", "1");
+        }
         response.setContentType(ProblemDetails.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(problem.toJson());
