@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * PostgreSQL stopped under device traffic: device requests are refused fast (503 within 2 s, never a hang),
  * a revoked certificate is never let in, and the server recovers by itself when the database is back.
- * Stops the machine's PostgreSQL cluster, so it runs only where the test command allows it
+ * Stops the server's PostgreSQL cluster, so it runs only where the test command allows it
  * ({@code DEVICETRUST_ST_MAY_STOP_DATABASE=true}); nothing else may use that cluster meanwhile.
  */
 class DatabaseOutageIT {
@@ -113,12 +113,11 @@ class DatabaseOutageIT {
         }
     }
 
+    /** The server's PostgreSQL cluster ({@code DEVICETRUST_ST_PG_CLUSTER}, "VERSION/NAME", default 15/main). */
     private void database(String action) {
-        Run pg = action.equals("stop") ? run(dir, "pg_ctlcluster", "15", "main", "stop", "-m", "fast")
-                : run(dir, "pg_ctlcluster", "15", "main", "start");
-        if (action.equals("start")) {
-            run(dir, "su", "postgres", "-c", "pg_isready -t 30");
-        }
+        String[] cluster = System.getenv().getOrDefault("DEVICETRUST_ST_PG_CLUSTER", "15/main").split("/", 2);
+        Run pg = action.equals("stop") ? run(dir, "pg_ctlcluster", cluster[0], cluster[1], "stop", "-m", "fast")
+                : run(dir, "pg_ctlcluster", cluster[0], cluster[1], "start");
         assertTrue(pg.exitCode() == 0 || action.equals("start"), "pg_ctlcluster " + action + ": " + pg.output());
     }
 }
