@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static final String ROOT = "org.devicetrust";
-    static final List<String> COMPONENTS = List.of("platform", "audit", "account", "pki", "device", "enrollment",
-            "firmware");
+    static final List<String> COMPONENTS =
+            List.of("platform", "audit", "account", "pki", "device", "enrollment", "firmware");
 
     static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -62,20 +62,34 @@ class ArchitectureTest {
 
     @Test
     void componentsUseOnlyTheComponentsBelowThem() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("platform").definedBy(ROOT + ".platform..")
-                .layer("audit").definedBy(ROOT + ".audit..")
-                .layer("account").definedBy(ROOT + ".account..")
-                .layer("pki").definedBy(ROOT + ".pki..")
-                .layer("device").definedBy(ROOT + ".device..")
-                .layer("enrollment").definedBy(ROOT + ".enrollment..")
-                .layer("firmware").definedBy(ROOT + ".firmware..")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("account", "pki", "device", "enrollment", "firmware")
-                .whereLayer("pki").mayOnlyBeAccessedByLayers("device", "enrollment", "firmware")
-                .whereLayer("device").mayOnlyBeAccessedByLayers("enrollment", "firmware")
-                .whereLayer("enrollment").mayNotBeAccessedByAnyLayer()
-                .whereLayer("account").mayNotBeAccessedByAnyLayer()
-                .whereLayer("firmware").mayNotBeAccessedByAnyLayer()
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("platform")
+                .definedBy(ROOT + ".platform..")
+                .layer("audit")
+                .definedBy(ROOT + ".audit..")
+                .layer("account")
+                .definedBy(ROOT + ".account..")
+                .layer("pki")
+                .definedBy(ROOT + ".pki..")
+                .layer("device")
+                .definedBy(ROOT + ".device..")
+                .layer("enrollment")
+                .definedBy(ROOT + ".enrollment..")
+                .layer("firmware")
+                .definedBy(ROOT + ".firmware..")
+                .whereLayer("audit")
+                .mayOnlyBeAccessedByLayers("account", "pki", "device", "enrollment", "firmware")
+                .whereLayer("pki")
+                .mayOnlyBeAccessedByLayers("device", "enrollment", "firmware")
+                .whereLayer("device")
+                .mayOnlyBeAccessedByLayers("enrollment", "firmware")
+                .whereLayer("enrollment")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("account")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("firmware")
+                .mayNotBeAccessedByAnyLayer()
                 .check(CLASSES);
     }
 
@@ -85,8 +99,12 @@ class ArchitectureTest {
             if (component.equals("platform")) {
                 continue;
             }
-            noClasses().that().resideOutsideOfPackage(ROOT + "." + component + "..")
-                    .should().dependOnClassesThat().resideInAPackage(ROOT + "." + component + ".control..")
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(ROOT + "." + component + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(ROOT + "." + component + ".control..")
                     .because("another component is reached through its boundary")
                     .check(CLASSES);
         }
@@ -94,8 +112,12 @@ class ArchitectureTest {
 
     @Test
     void theCaKeyHolderIsInternalToPki() {
-        noClasses().that().resideOutsideOfPackage(ROOT + ".pki..")
-                .should().dependOnClassesThat().haveFullyQualifiedName(ROOT + ".pki.boundary.DeviceCa")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".pki..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(ROOT + ".pki.boundary.DeviceCa")
                 .because("other components see the CA certificates through CertificateQueries")
                 .check(CLASSES);
     }
@@ -108,7 +130,8 @@ class ArchitectureTest {
     /** Named query names and JPQL are strings the compiler inlines: this part reads the source. */
     @Test
     void noComponentRunsTheNamedQueriesOrJpqlOfAnother() throws IOException {
-        Map<String, String> entities = CLASSES.stream().filter(c -> c.isAnnotatedWith(Entity.class))
+        Map<String, String> entities = CLASSES.stream()
+                .filter(c -> c.isAnnotatedWith(Entity.class))
                 .collect(Collectors.toMap(JavaClass::getSimpleName, ArchitectureTest::componentOf));
         Pattern namedQuery = Pattern.compile("\\b(\\w+)\\.(?:FIND|COUNT|DELETE|UPDATE)_\\w+");
         Pattern jpql = Pattern.compile("\\b(?:FROM|JOIN|UPDATE)\\s+(\\w+)\\s");
@@ -139,8 +162,12 @@ class ArchitectureTest {
                 String own = componentOf(item);
                 for (ReferencedClassObject reference : item.getReferencedClassObjects()) {
                     JavaClass target = reference.getRawType();
-                    if (target.isAnnotatedWith(Entity.class) && !componentOf(target).equals(own)) {
-                        events.add(SimpleConditionEvent.violated(item, item.getName() + " uses " + target.getName() + ".class in " + reference.getSourceCodeLocation()));
+                    if (target.isAnnotatedWith(Entity.class)
+                            && !componentOf(target).equals(own)) {
+                        events.add(SimpleConditionEvent.violated(
+                                item,
+                                item.getName() + " uses " + target.getName() + ".class in "
+                                        + reference.getSourceCodeLocation()));
                     }
                 }
             }
@@ -148,7 +175,8 @@ class ArchitectureTest {
     }
 
     static String componentOf(JavaClass type) {
-        String rest = type.getPackageName().substring(Math.min(type.getPackageName().length(), ROOT.length() + 1));
+        String rest =
+                type.getPackageName().substring(Math.min(type.getPackageName().length(), ROOT.length() + 1));
         int dot = rest.indexOf('.');
         return dot < 0 ? rest : rest.substring(0, dot);
     }

@@ -22,13 +22,14 @@ final class AuditCommand {
 
     private static final int BATCH = 5000;
 
-    private AuditCommand() {
-    }
+    private AuditCommand() {}
 
     static int run(String[] args) {
         if (args.length == 0 || !"verify".equals(args[0])) {
-            throw new CommandException("usage: audit verify --jdbc-url URL [--user NAME] [--password-file FILE]"
-                    + " | audit verify --data-dir DIR (embedded H2 of ./devicetrust run)", 2);
+            throw new CommandException(
+                    "usage: audit verify --jdbc-url URL [--user NAME] [--password-file FILE]"
+                            + " | audit verify --data-dir DIR (embedded H2 of ./devicetrust run)",
+                    2);
         }
         String url = null;
         String user = "devicetrust";
@@ -56,15 +57,17 @@ final class AuditCommand {
             long written = writtenCount(connection);
             ChainVerification result = AuditChain.verify(new Links(connection));
             if (result.intact() && result.checked() != written) {
-                result = new ChainVerification(result.checked(), result.checked() + 1,
+                result = new ChainVerification(
+                        result.checked(),
+                        result.checked() + 1,
                         "chain ends at record " + result.checked() + " but " + written + " were written");
             }
             if (result.intact()) {
                 System.out.println("audit chain intact: " + result.checked() + " records verified");
                 return 0;
             }
-            System.out.println("audit chain BROKEN at record " + result.firstBrokenSequence() + ": "
-                    + result.reason() + " (" + result.checked() + " records before it verified)");
+            System.out.println("audit chain BROKEN at record " + result.firstBrokenSequence() + ": " + result.reason()
+                    + " (" + result.checked() + " records before it verified)");
             return 4;
         } catch (SQLException e) {
             throw new CommandException("cannot read the audit log: " + e.getMessage());
@@ -124,9 +127,16 @@ final class AuditCommand {
                 st.setLong(1, next);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        batch.add(new AuditChain.Link(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                                rs.getString(8).strip(), rs.getString(9).strip()));
+                        batch.add(new AuditChain.Link(
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getString(8).strip(),
+                                rs.getString(9).strip()));
                     }
                 }
             } catch (SQLException e) {

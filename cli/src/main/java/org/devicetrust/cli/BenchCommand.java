@@ -32,10 +32,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.pki.control.CaCredential;
 import org.devicetrust.pki.control.CrlFactory;
 import org.devicetrust.pki.control.CsrValidator;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * {@code bench pki}: the pure issuance path and CRL generation in this process;
@@ -46,23 +46,30 @@ final class BenchCommand {
 
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
     static int run(String[] args) {
         if (args.length == 0) {
-            throw new CommandException("usage: bench pki [--crl-sizes 10000,100000,1000000] | bench view [--certificates N] [--devices N] | bench issue --url URL "
-                    + "--root-ca PEM --password-file F [--count N] [--threads N]", 2);
+            throw new CommandException(
+                    "usage: bench pki [--crl-sizes 10000,100000,1000000] | bench view [--certificates N] [--devices N] | bench issue --url URL "
+                            + "--root-ca PEM --password-file F [--count N] [--threads N]",
+                    2);
         }
         try {
             return switch (args[0]) {
                 case "pki" -> pki(option(args, "--crl-sizes", "10000,100000,1000000"));
-                case "view" -> ViewBench.run(Integer.parseInt(option(args, "--certificates", "1000000")),
-                        Integer.parseInt(option(args, "--devices", "1000000")));
-                case "issue" -> issue(URI.create(required(args, "--url")), Path.of(required(args, "--root-ca")),
-                        Files.readString(Path.of(required(args, "--password-file"))).strip(),
-                        Integer.parseInt(option(args, "--count", "2000")),
-                        Integer.parseInt(option(args, "--threads", "8")));
+                case "view" ->
+                    ViewBench.run(
+                            Integer.parseInt(option(args, "--certificates", "1000000")),
+                            Integer.parseInt(option(args, "--devices", "1000000")));
+                case "issue" ->
+                    issue(
+                            URI.create(required(args, "--url")),
+                            Path.of(required(args, "--root-ca")),
+                            Files.readString(Path.of(required(args, "--password-file")))
+                                    .strip(),
+                            Integer.parseInt(option(args, "--count", "2000")),
+                            Integer.parseInt(option(args, "--threads", "8")));
                 default -> throw new CommandException("unknown bench " + args[0], 2);
             };
         } catch (CommandException e) {
@@ -79,8 +86,12 @@ final class BenchCommand {
         int n = 4000;
         List<byte[]> csrs = csrs(n, "bench");
         for (int i = 0; i < 300; i++) { // warm-up
-            factory.device(ca, new DeviceId("bench-" + i), validator.validate(csrs.get(i)).publicKey(),
-                    Duration.ofDays(365), URI.create("http://localhost/crl"));
+            factory.device(
+                    ca,
+                    new DeviceId("bench-" + i),
+                    validator.validate(csrs.get(i)).publicKey(),
+                    Duration.ofDays(365),
+                    URI.create("http://localhost/crl"));
         }
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -90,8 +101,12 @@ final class BenchCommand {
         for (int t = 0; t < threads; t++) {
             work.add(pool.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < n; ) {
-                    factory.device(ca, new DeviceId("bench-" + i), validator.validate(csrs.get(i)).publicKey(),
-                            Duration.ofDays(365), URI.create("http://localhost/crl"));
+                    factory.device(
+                            ca,
+                            new DeviceId("bench-" + i),
+                            validator.validate(csrs.get(i)).publicKey(),
+                            Duration.ofDays(365),
+                            URI.create("http://localhost/crl"));
                 }
                 return null;
             }));
@@ -101,8 +116,10 @@ final class BenchCommand {
         }
         pool.shutdown();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("issuance (controls only: CSR check with proof of possession, build, sign, self-check), "
-                + "%d threads: %.0f certs/s%n", threads, n / seconds);
+        System.out.printf(
+                "issuance (controls only: CSR check with proof of possession, build, sign, self-check), "
+                        + "%d threads: %.0f certs/s%n",
+                threads, n / seconds);
 
         CrlFactory crls = new CrlFactory(BC);
         Instant now = Instant.now();
@@ -114,19 +131,20 @@ final class BenchCommand {
                 revoked.add(new CrlFactory.RevokedEntry(new BigInteger(159, random).setBit(158), now, 1));
             }
             long t0 = System.nanoTime();
-            CrlFactory.SignedCrl crl = crls.create(ca, BigInteger.valueOf(entries), now, now.plusSeconds(86400),
-                    revoked);
+            CrlFactory.SignedCrl crl =
+                    crls.create(ca, BigInteger.valueOf(entries), now, now.plusSeconds(86400), revoked);
             double ms = (System.nanoTime() - t0) / 1e6;
-            System.out.printf("CRL with %,d entries: generated, signed and verified in %.0f ms, %,d bytes%n", entries,
-                    ms, crl.der().length);
+            System.out.printf(
+                    "CRL with %,d entries: generated, signed and verified in %.0f ms, %,d bytes%n",
+                    entries, ms, crl.der().length);
         }
         return 0;
     }
 
     private static int issue(URI base, Path rootCa, String password, int count, int threads) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(trusting(rootCa)).build();
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        String auth =
+                "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
         // A factory line: one new device per certificate, all registered before the clock starts. (Issuance
         // to one device is serialized on purpose, by the lock on its row.)
         String prefix = "bench-issue-" + Long.toString(System.currentTimeMillis(), 36);
@@ -139,11 +157,14 @@ final class BenchCommand {
         List<Future<?>> registrations = new ArrayList<>();
         for (String device : devices) {
             registrations.add(pool.submit(() -> {
-                HttpResponse<String> registered = client.send(HttpRequest.newBuilder(
-                        base.resolve("/api/v1/admin/devices")).header("Authorization", auth)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> registered = client.send(
+                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
+                                .header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (registered.statusCode() != 201) {
                     throw new CommandException("cannot register the bench device " + device + ": "
                             + registered.statusCode() + " " + registered.body());
@@ -159,9 +180,12 @@ final class BenchCommand {
         Runnable worker = () -> {
             for (int i; (i = next.getAndIncrement()) < csrs.size(); ) {
                 try {
-                    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(target(base, devices.get(i)))
-                            .header("Authorization", auth).header("Content-Type", "application/pkcs10")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(csrs.get(i))).build(),
+                    HttpResponse<Void> r = client.send(
+                            HttpRequest.newBuilder(target(base, devices.get(i)))
+                                    .header("Authorization", auth)
+                                    .header("Content-Type", "application/pkcs10")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(csrs.get(i)))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() != 201) {
                         failures.incrementAndGet();
@@ -173,9 +197,12 @@ final class BenchCommand {
         };
         // warm-up: the first 200
         for (int i = 0; i < 200; i++) {
-            client.send(HttpRequest.newBuilder(target(base, devices.get(i))).header("Authorization", auth)
-                    .header("Content-Type", "application/pkcs10")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(csrs.get(i))).build(),
+            client.send(
+                    HttpRequest.newBuilder(target(base, devices.get(i)))
+                            .header("Authorization", auth)
+                            .header("Content-Type", "application/pkcs10")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(csrs.get(i)))
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
         }
         next.set(200);
@@ -189,9 +216,10 @@ final class BenchCommand {
         }
         pool.shutdown();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("issuance through the CA boundary (HTTPS admin API, CSR -> verified, stored, audited "
-                + "certificate, one device each), %d clients: %.0f certs/s (%d certificates, %d failed)%n", threads,
-                count / seconds, count, failures.get());
+        System.out.printf(
+                "issuance through the CA boundary (HTTPS admin API, CSR -> verified, stored, audited "
+                        + "certificate, one device each), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
+                threads, count / seconds, count, failures.get());
         return failures.get() == 0 ? 0 : 1;
     }
 
@@ -201,9 +229,11 @@ final class BenchCommand {
         List<byte[]> csrs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             KeyPair keys = generator.generateKeyPair();
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn),
-                    keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC)
-                    .build(keys.getPrivate()));
+            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
+                            new X500Name("CN=" + cn), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(keys.getPrivate()));
             csrs.add(csr.getEncoded());
         }
         return csrs;
@@ -240,7 +270,8 @@ final class BenchCommand {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(rootPem)) {
-            trust.setCertificateEntry("root", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "root", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

@@ -19,8 +19,7 @@ import org.devicetrust.pki.entity.RevocationReason;
  */
 final class ViewBench {
 
-    private ViewBench() {
-    }
+    private ViewBench() {}
 
     static int run(int certificates, int devices) {
         BigInteger[] serials = new BigInteger[certificates];
@@ -35,8 +34,7 @@ final class ViewBench {
         System.out.printf("%,d certificates (1%% revoked), %,d devices%n", certificates, devices);
 
         long before = usedHeap();
-        AuthorizationView view = new AuthorizationView(Duration.ofHours(1), System::nanoTime, certificates,
-                devices);
+        AuthorizationView view = new AuthorizationView(Duration.ofHours(1), System::nanoTime, certificates, devices);
         long loadStarted = System.nanoTime();
         for (int i = 0; i < certificates; i++) {
             if (i % 100 == 0) {
@@ -68,10 +66,17 @@ final class ViewBench {
         long mapHeap = usedHeap() - before;
         long[] mapTimes = time(serials, ids, (serial, id) -> certMap.get(serial) != null && deviceMap.get(id) != null);
 
-        System.out.printf("authorization view: heap %.1f MB (tables' own count %.1f MB), loaded in %d ms;"
-                + " decision lookups p50 %d ns, p99 %d ns, max %d us%n", viewHeap / 1e6,
-                view.footprintBytes() / 1e6, loadNanos / 1_000_000, viewTimes[0], viewTimes[1], viewTimes[2] / 1000);
-        System.out.printf("reference, two ConcurrentHashMaps: heap %.1f MB; lookups p50 %d ns, p99 %d ns, max %d us%n",
+        System.out.printf(
+                "authorization view: heap %.1f MB (tables' own count %.1f MB), loaded in %d ms;"
+                        + " decision lookups p50 %d ns, p99 %d ns, max %d us%n",
+                viewHeap / 1e6,
+                view.footprintBytes() / 1e6,
+                loadNanos / 1_000_000,
+                viewTimes[0],
+                viewTimes[1],
+                viewTimes[2] / 1000);
+        System.out.printf(
+                "reference, two ConcurrentHashMaps: heap %.1f MB; lookups p50 %d ns, p99 %d ns, max %d us%n",
                 mapHeap / 1e6, mapTimes[0], mapTimes[1], mapTimes[2] / 1000);
         // keep both alive until measured
         return view.certificateCount() + certMap.size() > 0 ? 0 : 1;

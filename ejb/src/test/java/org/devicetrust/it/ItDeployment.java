@@ -28,13 +28,16 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  */
 public final class ItDeployment {
 
-    private ItDeployment() {
-    }
+    private ItDeployment() {}
 
     public static WebArchive create() {
         WebArchive war = ShrinkWrap.create(WebArchive.class, "devicetrust-it.war")
-                .addPackages(true, Filters.exclude(".*(Test|TestPki|Test\\$.*)\\.class"),
-                        "org.devicetrust.platform", "org.devicetrust.audit", "org.devicetrust.pki",
+                .addPackages(
+                        true,
+                        Filters.exclude(".*(Test|TestPki|Test\\$.*)\\.class"),
+                        "org.devicetrust.platform",
+                        "org.devicetrust.audit",
+                        "org.devicetrust.pki",
                         "org.devicetrust.device")
                 .addClasses(ItAuthentication.class, ItFixtures.class, ItFixtures.Rollback.class)
                 .addAsResource("META-INF/persistence.xml")
@@ -53,7 +56,8 @@ public final class ItDeployment {
             com.fasterxml.jackson.databind.ObjectMapper.class,
             com.fasterxml.jackson.core.JsonFactory.class,
             com.fasterxml.jackson.datatype.jsr310.JavaTimeModule.class,
-            com.fasterxml.jackson.annotation.JsonProperty.class}) {
+            com.fasterxml.jackson.annotation.JsonProperty.class
+        }) {
             war.addAsLibrary(jarOf(libraryClass));
         }
         return war;
@@ -61,7 +65,8 @@ public final class ItDeployment {
 
     /** The module's role mapping without the beans this deployment does not hold (enrollment). */
     private static byte[] runAsMapping() {
-        return moduleRoleMapping().replaceAll("(?s)\\s*<ejb>\\s*<ejb-name>Enrollment</ejb-name>.*?</ejb>", "")
+        return moduleRoleMapping()
+                .replaceAll("(?s)\\s*<ejb>\\s*<ejb-name>Enrollment</ejb-name>.*?</ejb>", "")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -88,7 +93,10 @@ public final class ItDeployment {
     private static Map<String, byte[]> migrations() {
         Map<String, byte[]> found = new TreeMap<>();
         try {
-            URI location = ItDeployment.class.getClassLoader().getResource("db/migration").toURI();
+            URI location = ItDeployment.class
+                    .getClassLoader()
+                    .getResource("db/migration")
+                    .toURI();
             if ("jar".equals(location.getScheme())) {
                 try (FileSystem jar = FileSystems.newFileSystem(location, Map.of())) {
                     collect(jar.getPath("/db/migration"), found);
@@ -104,7 +112,8 @@ public final class ItDeployment {
 
     private static void collect(Path directory, Map<String, byte[]> found) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql"))
+                    .toList()) {
                 found.put(file.getFileName().toString(), Files.readAllBytes(file));
             }
         }
@@ -112,7 +121,8 @@ public final class ItDeployment {
 
     private static File jarOf(Class<?> type) {
         try {
-            return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new File(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -19,9 +19,9 @@ import javax.sql.DataSource;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.platform.entity.AuthorizationChange;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** Test only: arranges and inspects database state around the boundaries under test. */
 @Stateless
@@ -57,13 +57,16 @@ public class ItFixtures {
 
     public long certificatesOf(String deviceId) {
         return em.createQuery("SELECT COUNT(c) FROM IssuedCertificate c WHERE c.deviceId = :d", Long.class)
-                .setParameter("d", deviceId).getSingleResult();
+                .setParameter("d", deviceId)
+                .getSingleResult();
     }
 
     /** Allowed and refused decisions over all hours of the hourly counts. */
     public long[] deviceDecisionTotals() {
-        Object[] row = em.createQuery("SELECT COALESCE(SUM(h.allowed), 0), COALESCE(SUM(h.refused), 0)"
-                + " FROM DeviceAccessHour h", Object[].class).getSingleResult();
+        Object[] row = em.createQuery(
+                        "SELECT COALESCE(SUM(h.allowed), 0), COALESCE(SUM(h.refused), 0)" + " FROM DeviceAccessHour h",
+                        Object[].class)
+                .getSingleResult();
         return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
     }
 
@@ -94,14 +97,16 @@ public class ItFixtures {
     /** {@code seq, outcome, detail} of the audit records about {@code subject}, straight from SQL. */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public List<String[]> auditRecordsAbout(String subject) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT seq, outcome, action, detail, actor FROM audit_record WHERE subject = ? ORDER BY seq")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT seq, outcome, action, detail, actor FROM audit_record WHERE subject = ? ORDER BY seq")) {
             s.setString(1, subject);
             try (ResultSet r = s.executeQuery()) {
                 List<String[]> rows = new java.util.ArrayList<>();
                 while (r.next()) {
-                    rows.add(new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                        r.getString(5)});
+                    rows.add(
+                            new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5)
+                            });
                 }
                 return rows;
             }

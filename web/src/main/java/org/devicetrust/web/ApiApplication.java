@@ -26,8 +26,15 @@ public class ApiApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(
                 org.devicetrust.web.admin.EnrollmentTokensResource.class,
-                ProblemMapper.class, BodyLimitFilter.class, BodyReading.class, StatusResource.class,
-                DevicesResource.class, CertificatesResource.class, AuditResource.class,
-                DeviceSessionResource.class, DeviceResource.class, DeviceAccessMetricsResource.class);
+                ProblemMapper.class,
+                BodyLimitFilter.class,
+                BodyReading.class,
+                StatusResource.class,
+                DevicesResource.class,
+                CertificatesResource.class,
+                AuditResource.class,
+                DeviceSessionResource.class,
+                DeviceResource.class,
+                DeviceAccessMetricsResource.class);
     }
 }

@@ -18,7 +18,11 @@ public class EstApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(EstResource.class, EstTransportFilter.class, ProblemMapper.class, BodyLimitFilter.class,
+        return Set.of(
+                EstResource.class,
+                EstTransportFilter.class,
+                ProblemMapper.class,
+                BodyLimitFilter.class,
                 BodyReading.class);
     }
 }

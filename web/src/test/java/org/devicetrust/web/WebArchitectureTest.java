@@ -21,10 +21,17 @@ class WebArchitectureTest {
 
     @Test
     void webUsesNoControlOfAComponent() {
-        noClasses().that().resideInAPackage("org.devicetrust.web..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.devicetrust.audit.control..",
-                        "org.devicetrust.account.control..", "org.devicetrust.pki.control..",
-                        "org.devicetrust.device.control..", "org.devicetrust.enrollment.control..",
+        noClasses()
+                .that()
+                .resideInAPackage("org.devicetrust.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.devicetrust.audit.control..",
+                        "org.devicetrust.account.control..",
+                        "org.devicetrust.pki.control..",
+                        "org.devicetrust.device.control..",
+                        "org.devicetrust.enrollment.control..",
                         "org.devicetrust.firmware.control..")
                 .because("a component is reached through its boundary")
                 .check(CLASSES);
@@ -32,26 +39,44 @@ class WebArchitectureTest {
 
     @Test
     void webRunsNoJpa() {
-        noClasses().that().resideInAPackage("org.devicetrust.web..")
-                .should().dependOnClassesThat().areAssignableTo(EntityManager.class)
+        noClasses()
+                .that()
+                .resideInAPackage("org.devicetrust.web..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(EntityManager.class)
                 .check(CLASSES);
     }
 
     /** Keys, CSRs and key stores are made by the CA's controls behind an audited boundary, not in view beans. */
     @Test
     void webDoesNoCrypto() {
-        noClasses().that().resideInAPackage("org.devicetrust.web..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyPairGenerator")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyStore")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.Signature")
+        noClasses()
+                .that()
+                .resideInAPackage("org.devicetrust.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.bouncycastle..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.security.KeyPairGenerator")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.security.KeyStore")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.security.Signature")
                 .check(CLASSES);
     }
 
     @Test
     void webDoesNotSeeTheCaKeyHolder() {
-        noClasses().that().resideInAPackage("org.devicetrust.web..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("org.devicetrust.pki.boundary.DeviceCa")
+        noClasses()
+                .that()
+                .resideInAPackage("org.devicetrust.web..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("org.devicetrust.pki.boundary.DeviceCa")
                 .check(CLASSES);
     }
 }

@@ -50,6 +50,7 @@ public class Administrators {
 
     @Inject
     Clock clock;
+
     private volatile String dummyHash;
 
     @PostConstruct
@@ -67,19 +68,26 @@ public class Administrators {
                 : null;
         if (account == null) {
             passwordHash.verify(password, dummyHash());
-            audit.record(safe(username), AuditAction.ADMIN_LOGIN, safe(username), AuditOutcome.FAILURE,
-                    "unknown user");
+            audit.record(safe(username), AuditAction.ADMIN_LOGIN, safe(username), AuditOutcome.FAILURE, "unknown user");
             return new SignInResult(SignInResult.Outcome.REJECTED, username, null, null);
         }
         if (account.isLocked(now)) {
-            audit.record(username, AuditAction.ADMIN_LOGIN, username, AuditOutcome.FAILURE,
+            audit.record(
+                    username,
+                    AuditAction.ADMIN_LOGIN,
+                    username,
+                    AuditOutcome.FAILURE,
                     "account locked until " + account.lockedUntil());
             return new SignInResult(SignInResult.Outcome.LOCKED, username, null, account.lockedUntil());
         }
         if (!passwordHash.verify(password, account.passwordHash())) {
             account.recordFailure(now, maxAttempts, Duration.ofMinutes(lockMinutes));
             boolean lockedNow = account.isLocked(now);
-            audit.record(username, AuditAction.ADMIN_LOGIN, username, AuditOutcome.FAILURE,
+            audit.record(
+                    username,
+                    AuditAction.ADMIN_LOGIN,
+                    username,
+                    AuditOutcome.FAILURE,
                     lockedNow ? "wrong password; account locked for " + lockMinutes + " min" : "wrong password");
             return lockedNow
                     ? new SignInResult(SignInResult.Outcome.LOCKED, username, null, account.lockedUntil())
@@ -93,8 +101,7 @@ public class Administrators {
     /** Whether sign-in for this user is currently refused because of repeated failures. */
     @PermitAll
     public boolean isLocked(String username) {
-        Administrator account = Administrator.isValidUsername(username) ? em.find(Administrator.class, username)
-                : null;
+        Administrator account = Administrator.isValidUsername(username) ? em.find(Administrator.class, username) : null;
         return account != null && account.isLocked(clock.instant());
     }
 
@@ -106,7 +113,8 @@ public class Administrators {
     /** Used once, by the first-start bootstrap, when no account exists yet. */
     @PermitAll
     public boolean createFirstAdministrator(String username, char[] password) {
-        Long count = em.createQuery("SELECT COUNT(a) FROM Administrator a", Long.class).getSingleResult();
+        Long count = em.createQuery("SELECT COUNT(a) FROM Administrator a", Long.class)
+                .getSingleResult();
         if (count > 0) {
             return false;
         }
@@ -125,8 +133,8 @@ public class Administrators {
             throw new AccountException(ProblemType.ACCOUNT_INVALID, "passwords must have at least 12 characters");
         }
         if (!Administrator.isValidUsername(username)) {
-            throw new AccountException(ProblemType.ACCOUNT_INVALID,
-                    "user name must be 2-64 characters of a-z, 0-9, '.', '_', '-'");
+            throw new AccountException(
+                    ProblemType.ACCOUNT_INVALID, "user name must be 2-64 characters of a-z, 0-9, '.', '_', '-'");
         }
         if (em.find(Administrator.class, username) != null) {
             throw new AccountException(ProblemType.ACCOUNT_EXISTS, "user '" + username + "' exists already");
@@ -150,15 +158,21 @@ public class Administrators {
         if (username == null) {
             return "";
         }
-        String printable = username.codePoints().filter(c -> !Character.isISOControl(c))
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String printable = username.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return printable.length() > 64 ? printable.substring(0, 64) : printable;
     }
 
     /** Hash parameters: PBKDF2-HMAC-SHA256, 210,000 iterations (OWASP 2023), 32-byte salt. */
     public static Map<String, String> hashParameters() {
-        return Map.of("Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
-                "Pbkdf2PasswordHash.Iterations", "210000",
-                "Pbkdf2PasswordHash.SaltSizeBytes", "32");
+        return Map.of(
+                "Pbkdf2PasswordHash.Algorithm",
+                "PBKDF2WithHmacSHA256",
+                "Pbkdf2PasswordHash.Iterations",
+                "210000",
+                "Pbkdf2PasswordHash.SaltSizeBytes",
+                "32");
     }
 }

@@ -45,10 +45,12 @@ public class FirstAdministrator {
 
     @PostConstruct
     void ensureFirstAdministrator() {
-        Path file = Path.of(dataDir.orElse(System.getProperty("user.home") + "/.devicetrust"),
-                "secrets", "initial-admin-password");
+        Path file = Path.of(
+                dataDir.orElse(System.getProperty("user.home") + "/.devicetrust"), "secrets", "initial-admin-password");
         try {
-            Optional<char[]> given = configuredPassword.filter(p -> !p.isBlank()).map(String::toCharArray)
+            Optional<char[]> given = configuredPassword
+                    .filter(p -> !p.isBlank())
+                    .map(String::toCharArray)
                     .or(() -> readIfPresent(file));
             char[] password = given.orElseGet(this::generate);
             if (!administrators.createFirstAdministrator("admin", password)) {
@@ -60,14 +62,16 @@ public class FirstAdministrator {
             LOG.info(() -> "DeviceTrust: first administrator 'admin' created"
                     + (configuredPassword.isPresent() ? " with the configured password" : "; password in " + file));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read or write the first administrator's password at " + file
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read or write the first administrator's password at " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static Optional<char[]> readIfPresent(Path file) {
         try {
-            String content = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+            String content = Files.exists(file)
+                    ? Files.readString(file, StandardCharsets.UTF_8).strip()
+                    : "";
             return content.isEmpty() ? Optional.empty() : Optional.of(content.toCharArray());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
@@ -75,8 +79,8 @@ public class FirstAdministrator {
     }
 
     private static void writeOwnerOnly(Path file, char[] password) throws IOException {
-        Files.createDirectories(file.getParent(),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, new String(password), StandardCharsets.UTF_8);

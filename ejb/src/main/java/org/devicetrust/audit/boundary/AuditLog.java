@@ -17,8 +17,8 @@ import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,12 +28,12 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.devicetrust.audit.control.AuditAppender;
 import org.devicetrust.audit.control.AuditChain;
-import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.control.AuditGroupCommit;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.DeviceAccessHour;
 
 /**
@@ -54,19 +54,25 @@ public class AuditLog {
      * A filter and page of the audit log; every filter is optional. {@code from} inclusive, {@code to}
      * exclusive. Newest first.
      */
-    public record AuditQuery(Instant from, Instant to, String actor, AuditAction action, AuditOutcome outcome,
-            String subject, int first, int pageSize) {
+    public record AuditQuery(
+            Instant from,
+            Instant to,
+            String actor,
+            AuditAction action,
+            AuditOutcome outcome,
+            String subject,
+            int first,
+            int pageSize) {
         public AuditQuery {
             if (first < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-                throw new IllegalArgumentException("page must start at 0 or later and hold 1 to " + MAX_PAGE_SIZE
-                        + " records");
+                throw new IllegalArgumentException(
+                        "page must start at 0 or later and hold 1 to " + MAX_PAGE_SIZE + " records");
             }
         }
     }
 
     /** Device authorization decisions of one hour ({@code DEVICE_ACCESS} records). */
-    public record HourlyAuthorizations(Instant hourStart, long allowed, long refused) {
-    }
+    public record HourlyAuthorizations(Instant hourStart, long allowed, long refused) {}
 
     @PersistenceContext
     EntityManager em;
@@ -92,8 +98,7 @@ public class AuditLog {
 
     /** For callers that know the actor better than the container does (for example before authentication). */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public AuditRecord record(String actor, AuditAction action, String subject, AuditOutcome outcome,
-            String detail) {
+    public AuditRecord record(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
         return append(actor, action, subject, outcome, detail);
     }
 
@@ -108,8 +113,7 @@ public class AuditLog {
     }
 
     /** Committed in a transaction of its own (with whatever other records are waiting) before this returns. */
-    private AuditRecord append(String actor, AuditAction action, String subject, AuditOutcome outcome,
-            String detail) {
+    private AuditRecord append(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
         return groupCommit.append(new AuditAppender.Entry(actor, action, subject, outcome, detail));
     }
 
@@ -119,12 +123,18 @@ public class AuditLog {
         AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID);
         ChainVerification result = AuditChain.verify(new BatchIterator());
         if (result.intact() && result.checked() != head.lastSequence()) {
-            result = new ChainVerification(result.checked(), result.checked() + 1,
+            result = new ChainVerification(
+                    result.checked(),
+                    result.checked() + 1,
                     "chain ends at record " + result.checked() + " but " + head.lastSequence() + " were written");
         }
-        append(caller(), AuditAction.AUDIT_VERIFIED, "audit-log",
+        append(
+                caller(),
+                AuditAction.AUDIT_VERIFIED,
+                "audit-log",
                 result.intact() ? AuditOutcome.SUCCESS : AuditOutcome.FAILURE,
-                result.intact() ? result.checked() + " records intact"
+                result.intact()
+                        ? result.checked() + " records intact"
                         : "first broken link at record " + result.firstBrokenSequence() + ": " + result.reason());
         return result;
     }
@@ -136,7 +146,10 @@ public class AuditLog {
         CriteriaQuery<AuditRecord> cq = cb.createQuery(AuditRecord.class);
         Root<AuditRecord> root = cq.from(AuditRecord.class);
         cq.where(filter(cb, root, query)).orderBy(cb.desc(root.get("sequence")));
-        return em.createQuery(cq).setFirstResult(query.first()).setMaxResults(query.pageSize()).getResultList();
+        return em.createQuery(cq)
+                .setFirstResult(query.first())
+                .setMaxResults(query.pageSize())
+                .getResultList();
     }
 
     /**
@@ -159,7 +172,14 @@ public class AuditLog {
     /** The newest authorization decisions about one device, for its detail page. */
     @RolesAllowed({"admin", "operator", "auditor"})
     public List<AuditRecord> recentDecisions(String deviceId, int max) {
-        return search(new AuditQuery(null, null, null, AuditAction.DEVICE_ACCESS, null, deviceId, 0,
+        return search(new AuditQuery(
+                null,
+                null,
+                null,
+                AuditAction.DEVICE_ACCESS,
+                null,
+                deviceId,
+                0,
                 Math.max(1, Math.min(max, MAX_PAGE_SIZE))));
     }
 
@@ -174,28 +194,33 @@ public class AuditLog {
         Instant first = currentHour.minus(Duration.ofHours(HOURS_SHOWN - 1));
         Map<Long, DeviceAccessHour> stored = new HashMap<>();
         for (DeviceAccessHour hour : em.createNamedQuery(DeviceAccessHour.FROM, DeviceAccessHour.class)
-                .setParameter("from", first.toEpochMilli()).getResultList()) {
+                .setParameter("from", first.toEpochMilli())
+                .getResultList()) {
             stored.put(hour.hourStartMillis(), hour);
         }
         List<HourlyAuthorizations> hours = new ArrayList<>(HOURS_SHOWN);
         for (Instant start = first; !start.isAfter(currentHour); start = start.plus(Duration.ofHours(1))) {
             DeviceAccessHour counts = stored.get(start.toEpochMilli());
-            hours.add(new HourlyAuthorizations(start, counts == null ? 0 : counts.allowed(),
-                    counts == null ? 0 : counts.refused()));
+            hours.add(new HourlyAuthorizations(
+                    start, counts == null ? 0 : counts.allowed(), counts == null ? 0 : counts.refused()));
         }
         return hours;
     }
 
     private static boolean isUnfiltered(AuditQuery query) {
-        return query.from() == null && query.to() == null && (query.actor() == null || query.actor().isBlank())
-                && query.action() == null && query.outcome() == null
+        return query.from() == null
+                && query.to() == null
+                && (query.actor() == null || query.actor().isBlank())
+                && query.action() == null
+                && query.outcome() == null
                 && (query.subject() == null || query.subject().isBlank());
     }
 
     private static Predicate[] filter(CriteriaBuilder cb, Root<AuditRecord> root, AuditQuery query) {
         List<Predicate> where = new ArrayList<>();
         if (query.from() != null) {
-            where.add(cb.greaterThanOrEqualTo(root.get("occurredAtMillis"), query.from().toEpochMilli()));
+            where.add(cb.greaterThanOrEqualTo(
+                    root.get("occurredAtMillis"), query.from().toEpochMilli()));
         }
         if (query.to() != null) {
             where.add(cb.lessThan(root.get("occurredAtMillis"), query.to().toEpochMilli()));
@@ -241,7 +266,9 @@ public class AuditLog {
             }
             em.clear();
             batch = em.createNamedQuery(AuditRecord.FIND_FROM_SEQUENCE, AuditRecord.class)
-                    .setParameter("from", nextSequence).setMaxResults(VERIFY_BATCH).getResultList();
+                    .setParameter("from", nextSequence)
+                    .setMaxResults(VERIFY_BATCH)
+                    .getResultList();
             index = 0;
             exhausted = batch.size() < VERIFY_BATCH;
             return !batch.isEmpty();
@@ -254,8 +281,16 @@ public class AuditLog {
             }
             AuditRecord r = batch.get(index++);
             nextSequence = r.sequence() + 1;
-            return new AuditChain.Link(r.sequence(), r.occurredAtMillis(), r.actor(), r.action().name(),
-                    r.subject(), r.outcome().name(), r.detail(), r.previousHash(), r.hash());
+            return new AuditChain.Link(
+                    r.sequence(),
+                    r.occurredAtMillis(),
+                    r.actor(),
+                    r.action().name(),
+                    r.subject(),
+                    r.outcome().name(),
+                    r.detail(),
+                    r.previousHash(),
+                    r.hash());
         }
     }
 }

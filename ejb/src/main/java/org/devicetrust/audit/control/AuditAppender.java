@@ -30,8 +30,7 @@ import org.devicetrust.audit.entity.DeviceAccessHour;
 public class AuditAppender {
 
     /** What is to be recorded; sequence, time and hashes are assigned when it is appended. */
-    public record Entry(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
-    }
+    public record Entry(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {}
 
     @PersistenceContext
     EntityManager em;
@@ -58,10 +57,17 @@ public class AuditAppender {
             String actor = AuditRecord.clip(entry.actor(), AuditRecord.MAX_FIELD_LENGTH);
             String subject = AuditRecord.clip(entry.subject(), AuditRecord.MAX_FIELD_LENGTH);
             String detail = AuditRecord.clip(entry.detail(), AuditRecord.MAX_DETAIL_LENGTH);
-            String hash = AuditChain.hash(sequence, now.toEpochMilli(), actor, entry.action().name(), subject,
-                    entry.outcome().name(), detail, head.lastHash());
-            AuditRecord record = new AuditRecord(sequence, now, actor, entry.action(), subject, entry.outcome(),
-                    detail, head.lastHash(), hash);
+            String hash = AuditChain.hash(
+                    sequence,
+                    now.toEpochMilli(),
+                    actor,
+                    entry.action().name(),
+                    subject,
+                    entry.outcome().name(),
+                    detail,
+                    head.lastHash());
+            AuditRecord record = new AuditRecord(
+                    sequence, now, actor, entry.action(), subject, entry.outcome(), detail, head.lastHash(), hash);
             em.persist(record);
             head.advance(sequence, hash);
             records.add(record);

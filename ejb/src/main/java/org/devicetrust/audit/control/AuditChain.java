@@ -1,12 +1,12 @@
 package org.devicetrust.audit.control;
 
-import org.devicetrust.audit.entity.ChainVerification;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
+import org.devicetrust.audit.entity.ChainVerification;
 
 /**
  * The hash chain of the audit log: {@code hash = SHA-256(prevHash || fields)}, each field length-prefixed so that
@@ -18,22 +18,38 @@ public final class AuditChain {
     public static final String GENESIS = "0".repeat(64);
 
     /** The fields of one record as stored. */
-    public record Link(long sequence, long occurredAtMillis, String actor, String action, String subject,
-            String outcome, String detail, String previousHash, String hash) {
-    }
+    public record Link(
+            long sequence,
+            long occurredAtMillis,
+            String actor,
+            String action,
+            String subject,
+            String outcome,
+            String detail,
+            String previousHash,
+            String hash) {}
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
-    public static String hash(long sequence, long occurredAtMillis, String actor, String action, String subject,
-            String outcome, String detail, String previousHash) {
+    public static String hash(
+            long sequence,
+            long occurredAtMillis,
+            String actor,
+            String action,
+            String subject,
+            String outcome,
+            String detail,
+            String previousHash) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
-        sha256.update(ByteBuffer.allocate(16).putLong(sequence).putLong(occurredAtMillis).array());
+        sha256.update(ByteBuffer.allocate(16)
+                .putLong(sequence)
+                .putLong(occurredAtMillis)
+                .array());
         for (String field : new String[] {actor, action, subject, outcome, detail, previousHash}) {
             byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
             sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
@@ -50,15 +66,24 @@ public final class AuditChain {
         while (links.hasNext()) {
             Link link = links.next();
             if (link.sequence() != expectedSequence) {
-                return new ChainVerification(checked, expectedSequence,
+                return new ChainVerification(
+                        checked,
+                        expectedSequence,
                         "record " + expectedSequence + " is missing (next present is " + link.sequence() + ")");
             }
             if (!constantTimeEquals(link.previousHash(), expectedPrevious)) {
-                return new ChainVerification(checked, link.sequence(), "previous-hash does not match record "
-                        + (link.sequence() - 1));
+                return new ChainVerification(
+                        checked, link.sequence(), "previous-hash does not match record " + (link.sequence() - 1));
             }
-            String recomputed = hash(link.sequence(), link.occurredAtMillis(), link.actor(), link.action(),
-                    link.subject(), link.outcome(), link.detail(), link.previousHash());
+            String recomputed = hash(
+                    link.sequence(),
+                    link.occurredAtMillis(),
+                    link.actor(),
+                    link.action(),
+                    link.subject(),
+                    link.outcome(),
+                    link.detail(),
+                    link.previousHash());
             if (!constantTimeEquals(recomputed, link.hash())) {
                 return new ChainVerification(checked, link.sequence(), "record content does not match its hash");
             }

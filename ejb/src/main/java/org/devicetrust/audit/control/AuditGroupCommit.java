@@ -40,8 +40,7 @@ public class AuditGroupCommit {
     /** Counted decisions reach the database at the latest this long after they were counted. */
     public static final int FLUSH_SECONDS = 5;
 
-    private record Pending(AuditAppender.Entry entry, CompletableFuture<AuditRecord> written) {
-    }
+    private record Pending(AuditAppender.Entry entry, CompletableFuture<AuditRecord> written) {}
 
     private static final Logger LOG = Logger.getLogger(AuditGroupCommit.class.getName());
 
@@ -76,9 +75,11 @@ public class AuditGroupCommit {
     /** The database cannot be reached at all (SQL state class 08, or no connection): retrying one by one is futile. */
     static boolean databaseUnreachable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException
-                    || t instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof ConnectException
+                    || t instanceof SQLException sql
+                            && sql.getSQLState() != null
+                            && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }
@@ -121,7 +122,8 @@ public class AuditGroupCommit {
         }
         Map<Long, Long> drained = counted.drain(System.currentTimeMillis());
         try {
-            List<AuditRecord> records = appender.append(batch.stream().map(Pending::entry).toList(), drained);
+            List<AuditRecord> records =
+                    appender.append(batch.stream().map(Pending::entry).toList(), drained);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).written().complete(records.get(i));
             }
@@ -136,10 +138,12 @@ public class AuditGroupCommit {
             // one record that cannot be written must not fail the others' requests: write them one by one
             for (Pending pending : batch) {
                 try {
-                    pending.written().complete(appender.append(List.of(pending.entry())).get(0));
+                    pending.written()
+                            .complete(appender.append(List.of(pending.entry())).get(0));
                 } catch (RuntimeException alone) {
-                    LOG.warning(() -> "DeviceTrust: an audit record (" + pending.entry().action() + ") could not be"
-                            + " written: " + alone.getClass().getSimpleName());
+                    LOG.warning(() ->
+                            "DeviceTrust: an audit record (" + pending.entry().action() + ") could not be"
+                                    + " written: " + alone.getClass().getSimpleName());
                     pending.written().completeExceptionally(alone);
                 }
             }

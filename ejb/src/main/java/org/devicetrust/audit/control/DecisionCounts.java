@@ -22,7 +22,8 @@ public final class DecisionCounts {
 
     /** Puts back counts that could not be written. */
     public void addAll(Map<Long, Long> counts) {
-        counts.forEach((hour, count) -> perHour.computeIfAbsent(hour, h -> new LongAdder()).add(count));
+        counts.forEach((hour, count) ->
+                perHour.computeIfAbsent(hour, h -> new LongAdder()).add(count));
     }
 
     public boolean isEmpty() {
@@ -44,7 +45,8 @@ public final class DecisionCounts {
             }
         }
         long settled = nowMillis - 3 * DeviceAccessHour.HOUR_MILLIS;
-        perHour.entrySet().removeIf(hour -> hour.getKey() < settled && hour.getValue().sum() == 0);
+        perHour.entrySet()
+                .removeIf(hour -> hour.getKey() < settled && hour.getValue().sum() == 0);
         return taken;
     }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "audit_record")
-@NamedQuery(name = AuditRecord.FIND_FROM_SEQUENCE,
+@NamedQuery(
+        name = AuditRecord.FIND_FROM_SEQUENCE,
         query = "SELECT r FROM AuditRecord r WHERE r.sequence >= :from ORDER BY r.sequence")
 public class AuditRecord {
 
@@ -58,8 +59,16 @@ public class AuditRecord {
         // for JPA
     }
 
-    public AuditRecord(long sequence, Instant occurredAt, String actor, AuditAction action, String subject,
-            AuditOutcome outcome, String detail, String previousHash, String hash) {
+    public AuditRecord(
+            long sequence,
+            Instant occurredAt,
+            String actor,
+            AuditAction action,
+            String subject,
+            AuditOutcome outcome,
+            String detail,
+            String previousHash,
+            String hash) {
         if (sequence < 1) {
             throw new IllegalArgumentException("sequence starts at 1");
         }
@@ -97,7 +106,8 @@ public class AuditRecord {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
                     && Character.isLowSurrogate(text.charAt(i + 1));
             boolean bad = c == 0 || (Character.isSurrogate(c) && !pair);
             if (bad && out == null) {

@@ -1,10 +1,9 @@
 package org.devicetrust.device.boundary;
 
-import org.devicetrust.device.entity.AccessReason;
-
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.devicetrust.device.entity.AccessReason;
 
 /**
  * Counts device access decisions by reason and keeps the most recent decision times, per server instance.
@@ -16,8 +15,7 @@ public final class AccessCounters {
     public static final int SAMPLES = 8192;
 
     /** Decision-time percentiles in microseconds over the samples held. */
-    public record Percentiles(int samples, double p50Micros, double p99Micros, double maxMicros) {
-    }
+    public record Percentiles(int samples, double p50Micros, double p99Micros, double maxMicros) {}
 
     private final Map<AccessReason, LongAdder> counts = new EnumMap<>(AccessReason.class);
     private final Ring authentication = new Ring();
@@ -81,8 +79,11 @@ public final class AccessCounters {
             }
             long[] sorted = java.util.Arrays.copyOf(nanos, n);
             java.util.Arrays.sort(sorted);
-            return new Percentiles(n, micros(sorted[(int) Math.min(n - 1, Math.floor(n * 0.50))]),
-                    micros(sorted[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)]), micros(sorted[n - 1]));
+            return new Percentiles(
+                    n,
+                    micros(sorted[(int) Math.min(n - 1, Math.floor(n * 0.50))]),
+                    micros(sorted[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)]),
+                    micros(sorted[n - 1]));
         }
 
         private static double micros(long nanos) {

@@ -46,8 +46,11 @@ public class AuthorizationFeed {
     public void loadAll(AuthorizationView view, Instant now) {
         String afterId = "";
         while (true) {
-            List<Object[]> rows = em.createQuery("SELECT d.id, d.status FROM Device d WHERE d.id > :after"
-                    + " ORDER BY d.id", Object[].class).setParameter("after", afterId).setMaxResults(PAGE)
+            List<Object[]> rows = em.createQuery(
+                            "SELECT d.id, d.status FROM Device d WHERE d.id > :after" + " ORDER BY d.id",
+                            Object[].class)
+                    .setParameter("after", afterId)
+                    .setMaxResults(PAGE)
                     .getResultList();
             for (Object[] row : rows) {
                 view.deviceStatus((String) row[0], (DeviceStatus) row[1]);
@@ -90,10 +93,17 @@ public class AuthorizationFeed {
     static Change change(AuthorizationChange row) {
         return switch (row.kind()) {
             case CERTIFICATE_ISSUED -> Change.issued(row.sequence(), new BigInteger(row.serialHex(), 16));
-            case CERTIFICATE_REVOKED -> Change.revoked(row.sequence(), new BigInteger(row.serialHex(), 16),
-                    row.revokedAt(), RevocationReason.valueOf(row.revocationReason()));
-            case DEVICE_STATUS -> Change.device(row.sequence(), row.deviceId(),
-                    row.status() == null ? null : DeviceStatus.valueOf(row.status()));
+            case CERTIFICATE_REVOKED ->
+                Change.revoked(
+                        row.sequence(),
+                        new BigInteger(row.serialHex(), 16),
+                        row.revokedAt(),
+                        RevocationReason.valueOf(row.revocationReason()));
+            case DEVICE_STATUS ->
+                Change.device(
+                        row.sequence(),
+                        row.deviceId(),
+                        row.status() == null ? null : DeviceStatus.valueOf(row.status()));
         };
     }
 }

@@ -76,27 +76,31 @@ public class AuthorizationViews {
     @PostConstruct
     void start() {
         view = new AuthorizationView(Duration.ofMillis(maxStalenessMillis), System::nanoTime, 1 << 16, 1 << 16);
-        follower = new AuthorizationFollower(view, new AuthorizationFollower.Feed() {
-            @Override
-            public long settledUpTo(Instant before) {
-                return feed.settledUpTo(before);
-            }
+        follower = new AuthorizationFollower(
+                view,
+                new AuthorizationFollower.Feed() {
+                    @Override
+                    public long settledUpTo(Instant before) {
+                        return feed.settledUpTo(before);
+                    }
 
-            @Override
-            public void loadAll(AuthorizationView into) {
-                feed.loadAll(into, clock.instant());
-            }
+                    @Override
+                    public void loadAll(AuthorizationView into) {
+                        feed.loadAll(into, clock.instant());
+                    }
 
-            @Override
-            public List<AuthorizationFollower.Change> after(long after, int max) {
-                return feed.after(after, max);
-            }
+                    @Override
+                    public List<AuthorizationFollower.Change> after(long after, int max) {
+                        return feed.after(after, max);
+                    }
 
-            @Override
-            public List<AuthorizationFollower.Change> among(List<Long> sequences) {
-                return feed.among(sequences);
-            }
-        }, System::nanoTime, Duration.ofSeconds(gapWaitSeconds));
+                    @Override
+                    public List<AuthorizationFollower.Change> among(List<Long> sequences) {
+                        return feed.among(sequences);
+                    }
+                },
+                System::nanoTime,
+                Duration.ofSeconds(gapWaitSeconds));
         polling = scheduler.scheduleWithFixedDelay(this::tick, 0, pollMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -129,9 +133,12 @@ public class AuthorizationViews {
             boolean loading = !view.age().isPresent();
             AuthorizationFollower.Poll poll = loading ? follower.load(clock.instant()) : follower.poll();
             if (loading && poll.confirmed()) {
-                LOG.info(() -> String.format("DeviceTrust: authorization view loaded: %d certificates, %d devices,"
-                        + " %.1f MB, in %d ms", view.certificateCount(), view.deviceCount(),
-                        view.footprintBytes() / 1e6, (System.nanoTime() - started) / 1_000_000));
+                LOG.info(() -> String.format(
+                        "DeviceTrust: authorization view loaded: %d certificates, %d devices," + " %.1f MB, in %d ms",
+                        view.certificateCount(),
+                        view.deviceCount(),
+                        view.footprintBytes() / 1e6,
+                        (System.nanoTime() - started) / 1_000_000));
             }
             report(poll.failure());
             pruneNowAndThen();

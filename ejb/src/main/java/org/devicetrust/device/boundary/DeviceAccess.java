@@ -15,10 +15,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,8 +32,8 @@ import org.devicetrust.device.control.AuthorizationView;
 import org.devicetrust.device.control.CertificateCheck;
 import org.devicetrust.device.control.TelemetryDocument;
 import org.devicetrust.device.control.TlsSessions;
-import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.AccessReason;
+import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.Telemetry;
 import org.devicetrust.pki.boundary.CertificateQueries;
@@ -80,7 +80,9 @@ public class DeviceAccess {
         private static final long serialVersionUID = 1L;
 
         TelemetryRejected(String message, boolean tooLarge) {
-            super(tooLarge ? "telemetry-too-large" : "telemetry-invalid", tooLarge ? Kind.TOO_LARGE : Kind.INVALID,
+            super(
+                    tooLarge ? "telemetry-too-large" : "telemetry-invalid",
+                    tooLarge ? Kind.TOO_LARGE : Kind.INVALID,
                     message);
         }
     }
@@ -99,13 +101,11 @@ public class DeviceAccess {
      * Who a good certificate says the caller is; {@code session} is this node's record of the TLS session the
      * request came on (null when the container named none).
      */
-    public record DeviceAuthentication(String deviceId, String serialHex, Instant notAfter,
-            TlsSessions.Session session) {
-    }
+    public record DeviceAuthentication(
+            String deviceId, String serialHex, Instant notAfter, TlsSessions.Session session) {}
 
     /** A device allowed to act now, with its status when the decision was taken. */
-    public record AuthorizedDevice(DeviceId id, DeviceStatus status) {
-    }
+    public record AuthorizedDevice(DeviceId id, DeviceStatus status) {}
 
     @PersistenceContext
     EntityManager em;
@@ -133,6 +133,7 @@ public class DeviceAccess {
     private final AccessCounters counters = new AccessCounters();
     private final TlsSessions sessions = new TlsSessions(TLS_SESSIONS);
     private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+
     @Inject
     Clock clock;
 
@@ -183,10 +184,19 @@ public class DeviceAccess {
             case GOOD -> {
                 return new DeviceAuthentication(result.deviceId(), serialHex, result.notAfter(), session);
             }
-            case REVOKED -> throw refuse(AccessReason.REVOKED, result.deviceId(), resource, "serial " + serialHex
-                    + " revoked at " + status.revokedAt() + " (" + status.reason().rfcName() + ")");
-            default -> throw refuse(AccessReason.UNKNOWN_CERTIFICATE, result.deviceId(), resource, "serial "
-                    + serialHex + " was not issued by this Device CA's database");
+            case REVOKED ->
+                throw refuse(
+                        AccessReason.REVOKED,
+                        result.deviceId(),
+                        resource,
+                        "serial " + serialHex + " revoked at " + status.revokedAt() + " ("
+                                + status.reason().rfcName() + ")");
+            default ->
+                throw refuse(
+                        AccessReason.UNKNOWN_CERTIFICATE,
+                        result.deviceId(),
+                        resource,
+                        "serial " + serialHex + " was not issued by this Device CA's database");
         }
     }
 
@@ -207,8 +217,11 @@ public class DeviceAccess {
         long started = System.nanoTime();
         String caller = caller();
         if (who == null || !sameId(caller, who.deviceId())) {
-            throw refuse(AccessReason.WRONG_DEVICE, caller, resource, "the request's authentication is not the"
-                    + " caller's own");
+            throw refuse(
+                    AccessReason.WRONG_DEVICE,
+                    caller,
+                    resource,
+                    "the request's authentication is not the" + " caller's own");
         }
         DeviceStatus status;
         try {
@@ -235,8 +248,8 @@ public class DeviceAccess {
         String subject = resourceDeviceId == null ? caller : resourceDeviceId;
         if (!reason.allowed()) {
             String detail = switch (reason) {
-                case WRONG_DEVICE -> "device " + caller + " may act only on its own resources, not on device "
-                        + resourceDeviceId;
+                case WRONG_DEVICE ->
+                    "device " + caller + " may act only on its own resources, not on device " + resourceDeviceId;
                 case UNKNOWN_DEVICE -> "device " + caller + " is not registered";
                 default -> "device " + caller + " is " + status + "; only ACTIVE devices may use the API";
             };
@@ -246,9 +259,13 @@ public class DeviceAccess {
         TlsSessions.Session session = who.session();
         if (session == null || session.firstAllowed()) {
             try {
-                audit.record(caller, AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
+                audit.record(
+                        caller,
+                        AuditAction.DEVICE_ACCESS,
+                        subject,
+                        AuditOutcome.SUCCESS,
                         "allowed: " + AuditRecord.clip(resource, 300)
-                        + (session == null ? "" : " (first request of its TLS session)"));
+                                + (session == null ? "" : " (first request of its TLS session)"));
             } catch (RuntimeException e) {
                 if (session != null) {
                     session.auditFailed();
@@ -267,7 +284,10 @@ public class DeviceAccess {
         AuthorizedDevice device = authorize(who, resourceDeviceId, resource);
         Device record = em.find(Device.class, device.id().value());
         if (record == null) {
-            throw refuse(AccessReason.UNKNOWN_DEVICE, device.id().value(), resource,
+            throw refuse(
+                    AccessReason.UNKNOWN_DEVICE,
+                    device.id().value(),
+                    resource,
                     "device " + device.id() + " is not registered");
         }
         return record;
@@ -284,8 +304,7 @@ public class DeviceAccess {
         } catch (TelemetryDocument.Invalid e) {
             throw new TelemetryRejected(e.getMessage(), e.tooLarge());
         }
-        Telemetry telemetry = new Telemetry(device.id(), certificateSerial, Instant.ofEpochMilli(clock.millis()),
-                body);
+        Telemetry telemetry = new Telemetry(device.id(), certificateSerial, Instant.ofEpochMilli(clock.millis()), body);
         em.persist(telemetry);
         return telemetry;
     }
@@ -295,15 +314,16 @@ public class DeviceAccess {
     public TelemetryPage telemetry(DeviceAuthentication who, String resourceDeviceId, int max) {
         AuthorizedDevice device = authorize(who, resourceDeviceId, "GET telemetry " + resourceDeviceId);
         long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
-                .setParameter("device", device.id().value()).getSingleResult();
+                .setParameter("device", device.id().value())
+                .getSingleResult();
         List<Telemetry> newest = em.createNamedQuery(Telemetry.FIND_BY_DEVICE, Telemetry.class)
-                .setParameter("device", device.id().value()).setMaxResults(Math.max(1, Math.min(max, 100)))
+                .setParameter("device", device.id().value())
+                .setMaxResults(Math.max(1, Math.min(max, 100)))
                 .getResultList();
         return new TelemetryPage(total, newest);
     }
 
-    public record TelemetryPage(long total, List<Telemetry> newest) {
-    }
+    public record TelemetryPage(long total, List<Telemetry> newest) {}
 
     /** Decisions by reason since this server started, and recent decision times. */
     @RolesAllowed({"admin", "operator", "auditor"})
@@ -333,8 +353,11 @@ public class DeviceAccess {
 
     private Refused refuse(AccessReason reason, String actor, String resource, String detail, String subject) {
         counters.count(reason);
-        audit.record(actor == null ? AuditLog.ANONYMOUS : actor, AuditAction.DEVICE_ACCESS,
-                subject == null ? "-" : subject, AuditOutcome.FAILURE,
+        audit.record(
+                actor == null ? AuditLog.ANONYMOUS : actor,
+                AuditAction.DEVICE_ACCESS,
+                subject == null ? "-" : subject,
+                AuditOutcome.FAILURE,
                 reason.problemType() + ": " + detail + " (" + AuditRecord.clip(resource, 300) + ")");
         return new Refused(reason, detail);
     }
@@ -365,5 +388,4 @@ public class DeviceAccess {
         BigInteger serial = chain[0].getSerialNumber();
         return "serial " + (serial == null ? "?" : serial.toString(16));
     }
-
 }

@@ -52,8 +52,12 @@ public class DeviceCertificates {
         try {
             device = registry.lockActive(deviceId);
         } catch (PkiException e) {
-            auditLog.record(caller, AuditAction.CERTIFICATE_ISSUED, deviceId == null ? "" : deviceId,
-                    AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
+            auditLog.record(
+                    caller,
+                    AuditAction.CERTIFICATE_ISSUED,
+                    deviceId == null ? "" : deviceId,
+                    AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
         return issuance.issue(device.id(), csr, caller);

@@ -26,15 +26,15 @@ import java.util.Optional;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
-import org.devicetrust.platform.boundary.AuthorizationChanges;
-import org.devicetrust.platform.entity.AuthorizationChange;
-import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
-import org.devicetrust.platform.control.Texts;
 import org.devicetrust.pki.boundary.CertificateIssuance;
 import org.devicetrust.pki.boundary.PkiException;
+import org.devicetrust.platform.boundary.AuthorizationChanges;
+import org.devicetrust.platform.boundary.DeviceTrustException.Kind;
+import org.devicetrust.platform.control.Texts;
+import org.devicetrust.platform.entity.AuthorizationChange;
+import org.devicetrust.platform.entity.DeviceId;
 
 /** The device registry: registration, lifecycle, and the queries behind the console's device pages. */
 @Stateless
@@ -45,7 +45,11 @@ public class DeviceRegistry {
 
     /** Columns the device table may be sorted by; anything else is refused rather than passed to SQL. */
     public enum SortField {
-        ID("id"), NAME("name"), STATUS("status"), CREATED("createdAt"), UPDATED("updatedAt");
+        ID("id"),
+        NAME("name"),
+        STATUS("status"),
+        CREATED("createdAt"),
+        UPDATED("updatedAt");
 
         final String attribute;
 
@@ -55,11 +59,13 @@ public class DeviceRegistry {
     }
 
     /** Filter and page of the device list; every part optional except the page bounds. */
-    public record DeviceQuery(String idOrNameContains, DeviceStatus status, SortField sort, boolean ascending,
-            int first, int pageSize) {
+    public record DeviceQuery(
+            String idOrNameContains, DeviceStatus status, SortField sort, boolean ascending, int first, int pageSize) {
         public DeviceQuery {
             if (first < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-                throw new DeviceRegistryException("page-invalid", Kind.INVALID,
+                throw new DeviceRegistryException(
+                        "page-invalid",
+                        Kind.INVALID,
                         "page must start at 0 or later and hold 1 to " + MAX_PAGE_SIZE + " devices");
             }
             sort = sort == null ? SortField.ID : sort;
@@ -85,7 +91,9 @@ public class DeviceRegistry {
         String subject = id == null ? "" : id;
         try {
             if (!DeviceId.isValid(id)) {
-                throw new DeviceRegistryException("device-id-invalid", Kind.INVALID,
+                throw new DeviceRegistryException(
+                        "device-id-invalid",
+                        Kind.INVALID,
                         "device id must be 3-64 characters of a-z, 0-9 and '-', starting with a letter or digit");
             }
             String checkedName;
@@ -95,8 +103,8 @@ public class DeviceRegistry {
                 throw new DeviceRegistryException("device-name-invalid", Kind.INVALID, e.getMessage());
             }
             if (em.find(Device.class, id) != null) {
-                throw new DeviceRegistryException("device-exists", Kind.CONFLICT,
-                        "a device with id '" + id + "' is already registered");
+                throw new DeviceRegistryException(
+                        "device-exists", Kind.CONFLICT, "a device with id '" + id + "' is already registered");
             }
             Instant now = clock.instant();
             DeviceId deviceId = new DeviceId(id);
@@ -127,8 +135,10 @@ public class DeviceRegistry {
             }
             em.persist(new DeviceStatusChange(device.id(), previous, next, device.updatedAt(), caller(), reason));
             changes.record(AuthorizationChange.deviceStatus(id, next.name(), device.updatedAt()));
-            audit.success(AuditAction.DEVICE_STATUS_CHANGED, id, previous + " -> " + next
-                    + (reason == null || reason.isBlank() ? "" : ": " + reason));
+            audit.success(
+                    AuditAction.DEVICE_STATUS_CHANGED,
+                    id,
+                    previous + " -> " + next + (reason == null || reason.isBlank() ? "" : ": " + reason));
             return device;
         } catch (DeviceRegistryException e) {
             audit.failure(AuditAction.DEVICE_STATUS_CHANGED, id, "to " + next + ": " + e.getMessage());
@@ -148,8 +158,8 @@ public class DeviceRegistry {
     @RolesAllowed({"admin", "operator", CertificateIssuance.ISSUER_ROLE})
     public Device lockActive(String id) {
         if (!DeviceId.isValid(id)) {
-            throw new PkiException.UnknownDevice("'" + Texts.printable(id, 80)
-                    + "' is not a device id (3-64 characters of a-z, 0-9 and '-')");
+            throw new PkiException.UnknownDevice(
+                    "'" + Texts.printable(id, 80) + "' is not a device id (3-64 characters of a-z, 0-9 and '-')");
         }
         Device device = em.find(Device.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (device == null) {
@@ -179,7 +189,9 @@ public class DeviceRegistry {
     @RolesAllowed({"admin", "operator", "auditor"})
     public List<DeviceStatusChange> history(String id) {
         return em.createNamedQuery(DeviceStatusChange.FIND_BY_DEVICE, DeviceStatusChange.class)
-                .setParameter("deviceId", id).setMaxResults(200).getResultList();
+                .setParameter("deviceId", id)
+                .setMaxResults(200)
+                .getResultList();
     }
 
     /** One page of devices, filtered, sorted and paged in the database. */
@@ -214,7 +226,8 @@ public class DeviceRegistry {
         for (DeviceStatus s : DeviceStatus.values()) {
             counts.put(s, 0L);
         }
-        for (Object[] row : em.createNamedQuery(Device.COUNT_BY_STATUS, Object[].class).getResultList()) {
+        for (Object[] row :
+                em.createNamedQuery(Device.COUNT_BY_STATUS, Object[].class).getResultList()) {
             counts.put((DeviceStatus) row[0], (Long) row[1]);
         }
         return counts;
@@ -227,10 +240,14 @@ public class DeviceRegistry {
         }
         String text = query.idOrNameContains();
         if (text != null && !text.isBlank()) {
-            String pattern = "%" + text.strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%";
-            where.add(cb.or(cb.like(root.get("id"), pattern, '\\'),
-                    cb.like(cb.lower(root.get("name")), pattern, '\\')));
+            String pattern = "%"
+                    + text.strip()
+                            .toLowerCase()
+                            .replace("\\", "\\\\")
+                            .replace("%", "\\%")
+                            .replace("_", "\\_") + "%";
+            where.add(
+                    cb.or(cb.like(root.get("id"), pattern, '\\'), cb.like(cb.lower(root.get("name")), pattern, '\\')));
         }
         return where.toArray(Predicate[]::new);
     }

@@ -24,15 +24,23 @@ public final class AuthorizationFollower {
 
     /** What a change-feed row says. */
     public enum Kind {
-        CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, DEVICE_STATUS
+        CERTIFICATE_ISSUED,
+        CERTIFICATE_REVOKED,
+        DEVICE_STATUS
     }
 
     /**
      * One row of the change feed: {@code serial} for certificate changes, {@code deviceId} and {@code status}
      * ({@code null}: unregistered) for device changes.
      */
-    public record Change(long sequence, Kind kind, BigInteger serial, Instant revokedAt, RevocationReason reason,
-            String deviceId, DeviceStatus status) {
+    public record Change(
+            long sequence,
+            Kind kind,
+            BigInteger serial,
+            Instant revokedAt,
+            RevocationReason reason,
+            String deviceId,
+            DeviceStatus status) {
 
         public static Change issued(long sequence, BigInteger serial) {
             return new Change(sequence, Kind.CERTIFICATE_ISSUED, serial, null, null, null, null);
@@ -67,8 +75,7 @@ public final class AuthorizationFollower {
     }
 
     /** What one poll did. */
-    public record Poll(boolean confirmed, int applied, int gaps, String failure) {
-    }
+    public record Poll(boolean confirmed, int applied, int gaps, String failure) {}
 
     static final int BATCH = 5000;
     static final int MAX_BATCHES = 40;
@@ -150,15 +157,18 @@ public final class AuthorizationFollower {
             boolean allGapsAsked = cursor.gapCount() <= MAX_GAP_QUERY * MAX_GAP_QUERIES;
             List<Long> gaps = cursor.openGaps(MAX_GAP_QUERY * MAX_GAP_QUERIES);
             for (int from = 0; from < gaps.size(); from += MAX_GAP_QUERY) {
-                applied += applyNew(feed.among(gaps.subList(from, Math.min(gaps.size(), from + MAX_GAP_QUERY))),
-                        started);
+                applied +=
+                        applyNew(feed.among(gaps.subList(from, Math.min(gaps.size(), from + MAX_GAP_QUERY))), started);
             }
             cursor.expire(started);
             boolean confirmed = caughtUp && allGapsAsked;
             if (confirmed) {
                 view.confirm(started);
             }
-            return new Poll(confirmed, applied, cursor.gapCount(),
+            return new Poll(
+                    confirmed,
+                    applied,
+                    cursor.gapCount(),
                     confirmed ? null : caughtUp ? "more open gaps than one poll asks for" : "behind the feed");
         } catch (RuntimeException e) {
             return new Poll(false, 0, cursor.gapCount(), e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -159,8 +159,8 @@ public final class AuthorizationView {
         }
         long age = nanoClock.getAsLong() - confirmedAt;
         if (age > maxStalenessNanos) {
-            throw new Stale("the authorization view was last confirmed " + age / 1_000_000
-                    + " ms ago (bound " + maxStalenessNanos / 1_000_000 + " ms)");
+            throw new Stale("the authorization view was last confirmed " + age / 1_000_000 + " ms ago (bound "
+                    + maxStalenessNanos / 1_000_000 + " ms)");
         }
     }
 }

@@ -29,11 +29,12 @@ public final class CertificateCheck {
 
     /** id-kp-clientAuth (RFC 5280, 4.2.1.12). */
     public static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
     private static final int SAN_URI = 6;
 
     /** The outcome: either a device identity taken from a good certificate, or the reason it was refused. */
-    public record Result(AccessReason reason, String deviceId, BigInteger serial, java.time.Instant notAfter,
-            String detail) {
+    public record Result(
+            AccessReason reason, String deviceId, BigInteger serial, java.time.Instant notAfter, String detail) {
 
         public boolean passed() {
             return reason == AccessReason.ALLOWED;
@@ -61,8 +62,9 @@ public final class CertificateCheck {
         }
         X509Certificate leaf = chain[0];
         if (!leaf.getIssuerX500Principal().equals(deviceCa.getSubjectX500Principal())) {
-            return Result.refused(AccessReason.UNKNOWN_CA, "issuer " + leaf.getIssuerX500Principal().getName()
-                    + " is not the DeviceTrust Device CA");
+            return Result.refused(
+                    AccessReason.UNKNOWN_CA,
+                    "issuer " + leaf.getIssuerX500Principal().getName() + " is not the DeviceTrust Device CA");
         }
         try {
             if (provider == null) {
@@ -76,21 +78,28 @@ public final class CertificateCheck {
         try {
             leaf.checkValidity(Date.from(clock.instant()));
         } catch (CertificateExpiredException e) {
-            return Result.refused(AccessReason.EXPIRED, "certificate expired at " + leaf.getNotAfter().toInstant());
+            return Result.refused(
+                    AccessReason.EXPIRED,
+                    "certificate expired at " + leaf.getNotAfter().toInstant());
         } catch (CertificateNotYetValidException e) {
-            return Result.refused(AccessReason.NOT_YET_VALID, "certificate is valid only from "
-                    + leaf.getNotBefore().toInstant());
+            return Result.refused(
+                    AccessReason.NOT_YET_VALID,
+                    "certificate is valid only from " + leaf.getNotBefore().toInstant());
         }
         if (!hasClientAuth(leaf)) {
-            return Result.refused(AccessReason.NOT_FOR_CLIENT_AUTH,
-                    "certificate has no extended key usage clientAuth");
+            return Result.refused(AccessReason.NOT_FOR_CLIENT_AUTH, "certificate has no extended key usage clientAuth");
         }
         String deviceId = deviceId(leaf);
         if (deviceId == null) {
-            return Result.refused(AccessReason.IDENTITY_INVALID,
+            return Result.refused(
+                    AccessReason.IDENTITY_INVALID,
                     "certificate does not name one valid device id in its subject CN and SAN URI");
         }
-        return new Result(AccessReason.ALLOWED, deviceId, leaf.getSerialNumber(), leaf.getNotAfter().toInstant(),
+        return new Result(
+                AccessReason.ALLOWED,
+                deviceId,
+                leaf.getSerialNumber(),
+                leaf.getNotAfter().toInstant(),
                 "certificate good");
     }
 
@@ -128,7 +137,8 @@ public final class CertificateCheck {
             Collection<List<?>> names = leaf.getSubjectAlternativeNames();
             if (names != null) {
                 for (List<?> name : names) {
-                    if (name.size() == 2 && Integer.valueOf(SAN_URI).equals(name.get(0))
+                    if (name.size() == 2
+                            && Integer.valueOf(SAN_URI).equals(name.get(0))
                             && name.get(1) instanceof String uri
                             && uri.regionMatches(true, 0, DeviceId.URN_PREFIX, 0, DeviceId.URN_PREFIX.length())
                             && !URI.create(uri).toString().equals(DeviceId.URN_PREFIX + cn)) {

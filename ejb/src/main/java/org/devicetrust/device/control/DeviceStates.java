@@ -17,6 +17,7 @@ public final class DeviceStates {
     private static final byte EMPTY = 0;
     /** A device that is no longer registered: its slot stays (probe chains and order), it reads as absent. */
     private static final byte GONE = -1;
+
     private static final DeviceStatus[] STATUSES = DeviceStatus.values();
     private static final int MIN_CAPACITY = 1 << 10;
 

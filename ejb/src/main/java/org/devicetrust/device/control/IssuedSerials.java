@@ -17,6 +17,7 @@ public final class IssuedSerials {
 
     /** State bytes. 0 marks an empty slot. */
     public static final byte ABSENT = 0;
+
     public static final byte GOOD = 1;
     public static final byte REVOKED = 2;
 
@@ -26,6 +27,7 @@ public final class IssuedSerials {
     private final StampedLock lock = new StampedLock();
     /** Slot i holds its serial's words at 3i (bits 128-159), 3i+1 (64-127) and 3i+2 (0-63). */
     private long[] keys;
+
     private byte[] states;
     private int size;
 

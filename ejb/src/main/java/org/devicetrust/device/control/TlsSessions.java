@@ -106,7 +106,10 @@ public final class TlsSessions {
         if (sessions.size() < capacity) {
             return;
         }
-        long[] ages = sessions.values().stream().mapToLong(s -> s.createdNanos).sorted().toArray();
+        long[] ages = sessions.values().stream()
+                .mapToLong(s -> s.createdNanos)
+                .sorted()
+                .toArray();
         long cut = ages[ages.length / 2];
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
             if (it.next().createdNanos - cut <= 0) {

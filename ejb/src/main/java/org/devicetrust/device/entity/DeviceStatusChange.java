@@ -16,14 +16,17 @@ import org.devicetrust.platform.entity.DeviceId;
 /** One entry of a device's status history. */
 @Entity
 @Table(name = "device_status_change")
-@NamedQuery(name = DeviceStatusChange.FIND_BY_DEVICE,
+@NamedQuery(
+        name = DeviceStatusChange.FIND_BY_DEVICE,
         query = "SELECT c FROM DeviceStatusChange c WHERE c.deviceId = :deviceId ORDER BY c.changedAt DESC, c.id DESC")
 public class DeviceStatusChange {
 
     public static final String FIND_BY_DEVICE = "DeviceStatusChange.findByDevice";
 
     @Id
-    @SequenceGenerator(name = "device_status_change_seq", sequenceName = "device_status_change_seq",
+    @SequenceGenerator(
+            name = "device_status_change_seq",
+            sequenceName = "device_status_change_seq",
             allocationSize = 50)
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "device_status_change_seq")
     private long id;
@@ -52,8 +55,8 @@ public class DeviceStatusChange {
         // for JPA
     }
 
-    public DeviceStatusChange(DeviceId deviceId, DeviceStatus from, DeviceStatus to, Instant at, String by,
-            String reason) {
+    public DeviceStatusChange(
+            DeviceId deviceId, DeviceStatus from, DeviceStatus to, Instant at, String by, String reason) {
         this.deviceId = deviceId.value();
         this.fromStatus = from;
         this.toStatus = to;

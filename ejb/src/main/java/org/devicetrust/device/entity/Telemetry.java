@@ -16,7 +16,8 @@ import org.devicetrust.platform.entity.DeviceId;
 /** One telemetry document a device sent about itself, stored as the compact JSON it validated to. */
 @Entity
 @Table(name = "telemetry")
-@NamedQuery(name = Telemetry.FIND_BY_DEVICE,
+@NamedQuery(
+        name = Telemetry.FIND_BY_DEVICE,
         query = "SELECT t FROM Telemetry t WHERE t.deviceId = :device ORDER BY t.receivedAt DESC, t.id DESC")
 @NamedQuery(name = Telemetry.COUNT_BY_DEVICE, query = "SELECT COUNT(t) FROM Telemetry t WHERE t.deviceId = :device")
 public class Telemetry {

@@ -23,21 +23,21 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.Device;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.control.EnrollmentGrant;
 import org.devicetrust.enrollment.control.EnrollmentTokens;
-import org.devicetrust.enrollment.control.EstSettings;
 import org.devicetrust.enrollment.control.EstMessages;
+import org.devicetrust.enrollment.control.EstSettings;
 import org.devicetrust.enrollment.control.FactoryCertificates;
 import org.devicetrust.enrollment.control.RenewalPolicy;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
-import org.devicetrust.platform.boundary.DeviceTrustException;
 import org.devicetrust.pki.boundary.CertificateIssuance;
 import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.boundary.DeviceTrustException;
 import org.devicetrust.platform.control.Texts;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * EST enrollment (RFC 7030) on top of the certificate authority: one-time enrollment tokens for the first
@@ -52,7 +52,6 @@ import org.devicetrust.platform.control.Texts;
 @Stateless
 @RunAs(CertificateIssuance.ISSUER_ROLE)
 public class Enrollment {
-
 
     /** A token as created: the only moment its plain text exists on the server. */
     public record NewToken(String deviceId, String token, Instant expiresAt) {
@@ -103,24 +102,35 @@ public class Enrollment {
         try {
             int hours = validityHours == null ? settings.current().tokenValidityHours() : validityHours;
             if (hours < 1 || hours > EstSettings.MAX_TOKEN_VALIDITY_HOURS) {
-                throw new EnrollmentException.InvalidRequest("invalid-request", DeviceTrustException.Kind.INVALID,
+                throw new EnrollmentException.InvalidRequest(
+                        "invalid-request",
+                        DeviceTrustException.Kind.INVALID,
                         "validityHours must be between 1 and " + EstSettings.MAX_TOKEN_VALIDITY_HOURS);
             }
             Device device = registry.lockActive(deviceId);
             int replaced = em.createNamedQuery(EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE)
-                    .setParameter("device", deviceId).executeUpdate();
+                    .setParameter("device", deviceId)
+                    .executeUpdate();
             Instant now = now();
             String token = EnrollmentTokens.generate(random);
-            EnrollmentToken stored = new EnrollmentToken(device.id(), EnrollmentTokens.sha256Hex(token), now,
-                    now.plus(Duration.ofHours(hours)), actor);
+            EnrollmentToken stored = new EnrollmentToken(
+                    device.id(), EnrollmentTokens.sha256Hex(token), now, now.plus(Duration.ofHours(hours)), actor);
             em.persist(stored);
             em.flush();
-            auditLog.record(actor, AuditAction.ENROLLMENT_TOKEN_CREATED, deviceId, AuditOutcome.SUCCESS,
+            auditLog.record(
+                    actor,
+                    AuditAction.ENROLLMENT_TOKEN_CREATED,
+                    deviceId,
+                    AuditOutcome.SUCCESS,
                     "token #" + stored.id() + " valid until " + stored.expiresAt()
                             + (replaced > 0 ? ", replaced " + replaced + " unused token(s)" : ""));
             return new NewToken(deviceId, token, stored.expiresAt());
         } catch (DeviceTrustException e) {
-            auditLog.record(actor, AuditAction.ENROLLMENT_TOKEN_CREATED, subject, AuditOutcome.FAILURE,
+            auditLog.record(
+                    actor,
+                    AuditAction.ENROLLMENT_TOKEN_CREATED,
+                    subject,
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         }
@@ -152,16 +162,25 @@ public class Enrollment {
                 throw new EnrollmentException.Unauthenticated();
             }
             requireSubject(csr, deviceId, "the enrollment token's device");
-            EnrollmentGrant grant = EnrollmentGrant.forToken(used, token, now())
-                    .orElseThrow(EnrollmentException.Unauthenticated::new);
+            EnrollmentGrant grant =
+                    EnrollmentGrant.forToken(used, token, now()).orElseThrow(EnrollmentException.Unauthenticated::new);
             IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
             used.consume(issued.serialHex(), now());
-            auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
-                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
-                    + ", token #" + used.id() + " (created by " + used.createdBy() + ") consumed");
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_ENROLL,
+                    deviceId,
+                    AuditOutcome.SUCCESS,
+                    "serial "
+                            + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
+                            + ", token #" + used.id() + " (created by " + used.createdBy() + ") consumed");
             return issued;
         } catch (DeviceTrustException e) {
-            auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_ENROLL,
+                    safe(deviceId),
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         }
@@ -192,9 +211,11 @@ public class Enrollment {
     public IssuedCertificate enrollWithFactoryCertificate(X509Certificate[] chain, byte[] csr) {
         Instant now = now();
         FactoryCertificates factory = manufacturerCas();
-        String deviceId = factory == null ? null : factory.deviceIdOf(chain, now).orElse(null);
+        String deviceId =
+                factory == null ? null : factory.deviceIdOf(chain, now).orElse(null);
         String actor = deviceActor(deviceId);
-        String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
+        String presented = chain == null || chain.length == 0 || chain[0] == null
+                ? "none"
                 : "serial " + chain[0].getSerialNumber().toString(16) + " from "
                         + Texts.printable(chain[0].getIssuerX500Principal().getName(), 80);
         try {
@@ -204,19 +225,29 @@ public class Enrollment {
             try {
                 registry.lockActive(deviceId);
             } catch (PkiException.UnknownDevice e) {
-                throw new EnrollmentException.CertificateRefused("device-not-registered", "device " + deviceId
-                        + " named by the factory certificate is not registered");
+                throw new EnrollmentException.CertificateRefused(
+                        "device-not-registered",
+                        "device " + deviceId + " named by the factory certificate is not registered");
             }
             requireSubject(csr, deviceId, "the factory certificate's device");
             EnrollmentGrant grant = EnrollmentGrant.forFactoryCertificate(factory, chain, deviceId, now)
                     .orElseThrow(EnrollmentException.Unauthenticated::new);
             IssuedCertificate issued = issue(grant, csr, AuditLog.ANONYMOUS);
-            auditLog.record(actor, AuditAction.EST_ENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
-                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
-                    + ", factory certificate " + presented);
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_ENROLL,
+                    deviceId,
+                    AuditOutcome.SUCCESS,
+                    "serial "
+                            + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter()
+                            + ", factory certificate " + presented);
             return issued;
         } catch (DeviceTrustException e) {
-            auditLog.record(actor, AuditAction.EST_ENROLL, safe(deviceId), AuditOutcome.FAILURE,
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_ENROLL,
+                    safe(deviceId),
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage() + " (factory certificate " + presented + ")");
             throw e;
         }
@@ -234,33 +265,42 @@ public class Enrollment {
         String actor = deviceActor(deviceId);
         try {
             if (current == null) {
-                throw new EnrollmentException.CertificateRefused("certificate-missing",
+                throw new EnrollmentException.CertificateRefused(
+                        "certificate-missing",
                         "re-enrollment needs the current device certificate as TLS client certificate");
             }
             String serialHex = IssuedCertificate.serialHex(current.getSerialNumber());
-            IssuedCertificate old = certificates.findBySerial(serialHex)
+            IssuedCertificate old = certificates
+                    .findBySerial(serialHex)
                     .filter(c -> c.sha256Fingerprint().equals(EnrollmentGrant.fingerprint(current)))
-                    .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-unknown",
-                            "the client certificate was not issued by this Device CA"));
+                    .orElseThrow(() -> new EnrollmentException.CertificateRefused(
+                            "certificate-unknown", "the client certificate was not issued by this Device CA"));
             if (!old.deviceId().value().equals(deviceId)) {
-                throw new EnrollmentException.CertificateRefused("certificate-not-yours",
-                        "the client certificate belongs to another device");
+                throw new EnrollmentException.CertificateRefused(
+                        "certificate-not-yours", "the client certificate belongs to another device");
             }
             if (old.isRevoked()) {
-                throw new EnrollmentException.CertificateRefused("certificate-revoked", "certificate " + serialHex
-                        + " is revoked; a revoked certificate cannot be renewed (ask for a new enrollment token)");
+                throw new EnrollmentException.CertificateRefused(
+                        "certificate-revoked",
+                        "certificate " + serialHex
+                                + " is revoked; a revoked certificate cannot be renewed (ask for a new enrollment token)");
             }
             EstSettings est = settings.current();
             RenewalPolicy policy = est.renewalPolicy();
             Instant now = now();
             switch (policy.decide(old.notBefore(), old.notAfter(), now)) {
-                case NOT_YET_DUE -> throw new EnrollmentException.RenewalNotDue("certificate " + serialHex
-                        + " expires at " + old.notAfter() + "; renewal opens at " + policy.opensAt(old.notAfter()));
-                case EXPIRED -> throw new EnrollmentException.CertificateRefused("certificate-expired",
-                        "certificate " + serialHex + " expired at " + old.notAfter() + " and the grace period ("
-                                + policy.grace().toDays() + " days) is over; ask for a new enrollment token");
-                case NOT_YET_VALID -> throw new EnrollmentException.CertificateRefused("certificate-not-yet-valid",
-                        "certificate " + serialHex + " is not valid before " + old.notBefore());
+                case NOT_YET_DUE ->
+                    throw new EnrollmentException.RenewalNotDue("certificate " + serialHex + " expires at "
+                            + old.notAfter() + "; renewal opens at " + policy.opensAt(old.notAfter()));
+                case EXPIRED ->
+                    throw new EnrollmentException.CertificateRefused(
+                            "certificate-expired",
+                            "certificate " + serialHex + " expired at " + old.notAfter() + " and the grace period ("
+                                    + policy.grace().toDays() + " days) is over; ask for a new enrollment token");
+                case NOT_YET_VALID ->
+                    throw new EnrollmentException.CertificateRefused(
+                            "certificate-not-yet-valid",
+                            "certificate " + serialHex + " is not valid before " + old.notBefore());
                 case DUE -> {
                     // renew below
                 }
@@ -268,15 +308,25 @@ public class Enrollment {
             requireSubject(csr, deviceId, "the client certificate's device");
             boolean revokeOld = est.revokeSuperseded();
             EnrollmentGrant grant = EnrollmentGrant.forRenewal(old, current, deviceId, policy, now, revokeOld)
-                    .orElseThrow(() -> new EnrollmentException.CertificateRefused("certificate-refused",
-                            "the client certificate cannot be renewed"));
+                    .orElseThrow(() -> new EnrollmentException.CertificateRefused(
+                            "certificate-refused", "the client certificate cannot be renewed"));
             IssuedCertificate issued = issue(grant, csr, deviceId);
-            auditLog.record(actor, AuditAction.EST_REENROLL, deviceId, AuditOutcome.SUCCESS, "serial "
-                    + issued.serialHex() + " replaces " + old.serialHex() + (revokeOld ? " (revoked: superseded)" : "")
-                    + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_REENROLL,
+                    deviceId,
+                    AuditOutcome.SUCCESS,
+                    "serial "
+                            + issued.serialHex() + " replaces " + old.serialHex()
+                            + (revokeOld ? " (revoked: superseded)" : "")
+                            + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
             return issued;
         } catch (DeviceTrustException e) {
-            auditLog.record(actor, AuditAction.EST_REENROLL, safe(deviceId), AuditOutcome.FAILURE,
+            auditLog.record(
+                    actor,
+                    AuditAction.EST_REENROLL,
+                    safe(deviceId),
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         }
@@ -288,7 +338,11 @@ public class Enrollment {
         if (action != AuditAction.EST_ENROLL && action != AuditAction.EST_REENROLL) {
             throw new IllegalArgumentException("only EST actions are recorded here");
         }
-        auditLog.record(deviceActor(deviceId), action, safe(deviceId), AuditOutcome.FAILURE,
+        auditLog.record(
+                deviceActor(deviceId),
+                action,
+                safe(deviceId),
+                AuditOutcome.FAILURE,
                 refusal.type() + ": " + refusal.getMessage());
         throw refusal;
     }
@@ -325,8 +379,12 @@ public class Enrollment {
         try {
             registry.lockActive(grant.device().value());
         } catch (PkiException e) {
-            auditLog.record(grant.actor(), AuditAction.CERTIFICATE_ISSUED, grant.device().value(),
-                    AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
+            auditLog.record(
+                    grant.actor(),
+                    AuditAction.CERTIFICATE_ISSUED,
+                    grant.device().value(),
+                    AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
             throw e;
         }
         IssuedCertificate issued = issuance.issue(grant.device(), csr, grant.actor());
@@ -359,13 +417,14 @@ public class Enrollment {
         String commonName = issuance.requestedCommonName(csr);
         if (!deviceId.equals(commonName)) {
             throw new EnrollmentException.SubjectMismatch("the CSR subject must be CN=" + deviceId + " ("
-                    + whose + "); it asks for " + (commonName == null ? "no single CN" : "CN="
-                    + Texts.printable(commonName, 80)));
+                    + whose + "); it asks for "
+                    + (commonName == null ? "no single CN" : "CN=" + Texts.printable(commonName, 80)));
         }
     }
 
     private static EnrollmentException.Unauthenticated notAFactoryCertificate(X509Certificate[] chain) {
-        String presented = chain == null || chain.length == 0 || chain[0] == null ? "none"
+        String presented = chain == null || chain.length == 0 || chain[0] == null
+                ? "none"
                 : "serial " + chain[0].getSerialNumber().toString(16) + " from "
                         + Texts.printable(chain[0].getIssuerX500Principal().getName(), 80);
         return new EnrollmentException.Unauthenticated("the client certificate (" + presented + ") is not a valid "

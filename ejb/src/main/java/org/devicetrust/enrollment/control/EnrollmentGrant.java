@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.enrollment.entity.EnrollmentToken;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * Proof that a device, not an administrator, may be issued a certificate now: it exists only after a factory
@@ -36,23 +36,26 @@ public final class EnrollmentGrant {
         if (!EnrollmentTokens.matches(presented, token.tokenSha256()) || !token.isUsableAt(now)) {
             return Optional.empty();
         }
-        return Optional.of(new EnrollmentGrant(token.deviceId(), "est:" + token.deviceId().value()
-                + " (enrollment token #" + token.id() + ")", null));
+        return Optional.of(new EnrollmentGrant(
+                token.deviceId(), "est:" + token.deviceId().value() + " (enrollment token #" + token.id() + ")", null));
     }
 
     /**
      * First enrollment with a factory certificate: {@code factory} names the device the presented chain names
      * (see {@link FactoryCertificates#deviceIdOf}), and that device is the one asked for.
      */
-    public static Optional<EnrollmentGrant> forFactoryCertificate(FactoryCertificates factory,
-            X509Certificate[] presented, String deviceId, Instant now) {
+    public static Optional<EnrollmentGrant> forFactoryCertificate(
+            FactoryCertificates factory, X509Certificate[] presented, String deviceId, Instant now) {
         Objects.requireNonNull(factory, "factory");
         Optional<String> named = factory.deviceIdOf(presented, now);
         if (named.isEmpty() || !named.get().equals(deviceId) || !DeviceId.isValid(deviceId)) {
             return Optional.empty();
         }
-        return Optional.of(new EnrollmentGrant(new DeviceId(deviceId), "est:" + deviceId + " (factory certificate "
-                + presented[0].getSerialNumber().toString(16) + ")", null));
+        return Optional.of(new EnrollmentGrant(
+                new DeviceId(deviceId),
+                "est:" + deviceId + " (factory certificate "
+                        + presented[0].getSerialNumber().toString(16) + ")",
+                null));
     }
 
     /**
@@ -60,16 +63,25 @@ public final class EnrollmentGrant {
      * not revoked and the policy says renewal is due. {@code revokeCurrent} asks the CA to revoke it (superseded)
      * in the same transaction.
      */
-    public static Optional<EnrollmentGrant> forRenewal(IssuedCertificate current, X509Certificate presented,
-            String authenticatedDevice, RenewalPolicy policy, Instant now, boolean revokeCurrent) {
-        if (current == null || presented == null || current.isRevoked()
+    public static Optional<EnrollmentGrant> forRenewal(
+            IssuedCertificate current,
+            X509Certificate presented,
+            String authenticatedDevice,
+            RenewalPolicy policy,
+            Instant now,
+            boolean revokeCurrent) {
+        if (current == null
+                || presented == null
+                || current.isRevoked()
                 || !current.deviceId().value().equals(authenticatedDevice)
                 || !current.sha256Fingerprint().equals(fingerprint(presented))
                 || policy.decide(current.notBefore(), current.notAfter(), now) != RenewalPolicy.Decision.DUE) {
             return Optional.empty();
         }
-        return Optional.of(new EnrollmentGrant(current.deviceId(), "est:" + authenticatedDevice
-                + " (certificate " + current.serialHex() + ")", revokeCurrent ? current.serialHex() : null));
+        return Optional.of(new EnrollmentGrant(
+                current.deviceId(),
+                "est:" + authenticatedDevice + " (certificate " + current.serialHex() + ")",
+                revokeCurrent ? current.serialHex() : null));
     }
 
     public DeviceId device() {

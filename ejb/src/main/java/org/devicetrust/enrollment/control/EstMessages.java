@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.pkcs.Attribute;
@@ -19,8 +19,7 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 /** The DER bodies of EST responses (RFC 7030): certs-only CMS and the CSR attributes. Pure, no side effects. */
 public final class EstMessages {
 
-    private EstMessages() {
-    }
+    private EstMessages() {}
 
     /** A degenerate CMS SignedData (no signers, no content) carrying the certificates: "certs-only". */
     public static byte[] certsOnly(List<X509Certificate> certificates) {

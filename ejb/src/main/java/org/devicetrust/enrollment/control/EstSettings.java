@@ -8,7 +8,11 @@ import java.util.Optional;
  * enrollment token (hours), whether a renewal revokes the certificate it replaces, and the manufacturer CA file.
  * Read in one step from MicroProfile Config under the property names and defaults below.
  */
-public record EstSettings(int renewalWindowDays, int graceDays, int tokenValidityHours, boolean revokeSuperseded,
+public record EstSettings(
+        int renewalWindowDays,
+        int graceDays,
+        int tokenValidityHours,
+        boolean revokeSuperseded,
         Optional<String> manufacturerCa) {
 
     public static final String RENEWAL_WINDOW_DAYS = "devicetrust.est.renewal-window-days";
@@ -17,6 +21,7 @@ public record EstSettings(int renewalWindowDays, int graceDays, int tokenValidit
     public static final String REVOKE_SUPERSEDED = "devicetrust.est.revoke-superseded";
     /** Path of a PEM file with the manufacturer CA certificates whose IDevIDs may enroll; absent = none may. */
     public static final String MANUFACTURER_CA = "devicetrust.est.manufacturer-ca";
+
     public static final int DEFAULT_RENEWAL_WINDOW_DAYS = 30;
     public static final int DEFAULT_GRACE_DAYS = 0;
     public static final int DEFAULT_TOKEN_VALIDITY_HOURS = 72;
@@ -32,8 +37,8 @@ public record EstSettings(int renewalWindowDays, int graceDays, int tokenValidit
 
     /** The defaults: what a server without any EST setting uses. */
     public static EstSettings defaults() {
-        return new EstSettings(DEFAULT_RENEWAL_WINDOW_DAYS, DEFAULT_GRACE_DAYS, DEFAULT_TOKEN_VALIDITY_HOURS, true,
-                Optional.empty());
+        return new EstSettings(
+                DEFAULT_RENEWAL_WINDOW_DAYS, DEFAULT_GRACE_DAYS, DEFAULT_TOKEN_VALIDITY_HOURS, true, Optional.empty());
     }
 
     /** Typed properties, as MicroProfile Config's {@code Config::getOptionalValue} gives them. */

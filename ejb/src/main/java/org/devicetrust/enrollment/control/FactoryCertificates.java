@@ -44,8 +44,8 @@ public final class FactoryCertificates {
     public static FactoryCertificates fromPem(byte[] pem) {
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem))) {
+            for (Certificate c :
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
                 X509Certificate ca = (X509Certificate) c;
                 if (ca.getBasicConstraints() < 0) {
                     throw new IllegalArgumentException("not a CA certificate: " + ca.getSubjectX500Principal());
@@ -121,7 +121,9 @@ public final class FactoryCertificates {
 
     @Override
     public String toString() {
-        return "FactoryCertificates" + Arrays.toString(anchors.stream()
-                .map(a -> a.getTrustedCert().getSubjectX500Principal().getName()).toArray());
+        return "FactoryCertificates"
+                + Arrays.toString(anchors.stream()
+                        .map(a -> a.getTrustedCert().getSubjectX500Principal().getName())
+                        .toArray());
     }
 }

@@ -21,9 +21,11 @@ import org.devicetrust.platform.entity.DeviceId;
  */
 @Entity
 @Table(name = "enrollment_token")
-@NamedQuery(name = EnrollmentToken.FIND_BY_DEVICE,
+@NamedQuery(
+        name = EnrollmentToken.FIND_BY_DEVICE,
         query = "SELECT t FROM EnrollmentToken t WHERE t.deviceId = :device ORDER BY t.createdAt DESC, t.id DESC")
-@NamedQuery(name = EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE,
+@NamedQuery(
+        name = EnrollmentToken.DELETE_UNCONSUMED_OF_DEVICE,
         query = "DELETE FROM EnrollmentToken t WHERE t.deviceId = :device AND t.consumedAt IS NULL")
 public class EnrollmentToken {
 
@@ -66,8 +68,8 @@ public class EnrollmentToken {
         // for JPA
     }
 
-    public EnrollmentToken(DeviceId device, String tokenSha256, Instant createdAt, Instant expiresAt,
-            String createdBy) {
+    public EnrollmentToken(
+            DeviceId device, String tokenSha256, Instant createdAt, Instant expiresAt, String createdBy) {
         this.deviceId = Objects.requireNonNull(device, "device").value();
         if (tokenSha256 == null || !SHA256_HEX.matcher(tokenSha256).matches()) {
             throw new IllegalArgumentException("token hash must be 64 lower-case hex digits");

@@ -10,8 +10,15 @@ import java.util.Arrays;
  * firmware/docs/formats.md. The device admits an image only if the signature over these exact
  * bytes verifies and the payload hashes to {@link #imageDigest()}.
  */
-public record FirmwareManifest(ImageType imageType, long version, int securityVersion, long imageSize,
-        long loadAddress, long entryAddress, byte[] imageDigest, byte[] buildId) {
+public record FirmwareManifest(
+        ImageType imageType,
+        long version,
+        int securityVersion,
+        long imageSize,
+        long loadAddress,
+        long entryAddress,
+        byte[] imageDigest,
+        byte[] buildId) {
 
     public static final int SIZE = 128;
     public static final int MAGIC = 0x4d465444; // "DTFM"
@@ -49,7 +56,8 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
         if (imageSize == 0) {
             throw new IllegalArgumentException("image is empty");
         }
-        if (entryAddress < loadAddress || entryAddress - loadAddress >= imageSize
+        if (entryAddress < loadAddress
+                || entryAddress - loadAddress >= imageSize
                 || loadAddress + imageSize > 0xffff_ffffL) {
             throw new IllegalArgumentException("entry address must lie inside the loaded image");
         }
@@ -157,7 +165,7 @@ public record FirmwareManifest(ImageType imageType, long version, int securityVe
 
     @Override
     public String toString() {
-        return "FirmwareManifest[" + imageType + " v" + version + " secver " + securityVersion + " size "
-                + imageSize + " build " + buildIdText() + "]";
+        return "FirmwareManifest[" + imageType + " v" + version + " secver " + securityVersion + " size " + imageSize
+                + " build " + buildIdText() + "]";
     }
 }

@@ -8,7 +8,6 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
-
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 
@@ -39,15 +38,20 @@ public final class FirmwareSigner {
         return FirmwareKeys.keyDigest(rawPublicKey);
     }
 
-    public FirmwareManifest manifestFor(byte[] payload, ImageType type, long version, int securityVersion,
-            long loadAddress, long entryAddress, byte[] buildId) {
-        return new FirmwareManifest(type, version, securityVersion, payload.length, loadAddress, entryAddress,
-                sha256(payload), buildId);
+    public FirmwareManifest manifestFor(
+            byte[] payload,
+            ImageType type,
+            long version,
+            int securityVersion,
+            long loadAddress,
+            long entryAddress,
+            byte[] buildId) {
+        return new FirmwareManifest(
+                type, version, securityVersion, payload.length, loadAddress, entryAddress, sha256(payload), buildId);
     }
 
     public byte[] sign(byte[] payload, FirmwareManifest manifest) {
-        if (manifest.imageSize() != payload.length
-                || !MessageDigest.isEqual(manifest.imageDigest(), sha256(payload))) {
+        if (manifest.imageSize() != payload.length || !MessageDigest.isEqual(manifest.imageDigest(), sha256(payload))) {
             throw new IllegalArgumentException("manifest does not describe this payload");
         }
         byte[] manifestBytes = manifest.encode();

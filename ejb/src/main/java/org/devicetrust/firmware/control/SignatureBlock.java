@@ -79,8 +79,11 @@ public record SignatureBlock(byte[] manifestDigest, byte[] publicKey, byte[] sig
         if ((bytes[offset + OFFSET_VERSION] & 0xff) != VERSION || (bytes[offset + OFFSET_CURVE] & 0xff) != CURVE_P256) {
             throw new IllegalArgumentException("unsupported signature block");
         }
-        int[][] reserved = {{OFFSET_RESERVED_HEAD, OFFSET_MANIFEST_DIGEST}, {OFFSET_RESERVED_CURVE, OFFSET_PUBLIC_KEY},
-                {OFFSET_RESERVED_TAIL, SIZE}};
+        int[][] reserved = {
+            {OFFSET_RESERVED_HEAD, OFFSET_MANIFEST_DIGEST},
+            {OFFSET_RESERVED_CURVE, OFFSET_PUBLIC_KEY},
+            {OFFSET_RESERVED_TAIL, SIZE}
+        };
         for (int[] r : reserved) {
             for (int i = r[0]; i < r[1]; i++) {
                 if (bytes[offset + i] != 0) {
@@ -89,7 +92,8 @@ public record SignatureBlock(byte[] manifestDigest, byte[] publicKey, byte[] sig
             }
         }
         return new SignatureBlock(
-                Arrays.copyOfRange(bytes, offset + OFFSET_MANIFEST_DIGEST, offset + OFFSET_MANIFEST_DIGEST + DIGEST_SIZE),
+                Arrays.copyOfRange(
+                        bytes, offset + OFFSET_MANIFEST_DIGEST, offset + OFFSET_MANIFEST_DIGEST + DIGEST_SIZE),
                 Arrays.copyOfRange(bytes, offset + OFFSET_PUBLIC_KEY, offset + OFFSET_PUBLIC_KEY + PUBLIC_KEY_SIZE),
                 Arrays.copyOfRange(bytes, offset + OFFSET_SIGNATURE, offset + OFFSET_SIGNATURE + SIGNATURE_SIZE));
     }

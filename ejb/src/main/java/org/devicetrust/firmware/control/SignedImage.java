@@ -8,7 +8,6 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Arrays;
-
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
@@ -41,8 +40,8 @@ public record SignedImage(FirmwareManifest manifest, byte[] payload, SignatureBl
             throw new IllegalArgumentException("signature block missing (image truncated)");
         }
         SignatureBlock block = SignatureBlock.decode(image, (int) sigOffset);
-        byte[] payload = Arrays.copyOfRange(image, FirmwareManifest.SIZE,
-                FirmwareManifest.SIZE + (int) manifest.imageSize());
+        byte[] payload =
+                Arrays.copyOfRange(image, FirmwareManifest.SIZE, FirmwareManifest.SIZE + (int) manifest.imageSize());
         return new SignedImage(manifest, payload, block);
     }
 
@@ -75,8 +74,10 @@ public record SignedImage(FirmwareManifest manifest, byte[] payload, SignatureBl
     public PublicKey publicKey(Provider provider) throws GeneralSecurityException {
         byte[] raw = signatureBlock.publicKey();
         ECNamedCurveParameterSpec p256 = ECNamedCurveTable.getParameterSpec("secp256r1");
-        var point = p256.getCurve().createPoint(new BigInteger(1, Arrays.copyOfRange(raw, 0, 32)),
-                new BigInteger(1, Arrays.copyOfRange(raw, 32, 64)));
+        var point = p256.getCurve()
+                .createPoint(
+                        new BigInteger(1, Arrays.copyOfRange(raw, 0, 32)),
+                        new BigInteger(1, Arrays.copyOfRange(raw, 32, 64)));
         return KeyFactory.getInstance("EC", provider).generatePublic(new ECPublicKeySpec(point, p256));
     }
 

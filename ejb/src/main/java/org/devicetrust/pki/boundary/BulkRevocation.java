@@ -17,6 +17,5 @@ public record BulkRevocation(List<IssuedCertificate> revoked, List<Refusal> refu
     }
 
     /** A serial that was not revoked, and why ({@code type} as in {@link PkiException#type()}). */
-    public record Refusal(String serial, String type, String message) {
-    }
+    public record Refusal(String serial, String type, String message) {}
 }

@@ -75,18 +75,31 @@ public class CertificateIssuance {
             CsrValidator.ValidatedCsr request = validate(csr);
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             X509Certificate certificate = new CertificateFactory(provider, random, Clock.fixed(now, ZoneOffset.UTC))
-                    .device(deviceCa.credential(), device, request.publicKey(), deviceCa.deviceValidity(),
+                    .device(
+                            deviceCa.credential(),
+                            device,
+                            request.publicKey(),
+                            deviceCa.deviceValidity(),
                             deviceCa.crlUrl());
-            IssuedCertificate issued = new IssuedCertificate(certificate, device, request.keyDescription(), now,
-                    issuedBy);
+            IssuedCertificate issued =
+                    new IssuedCertificate(certificate, device, request.keyDescription(), now, issuedBy);
             em.persist(issued);
             em.flush();
             changes.record(AuthorizationChange.certificateIssued(issued.serialHex(), now));
-            auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, device.value(), AuditOutcome.SUCCESS, "serial "
-                    + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter());
+            auditLog.record(
+                    issuedBy,
+                    AuditAction.CERTIFICATE_ISSUED,
+                    device.value(),
+                    AuditOutcome.SUCCESS,
+                    "serial " + issued.serialHex() + ", " + issued.keyDescription() + ", valid until "
+                            + issued.notAfter());
             return issued;
         } catch (PkiException e) {
-            auditLog.record(issuedBy, AuditAction.CERTIFICATE_ISSUED, device.value(), AuditOutcome.FAILURE,
+            auditLog.record(
+                    issuedBy,
+                    AuditAction.CERTIFICATE_ISSUED,
+                    device.value(),
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         }
@@ -111,16 +124,28 @@ public class CertificateIssuance {
             chain.addAll(deviceCa.chain());
             char[] password = factoryKeys.password();
             byte[] pkcs12 = factoryKeys.pkcs12(device.value(), keys.getPrivate(), chain, password);
-            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.SUCCESS,
+            auditLog.record(
+                    issuedBy,
+                    AuditAction.FACTORY_KEY_GENERATED,
+                    device.value(),
+                    AuditOutcome.SUCCESS,
                     "EC P-256 key generated for serial " + issued.serialHex()
                             + ", handed out once as PKCS#12; the key is not kept");
             return new FactoryCredential(issued, pkcs12, password);
         } catch (PkiException e) {
-            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.FAILURE,
+            auditLog.record(
+                    issuedBy,
+                    AuditAction.FACTORY_KEY_GENERATED,
+                    device.value(),
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         } catch (GeneralSecurityException e) {
-            auditLog.record(issuedBy, AuditAction.FACTORY_KEY_GENERATED, device.value(), AuditOutcome.FAILURE,
+            auditLog.record(
+                    issuedBy,
+                    AuditAction.FACTORY_KEY_GENERATED,
+                    device.value(),
+                    AuditOutcome.FAILURE,
                     "key pair or PKCS#12 not generated: " + e.getMessage());
             throw new IllegalStateException("the key pair or PKCS#12 could not be generated", e);
         }

@@ -50,7 +50,10 @@ public class CertificateQueries {
     @PermitAll
     public Optional<PublishedCrl> currentCrl() {
         return em.createNamedQuery(PublishedCrl.FIND_LATEST, PublishedCrl.class)
-                .setParameter("issuer", deviceCa.issuerDn()).setMaxResults(1).getResultStream().findFirst();
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
     }
 
     /** The newest CRL in PEM, or empty before the first publication. */
@@ -77,9 +80,8 @@ public class CertificateQueries {
     }
 
     /** One certificate's status for the device API's authorization view: revocation details only if revoked. */
-    public record Status(long position, BigInteger serial, boolean revoked, Instant revokedAt,
-            RevocationReason reason) {
-    }
+    public record Status(
+            long position, BigInteger serial, boolean revoked, Instant revokedAt, RevocationReason reason) {}
 
     /**
      * Up to {@code max} certificates still valid at {@code now} (expired ones are refused by their dates before
@@ -89,10 +91,17 @@ public class CertificateQueries {
     @PermitAll
     public List<Status> unexpiredAfter(long after, Instant now, int max) {
         return em.createNamedQuery(IssuedCertificate.FIND_STATUS_PAGE, Object[].class)
-                .setParameter("issuer", deviceCa.issuerDn()).setParameter("after", after).setParameter("now", now)
-                .setMaxResults(Math.max(1, Math.min(max, 50_000))).getResultStream()
-                .map(row -> new Status((Long) row[0], new BigInteger((String) row[1], 16),
-                        row[2] == CertificateStatus.REVOKED, (Instant) row[3], (RevocationReason) row[4]))
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setParameter("after", after)
+                .setParameter("now", now)
+                .setMaxResults(Math.max(1, Math.min(max, 50_000)))
+                .getResultStream()
+                .map(row -> new Status(
+                        (Long) row[0],
+                        new BigInteger((String) row[1], 16),
+                        row[2] == CertificateStatus.REVOKED,
+                        (Instant) row[3],
+                        (RevocationReason) row[4]))
                 .toList();
     }
 
@@ -109,12 +118,15 @@ public class CertificateQueries {
     @PermitAll
     public RevocationStatus revocationStatus(X500Principal issuer, BigInteger serial) {
         Optional<SerialNumber> number = SerialNumber.of(serial);
-        if (issuer == null || number.isEmpty() || !issuer.equals(deviceCa.certificate().getSubjectX500Principal())) {
+        if (issuer == null
+                || number.isEmpty()
+                || !issuer.equals(deviceCa.certificate().getSubjectX500Principal())) {
             return RevocationStatus.UNKNOWN;
         }
         List<Object[]> rows = em.createNamedQuery(IssuedCertificate.FIND_STATUS_BY_SERIAL, Object[].class)
                 .setParameter("issuer", deviceCa.issuerDn())
-                .setParameter("serial", number.get().hex()).getResultList();
+                .setParameter("serial", number.get().hex())
+                .getResultList();
         if (rows.isEmpty()) {
             return RevocationStatus.UNKNOWN;
         }
@@ -144,8 +156,10 @@ public class CertificateQueries {
             return Optional.empty();
         }
         return em.createNamedQuery(IssuedCertificate.FIND_BY_SERIAL, IssuedCertificate.class)
-                .setParameter("issuer", deviceCa.issuerDn()).setParameter("serial", number.hex())
-                .getResultStream().findFirst();
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setParameter("serial", number.hex())
+                .getResultStream()
+                .findFirst();
     }
 
     /** Newest first. */
@@ -155,7 +169,8 @@ public class CertificateQueries {
             return List.of();
         }
         return em.createNamedQuery(IssuedCertificate.FIND_BY_DEVICE, IssuedCertificate.class)
-                .setParameter("device", deviceId).getResultList();
+                .setParameter("device", deviceId)
+                .getResultList();
     }
 
     /** Every status with its count (zero included). */
@@ -176,8 +191,10 @@ public class CertificateQueries {
     @RolesAllowed({"admin", "operator", "auditor"})
     public long countExpiringWithin(int days) {
         Instant now = now();
-        return em.createNamedQuery(IssuedCertificate.COUNT_EXPIRING, Long.class).setParameter("now", now)
-                .setParameter("until", now.plus(Duration.ofDays(checkDays(days)))).getSingleResult();
+        return em.createNamedQuery(IssuedCertificate.COUNT_EXPIRING, Long.class)
+                .setParameter("now", now)
+                .setParameter("until", now.plus(Duration.ofDays(checkDays(days))))
+                .getSingleResult();
     }
 
     /** The first {@code max} valid certificates that expire within {@code days} days, soonest first. */
@@ -185,8 +202,10 @@ public class CertificateQueries {
     public List<IssuedCertificate> expiringWithin(int days, int max) {
         Instant now = now();
         return em.createNamedQuery(IssuedCertificate.FIND_EXPIRING, IssuedCertificate.class)
-                .setParameter("now", now).setParameter("until", now.plus(Duration.ofDays(checkDays(days))))
-                .setMaxResults(Math.max(1, Math.min(max, 1000))).getResultList();
+                .setParameter("now", now)
+                .setParameter("until", now.plus(Duration.ofDays(checkDays(days))))
+                .setMaxResults(Math.max(1, Math.min(max, 1000)))
+                .getResultList();
     }
 
     private static int checkDays(int days) {

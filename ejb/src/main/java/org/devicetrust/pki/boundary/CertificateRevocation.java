@@ -91,11 +91,19 @@ public class CertificateRevocation {
             CrlSeries series = crlPublisher.lockSeries();
             IssuedCertificate certificate = markRevoked(number, reason, revokedBy);
             PublishedCrl crl = crlPublisher.publish(series, publishedBy);
-            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, number.hex(), AuditOutcome.SUCCESS, "device "
-                    + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
+            auditLog.record(
+                    revokedBy,
+                    AuditAction.CERTIFICATE_REVOKED,
+                    number.hex(),
+                    AuditOutcome.SUCCESS,
+                    "device " + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber());
             return certificate;
         } catch (PkiException e) {
-            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, subject, AuditOutcome.FAILURE,
+            auditLog.record(
+                    revokedBy,
+                    AuditAction.CERTIFICATE_REVOKED,
+                    subject,
+                    AuditOutcome.FAILURE,
                     e.type() + ": " + e.getMessage());
             throw e;
         }
@@ -111,8 +119,8 @@ public class CertificateRevocation {
     @RolesAllowed({"admin", "operator"})
     public BulkRevocation revokeAll(List<String> serials, RevocationReason reason) {
         if (serials == null || serials.isEmpty() || serials.size() > MAX_BULK_REVOCATIONS) {
-            throw new PkiException("bulk-size-invalid",
-                    "a bulk revocation names 1 to " + MAX_BULK_REVOCATIONS + " serials");
+            throw new PkiException(
+                    "bulk-size-invalid", "a bulk revocation names 1 to " + MAX_BULK_REVOCATIONS + " serials");
         }
         requireReason(reason);
         String revokedBy = caller();
@@ -131,7 +139,11 @@ public class CertificateRevocation {
                 revoked.add(markRevoked(number, reason, revokedBy));
             } catch (PkiException e) {
                 refused.add(new BulkRevocation.Refusal(subject, e.type(), e.getMessage()));
-                auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, subject, AuditOutcome.FAILURE,
+                auditLog.record(
+                        revokedBy,
+                        AuditAction.CERTIFICATE_REVOKED,
+                        subject,
+                        AuditOutcome.FAILURE,
                         e.type() + ": " + e.getMessage());
             }
         }
@@ -140,10 +152,14 @@ public class CertificateRevocation {
         }
         PublishedCrl crl = crlPublisher.publish(series, revokedBy);
         for (IssuedCertificate certificate : revoked) {
-            auditLog.record(revokedBy, AuditAction.CERTIFICATE_REVOKED, certificate.serialHex(),
-                    AuditOutcome.SUCCESS, "device "
-                    + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber()
-                    + " (bulk of " + revoked.size() + ")");
+            auditLog.record(
+                    revokedBy,
+                    AuditAction.CERTIFICATE_REVOKED,
+                    certificate.serialHex(),
+                    AuditOutcome.SUCCESS,
+                    "device "
+                            + certificate.deviceId() + ", reason " + reason.rfcName() + ", CRL " + crl.crlNumber()
+                            + " (bulk of " + revoked.size() + ")");
         }
         return new BulkRevocation(revoked, refused, OptionalLong.of(crl.crlNumber()));
     }
@@ -157,17 +173,20 @@ public class CertificateRevocation {
     /** Marks one certificate revoked (the caller holds the CRL series lock and publishes afterwards). */
     private IssuedCertificate markRevoked(SerialNumber serial, RevocationReason reason, String revokedBy) {
         IssuedCertificate certificate = em.createNamedQuery(IssuedCertificate.FIND_BY_SERIAL, IssuedCertificate.class)
-                .setParameter("issuer", deviceCa.issuerDn()).setParameter("serial", serial.hex())
-                .getResultStream().findFirst()
-                .orElseThrow(() -> new PkiException.UnknownSerial("no certificate with serial " + serial.hex()
-                        + " was issued by this CA"));
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setParameter("serial", serial.hex())
+                .getResultStream()
+                .findFirst()
+                .orElseThrow(() -> new PkiException.UnknownSerial(
+                        "no certificate with serial " + serial.hex() + " was issued by this CA"));
         if (certificate.isRevoked()) {
-            throw new PkiException.AlreadyRevoked("certificate " + serial.hex() + " was revoked at "
-                    + certificate.revokedAt() + " (" + certificate.revocationReason().rfcName() + ")");
+            throw new PkiException.AlreadyRevoked(
+                    "certificate " + serial.hex() + " was revoked at " + certificate.revokedAt() + " ("
+                            + certificate.revocationReason().rfcName() + ")");
         }
         certificate.revoke(reason, clock.instant().truncatedTo(ChronoUnit.SECONDS), revokedBy);
-        changes.record(AuthorizationChange.certificateRevoked(serial.hex(), certificate.revokedAt(), reason.name(),
-                certificate.revokedAt()));
+        changes.record(AuthorizationChange.certificateRevoked(
+                serial.hex(), certificate.revokedAt(), reason.name(), certificate.revokedAt()));
         return certificate;
     }
 

@@ -106,7 +106,9 @@ public class CrlPublisher {
         try {
             context.getBusinessObject(CrlPublisher.class).republishCrlIfDue();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "DeviceTrust CRL re-publication failed; next attempt in 10 minutes: {0}",
+            LOG.log(
+                    Level.WARNING,
+                    "DeviceTrust CRL re-publication failed; next attempt in 10 minutes: {0}",
                     e.getMessage());
         }
     }
@@ -162,24 +164,36 @@ public class CrlPublisher {
             Instant nextUpdate = thisUpdate.plus(deviceCa.crlValidity());
             List<CrlFactory.RevokedEntry> entries = new ArrayList<>();
             for (Object[] row : em.createNamedQuery(IssuedCertificate.FIND_REVOKED_UNEXPIRED, Object[].class)
-                    .setParameter("issuer", deviceCa.issuerDn()).setParameter("now", thisUpdate).getResultList()) {
-                entries.add(new CrlFactory.RevokedEntry(new BigInteger((String) row[0], 16), (Instant) row[1],
-                        ((RevocationReason) row[2]).code()));
+                    .setParameter("issuer", deviceCa.issuerDn())
+                    .setParameter("now", thisUpdate)
+                    .getResultList()) {
+                entries.add(new CrlFactory.RevokedEntry(
+                        new BigInteger((String) row[0], 16), (Instant) row[1], ((RevocationReason) row[2]).code()));
             }
-            CrlFactory.SignedCrl signed = new CrlFactory(deviceCa.provider()).create(deviceCa.credential(),
-                    BigInteger.valueOf(number), thisUpdate, nextUpdate, entries);
-            PublishedCrl crl = new PublishedCrl(deviceCa.issuerDn(), number, thisUpdate, nextUpdate,
-                    signed.entryCount(), signed.der());
+            CrlFactory.SignedCrl signed = new CrlFactory(deviceCa.provider())
+                    .create(deviceCa.credential(), BigInteger.valueOf(number), thisUpdate, nextUpdate, entries);
+            PublishedCrl crl = new PublishedCrl(
+                    deviceCa.issuerDn(), number, thisUpdate, nextUpdate, signed.entryCount(), signed.der());
             em.persist(crl);
-            em.createNamedQuery(PublishedCrl.DELETE_UP_TO).setParameter("issuer", deviceCa.issuerDn())
-                    .setParameter("number", number - KEPT_CRLS).executeUpdate();
+            em.createNamedQuery(PublishedCrl.DELETE_UP_TO)
+                    .setParameter("issuer", deviceCa.issuerDn())
+                    .setParameter("number", number - KEPT_CRLS)
+                    .executeUpdate();
             byte[] der = signed.der();
             afterCommit(() -> writeCrlFile(number, der));
-            auditLog.record(actor, AuditAction.CRL_PUBLISHED, "device-ca", AuditOutcome.SUCCESS, "CRL " + number
-                    + ", " + signed.entryCount() + " entries, next update " + nextUpdate);
+            auditLog.record(
+                    actor,
+                    AuditAction.CRL_PUBLISHED,
+                    "device-ca",
+                    AuditOutcome.SUCCESS,
+                    "CRL " + number + ", " + signed.entryCount() + " entries, next update " + nextUpdate);
             return crl;
         } catch (RuntimeException e) {
-            auditLog.record(actor, AuditAction.CRL_PUBLISHED, "device-ca", AuditOutcome.FAILURE,
+            auditLog.record(
+                    actor,
+                    AuditAction.CRL_PUBLISHED,
+                    "device-ca",
+                    AuditOutcome.FAILURE,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
@@ -187,13 +201,17 @@ public class CrlPublisher {
 
     /** A new CRL is due when there is none, half the configured validity has passed, or nextUpdate is reached. */
     static boolean isDue(PublishedCrl latest, Duration validity, Instant now) {
-        return latest == null || !now.isBefore(latest.thisUpdate().plus(validity.dividedBy(2)))
+        return latest == null
+                || !now.isBefore(latest.thisUpdate().plus(validity.dividedBy(2)))
                 || !now.isBefore(latest.nextUpdate());
     }
 
     private Optional<PublishedCrl> latest() {
         return em.createNamedQuery(PublishedCrl.FIND_LATEST, PublishedCrl.class)
-                .setParameter("issuer", deviceCa.issuerDn()).setMaxResults(1).getResultStream().findFirst();
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
     }
 
     /**
@@ -208,13 +226,15 @@ public class CrlPublisher {
             SecureFiles.writeAtomically(deviceCa.layout().crlFile(), Pem.crl(der), false);
             lastWrittenCrlNumber = crlNumber;
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}",
-                    new Object[] {deviceCa.layout().crlFile(), e.getMessage()});
+            LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}", new Object[] {
+                deviceCa.layout().crlFile(), e.getMessage()
+            });
         }
     }
 
     private synchronized boolean crlFileIsBehind(long crlNumber) {
-        return lastWrittenCrlNumber < crlNumber || !Files.exists(deviceCa.layout().crlFile());
+        return lastWrittenCrlNumber < crlNumber
+                || !Files.exists(deviceCa.layout().crlFile());
     }
 
     private void afterCommit(Runnable action) {

@@ -36,9 +36,9 @@ import org.devicetrust.pki.control.CaKeyStore;
 import org.devicetrust.pki.control.KeyStorePasswords;
 import org.devicetrust.pki.control.KeyStoreUnavailableException;
 import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.control.Pkcs12CaKeyStore;
 import org.devicetrust.pki.control.PkiBootstrap;
 import org.devicetrust.pki.control.PkiLayout;
-import org.devicetrust.pki.control.Pkcs12CaKeyStore;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -115,11 +115,15 @@ public class DeviceCa {
         PkiLayout candidate = new PkiLayout(Path.of(dataDir));
         try {
             if (!Files.exists(candidate.caKeyStore())) {
-                PkiBootstrap.Result result = new PkiBootstrap(provider, random, clock)
-                        .run(candidate, password, List.of(), crlUri);
+                PkiBootstrap.Result result =
+                        new PkiBootstrap(provider, random, clock).run(candidate, password, List.of(), crlUri);
                 LOG.info(() -> "DeviceTrust PKI bootstrapped in " + candidate.dataDir() + "; root CA SHA-256 "
                         + result.rootFingerprint());
-                auditLog.record(SYSTEM_ACTOR, AuditAction.PKI_BOOTSTRAPPED, "device-ca", AuditOutcome.SUCCESS,
+                auditLog.record(
+                        SYSTEM_ACTOR,
+                        AuditAction.PKI_BOOTSTRAPPED,
+                        "device-ca",
+                        AuditOutcome.SUCCESS,
                         String.join("; ", result.changes()));
             }
             char[] secret = KeyStorePasswords.resolve(password, candidate.caPasswordFile(), false, null);
@@ -156,7 +160,8 @@ public class DeviceCa {
                 return 0;
             }
             X509CRLHolder crl = new X509CRLHolder(der);
-            BigInteger number = CRLNumber.getInstance(crl.getExtension(Extension.cRLNumber).getParsedValue())
+            BigInteger number = CRLNumber.getInstance(
+                            crl.getExtension(Extension.cRLNumber).getParsedValue())
                     .getCRLNumber();
             return number.bitLength() < 63 ? number.longValue() : 0;
         } catch (IOException | RuntimeException e) {

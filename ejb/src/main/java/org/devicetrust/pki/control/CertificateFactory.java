@@ -55,6 +55,7 @@ public final class CertificateFactory {
     public static final Duration FIRMWARE_SIGNING_VALIDITY = Duration.ofDays(10 * 365 + 2);
     /** The longest validity browsers accept for a server certificate. */
     public static final Duration TLS_SERVER_VALIDITY = Duration.ofDays(397);
+
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
@@ -80,18 +81,26 @@ public final class CertificateFactory {
      * KU digitalSignature (critical), not a CA, AKI/SKI, CRL distribution point. The validity is cut at the CA's
      * own expiry: no certificate outlives its issuer.
      */
-    public X509Certificate device(CaCredential issuer, DeviceId device, PublicKey subjectKey, Duration validity,
-            URI crlUrl) {
+    public X509Certificate device(
+            CaCredential issuer, DeviceId device, PublicKey subjectKey, Duration validity, URI crlUrl) {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(crlUrl, "crlUrl");
         requirePositive(validity);
-        X509v3CertificateBuilder builder = builder(issuer.certificate(), new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, device.value()).build(), subjectKey, validity);
+        X509v3CertificateBuilder builder = builder(
+                issuer.certificate(),
+                new X500NameBuilder(BCStyle.INSTANCE)
+                        .addRDN(BCStyle.CN, device.value())
+                        .build(),
+                subjectKey,
+                validity);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false,
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
                     new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, device.urn())));
             addKeyIdentifiers(builder, subjectKey, issuer.certificate());
             builder.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint(crlUrl));
@@ -103,16 +112,20 @@ public final class CertificateFactory {
 
     /** The self-signed Root CA: CA without path length limit, KU keyCertSign + cRLSign. */
     public X509Certificate rootCa(PublicKey publicKey, PrivateKey privateKey) {
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ROOT_CA_NAME,
-                SerialNumbers.next(random), notBefore(), Date.from(notBeforeInstant().plus(ROOT_CA_VALIDITY)),
-                ROOT_CA_NAME, publicKey);
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                ROOT_CA_NAME,
+                SerialNumbers.next(random),
+                notBefore(),
+                Date.from(notBeforeInstant().plus(ROOT_CA_VALIDITY)),
+                ROOT_CA_NAME,
+                publicKey);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensionUtils.createSubjectKeyIdentifier(publicKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensionUtils.createAuthorityKeyIdentifier(publicKey));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier, false, extensionUtils.createAuthorityKeyIdentifier(publicKey));
         } catch (Exception e) {
             throw new IllegalStateException("root CA extensions cannot be encoded", e);
         }
@@ -134,12 +147,13 @@ public final class CertificateFactory {
 
     /** The firmware signing certificate, signed by the root: end entity, KU digitalSignature, EKU codeSigning. */
     public X509Certificate firmwareSigning(CaCredential root, PublicKey publicKey) {
-        X509v3CertificateBuilder builder = builder(root.certificate(), FIRMWARE_SIGNING_NAME, publicKey,
-                FIRMWARE_SIGNING_VALIDITY);
+        X509v3CertificateBuilder builder =
+                builder(root.certificate(), FIRMWARE_SIGNING_NAME, publicKey, FIRMWARE_SIGNING_VALIDITY);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
             addKeyIdentifiers(builder, publicKey, root.certificate());
         } catch (Exception e) {
             throw new IllegalStateException("firmware signing extensions cannot be encoded", e);
@@ -165,15 +179,18 @@ public final class CertificateFactory {
                 commonName = host.toLowerCase(java.util.Locale.ROOT);
             }
         }
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "DeviceTrust")
-                .addRDN(BCStyle.CN, commonName).build();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "DeviceTrust")
+                .addRDN(BCStyle.CN, commonName)
+                .build();
         X509v3CertificateBuilder builder = builder(root.certificate(), subject, publicKey, TLS_SERVER_VALIDITY);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(names.toArray(new GeneralName[0])));
+            builder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
             addKeyIdentifiers(builder, publicKey, root.certificate());
         } catch (Exception e) {
             throw new IllegalStateException("TLS server extensions cannot be encoded", e);
@@ -188,7 +205,8 @@ public final class CertificateFactory {
         }
         if (IP_LITERAL.matcher(host).matches()) {
             try {
-                return new GeneralName(GeneralName.iPAddress,
+                return new GeneralName(
+                        GeneralName.iPAddress,
                         InetAddress.getByName(host).getHostAddress().replaceAll("%.*$", ""));
             } catch (UnknownHostException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + host + "' is not a valid IP address");
@@ -200,8 +218,8 @@ public final class CertificateFactory {
         return new GeneralName(GeneralName.dNSName, host.toLowerCase(java.util.Locale.ROOT));
     }
 
-    private X509v3CertificateBuilder builder(X509Certificate issuer, X500Name subject, PublicKey subjectKey,
-            Duration validity) {
+    private X509v3CertificateBuilder builder(
+            X509Certificate issuer, X500Name subject, PublicKey subjectKey, Duration validity) {
         Instant notBefore = notBeforeInstant();
         Instant notAfter = notBefore.plus(validity);
         Instant issuerNotAfter = issuer.getNotAfter().toInstant();
@@ -209,32 +227,40 @@ public final class CertificateFactory {
             notAfter = issuerNotAfter;
         }
         if (!notAfter.isAfter(notBefore)) {
-            throw new IllegalStateException("issuer certificate " + issuer.getSubjectX500Principal().getName()
-                    + " has expired");
+            throw new IllegalStateException(
+                    "issuer certificate " + issuer.getSubjectX500Principal().getName() + " has expired");
         }
-        return new JcaX509v3CertificateBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-                SerialNumbers.next(random), Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
+        return new JcaX509v3CertificateBuilder(
+                X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
+                SerialNumbers.next(random),
+                Date.from(notBefore),
+                Date.from(notAfter),
+                subject,
+                subjectKey);
     }
 
     private void addKeyIdentifiers(X509v3CertificateBuilder builder, PublicKey subjectKey, X509Certificate issuer)
             throws Exception {
-        builder.addExtension(Extension.subjectKeyIdentifier, false,
-                extensionUtils.createSubjectKeyIdentifier(subjectKey));
-        builder.addExtension(Extension.authorityKeyIdentifier, false,
+        builder.addExtension(
+                Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(subjectKey));
+        builder.addExtension(
+                Extension.authorityKeyIdentifier,
+                false,
                 extensionUtils.createAuthorityKeyIdentifier(issuer.getPublicKey()));
     }
 
     static CRLDistPoint crlDistributionPoint(URI crlUrl) {
-        GeneralNames location = new GeneralNames(
-                new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl.toString()));
-        return new CRLDistPoint(new DistributionPoint[] {
-            new DistributionPoint(new DistributionPointName(location), null, null)});
+        GeneralNames location =
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl.toString()));
+        return new CRLDistPoint(
+                new DistributionPoint[] {new DistributionPoint(new DistributionPointName(location), null, null)});
     }
 
-    private X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey, PublicKey verifyingKey,
-            X509Certificate issuer) {
+    private X509Certificate sign(
+            X509v3CertificateBuilder builder, PrivateKey signingKey, PublicKey verifyingKey, X509Certificate issuer) {
         X509CertificateHolder holder = builder.build(signer(signingKey, provider));
-        X500Name issuerName = issuer == null ? holder.getSubject()
+        X500Name issuerName = issuer == null
+                ? holder.getSubject()
                 : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
         SelfCheck.certificate(holder, verifyingKey, issuerName, provider);
         try {
@@ -279,7 +305,9 @@ public final class CertificateFactory {
     }
 
     private static X500Name name(String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "DeviceTrust")
-                .addRDN(BCStyle.CN, commonName).build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "DeviceTrust")
+                .addRDN(BCStyle.CN, commonName)
+                .build();
     }
 }

@@ -31,9 +31,12 @@ public final class CsrValidator {
     public static final int MAX_CSR_BYTES = 16 * 1024;
 
     private static final Set<ASN1ObjectIdentifier> SIGNATURE_ALGORITHMS = Set.of(
-            X9ObjectIdentifiers.ecdsa_with_SHA256, X9ObjectIdentifiers.ecdsa_with_SHA384,
-            X9ObjectIdentifiers.ecdsa_with_SHA512, PKCSObjectIdentifiers.sha256WithRSAEncryption,
-            PKCSObjectIdentifiers.sha384WithRSAEncryption, PKCSObjectIdentifiers.sha512WithRSAEncryption,
+            X9ObjectIdentifiers.ecdsa_with_SHA256,
+            X9ObjectIdentifiers.ecdsa_with_SHA384,
+            X9ObjectIdentifiers.ecdsa_with_SHA512,
+            PKCSObjectIdentifiers.sha256WithRSAEncryption,
+            PKCSObjectIdentifiers.sha384WithRSAEncryption,
+            PKCSObjectIdentifiers.sha512WithRSAEncryption,
             PKCSObjectIdentifiers.id_RSASSA_PSS);
 
     /** A request that passed every check. */
@@ -64,7 +67,8 @@ public final class CsrValidator {
             throw rejected(CsrRejectedException.Problem.MALFORMED, "CSR is empty");
         }
         if (input.length > MAX_CSR_BYTES) {
-            throw rejected(CsrRejectedException.Problem.TOO_LARGE,
+            throw rejected(
+                    CsrRejectedException.Problem.TOO_LARGE,
                     "CSR is " + input.length + " bytes; at most " + MAX_CSR_BYTES + " are accepted");
         }
         byte[] der = toDer(input);
@@ -72,24 +76,28 @@ public final class CsrValidator {
         String keyDescription = KeyPolicy.check(csr.getSubjectPublicKeyInfo());
         ASN1ObjectIdentifier signatureAlgorithm = csr.getSignatureAlgorithm().getAlgorithm();
         if (!SIGNATURE_ALGORITHMS.contains(signatureAlgorithm)) {
-            throw rejected(CsrRejectedException.Problem.SIGNATURE_INVALID,
+            throw rejected(
+                    CsrRejectedException.Problem.SIGNATURE_INVALID,
                     "CSR signature algorithm " + signatureAlgorithm.getId() + " is not accepted (use SHA-2)");
         }
         PublicKey publicKey;
         try {
-            publicKey = new JcaPKCS10CertificationRequest(csr).setProvider(provider).getPublicKey();
+            publicKey =
+                    new JcaPKCS10CertificationRequest(csr).setProvider(provider).getPublicKey();
         } catch (Exception e) {
             throw rejected(CsrRejectedException.Problem.MALFORMED, "CSR public key is malformed");
         }
         boolean possession;
         try {
-            possession = csr.isSignatureValid(
-                    new JcaContentVerifierProviderBuilder().setProvider(provider).build(publicKey));
+            possession = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .setProvider(provider)
+                    .build(publicKey));
         } catch (Exception e) {
             possession = false;
         }
         if (!possession) {
-            throw rejected(CsrRejectedException.Problem.SIGNATURE_INVALID,
+            throw rejected(
+                    CsrRejectedException.Problem.SIGNATURE_INVALID,
                     "CSR signature does not verify with its own public key (no proof of possession)");
         }
         return new ValidatedCsr(publicKey, keyDescription, csr.getSubject());
@@ -103,7 +111,8 @@ public final class CsrValidator {
         try {
             byte[] der = Pem.decode(text, Pem.CERTIFICATE_REQUEST, "NEW " + Pem.CERTIFICATE_REQUEST);
             if (der == null) {
-                throw rejected(CsrRejectedException.Problem.MALFORMED,
+                throw rejected(
+                        CsrRejectedException.Problem.MALFORMED,
                         "CSR is neither DER nor a PEM 'CERTIFICATE REQUEST' block");
             }
             return der;

@@ -47,10 +47,13 @@ public final class FactoryKeys {
     /** A PKCS#10 request (DER) for the key, subject CN = device id, signed with the key itself. */
     public byte[] csr(KeyPair keys, DeviceId device) throws GeneralSecurityException {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(provider)
-                    .setSecureRandom(random).build(keys.getPrivate());
-            return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + device.value()),
-                    keys.getPublic()).build(signer).getEncoded();
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider(provider)
+                    .setSecureRandom(random)
+                    .build(keys.getPrivate());
+            return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + device.value()), keys.getPublic())
+                    .build(signer)
+                    .getEncoded();
         } catch (OperatorCreationException | IOException e) {
             throw new GeneralSecurityException("cannot sign the CSR: " + e.getMessage(), e);
         }

@@ -28,26 +28,34 @@ import org.devicetrust.platform.entity.DeviceId;
 /** A certificate the Device CA issued, linked to its device; the revocation status lives here. */
 @Entity
 @Table(name = "issued_certificate")
-@NamedQuery(name = IssuedCertificate.FIND_BY_SERIAL,
+@NamedQuery(
+        name = IssuedCertificate.FIND_BY_SERIAL,
         query = "SELECT c FROM IssuedCertificate c WHERE c.issuerDn = :issuer AND c.serialHex = :serial")
-@NamedQuery(name = IssuedCertificate.FIND_STATUS_BY_SERIAL,
+@NamedQuery(
+        name = IssuedCertificate.FIND_STATUS_BY_SERIAL,
         query = "SELECT c.status, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
                 + " WHERE c.issuerDn = :issuer AND c.serialHex = :serial")
-@NamedQuery(name = IssuedCertificate.FIND_STATUS_PAGE,
+@NamedQuery(
+        name = IssuedCertificate.FIND_STATUS_PAGE,
         query = "SELECT c.id, c.serialHex, c.status, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
                 + " WHERE c.issuerDn = :issuer AND c.id > :after AND c.notAfter > :now ORDER BY c.id")
-@NamedQuery(name = IssuedCertificate.FIND_BY_DEVICE,
+@NamedQuery(
+        name = IssuedCertificate.FIND_BY_DEVICE,
         query = "SELECT c FROM IssuedCertificate c WHERE c.deviceId = :device ORDER BY c.issuedAt DESC, c.id DESC")
-@NamedQuery(name = IssuedCertificate.FIND_REVOKED_UNEXPIRED,
+@NamedQuery(
+        name = IssuedCertificate.FIND_REVOKED_UNEXPIRED,
         query = "SELECT c.serialHex, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
                 + " WHERE c.issuerDn = :issuer AND c.status = org.devicetrust.pki.entity.CertificateStatus.REVOKED"
                 + " AND c.notAfter > :now ORDER BY c.revokedAt, c.id")
-@NamedQuery(name = IssuedCertificate.COUNT_BY_STATUS,
+@NamedQuery(
+        name = IssuedCertificate.COUNT_BY_STATUS,
         query = "SELECT c.status, COUNT(c) FROM IssuedCertificate c GROUP BY c.status")
-@NamedQuery(name = IssuedCertificate.COUNT_EXPIRING,
+@NamedQuery(
+        name = IssuedCertificate.COUNT_EXPIRING,
         query = "SELECT COUNT(c) FROM IssuedCertificate c WHERE c.status = org.devicetrust.pki.entity"
                 + ".CertificateStatus.ISSUED AND c.notAfter > :now AND c.notAfter <= :until")
-@NamedQuery(name = IssuedCertificate.FIND_EXPIRING,
+@NamedQuery(
+        name = IssuedCertificate.FIND_EXPIRING,
         query = "SELECT c FROM IssuedCertificate c WHERE c.status = org.devicetrust.pki.entity"
                 + ".CertificateStatus.ISSUED AND c.notAfter > :now AND c.notAfter <= :until ORDER BY c.notAfter")
 public class IssuedCertificate {
@@ -125,8 +133,8 @@ public class IssuedCertificate {
         // for JPA
     }
 
-    public IssuedCertificate(X509Certificate certificate, DeviceId device, String keyDescription, Instant issuedAt,
-            String issuedBy) {
+    public IssuedCertificate(
+            X509Certificate certificate, DeviceId device, String keyDescription, Instant issuedAt, String issuedBy) {
         Objects.requireNonNull(certificate, "certificate");
         this.deviceId = Objects.requireNonNull(device, "device").value();
         this.serialHex = new SerialNumber(certificate.getSerialNumber()).hex();
@@ -138,12 +146,13 @@ public class IssuedCertificate {
         byte[] der;
         try {
             der = certificate.getEncoded();
-            this.sha256Fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+            this.sha256Fingerprint = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(der));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("certificate cannot be encoded", e);
         }
-        this.pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END CERTIFICATE-----\n";
+        this.pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END CERTIFICATE-----\n";
         if (pem.length() > MAX_PEM_LENGTH) {
             throw new IllegalArgumentException("certificate is too large to store");
         }
@@ -181,7 +190,8 @@ public class IssuedCertificate {
     }
 
     public RevocationStatus revocationStatus() {
-        return isRevoked() ? new RevocationStatus(RevocationStatus.State.REVOKED, revokedAt, revocationReason)
+        return isRevoked()
+                ? new RevocationStatus(RevocationStatus.State.REVOKED, revokedAt, revocationReason)
                 : RevocationStatus.GOOD;
     }
 

@@ -42,8 +42,11 @@ public class AuthorizationChanges {
 
     /** Rows above sequence number {@code after}, in ascending order, at most {@code max}. */
     public List<AuthorizationChange> after(long after, int max) {
-        return em.createNamedQuery(AuthorizationChange.AFTER, AuthorizationChange.class).setParameter("after", after)
-                .setMaxResults(max).setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getResultList();
+        return em.createNamedQuery(AuthorizationChange.AFTER, AuthorizationChange.class)
+                .setParameter("after", after)
+                .setMaxResults(max)
+                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS)
+                .getResultList();
     }
 
     /** The rows with these sequence numbers that exist now. */
@@ -52,19 +55,25 @@ public class AuthorizationChanges {
             return List.of();
         }
         return em.createNamedQuery(AuthorizationChange.AMONG, AuthorizationChange.class)
-                .setParameter("sequences", sequences).setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getResultList();
+                .setParameter("sequences", sequences)
+                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS)
+                .getResultList();
     }
 
     /** The highest sequence number among rows recorded before {@code before}, or 0. */
     public long settledUpTo(Instant before) {
-        Long settled = em.createNamedQuery(AuthorizationChange.SETTLED, Long.class).setParameter("before", before)
-                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).getSingleResult();
+        Long settled = em.createNamedQuery(AuthorizationChange.SETTLED, Long.class)
+                .setParameter("before", before)
+                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS)
+                .getSingleResult();
         return settled == null ? 0 : settled;
     }
 
     /** Forgets rows recorded before {@code before}. */
     public int prune(Instant before) {
-        return em.createNamedQuery(AuthorizationChange.DELETE_BEFORE).setParameter("before", before)
-                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS).executeUpdate();
+        return em.createNamedQuery(AuthorizationChange.DELETE_BEFORE)
+                .setParameter("before", before)
+                .setHint(TIMEOUT_HINT, QUERY_TIMEOUT_MS)
+                .executeUpdate();
     }
 }

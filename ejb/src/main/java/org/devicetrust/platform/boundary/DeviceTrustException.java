@@ -12,8 +12,17 @@ public abstract class DeviceTrustException extends RuntimeException {
 
     /** The family of a problem; the web layer maps each kind to exactly one HTTP status. */
     public enum Kind {
-        INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, CONFLICT, TOO_LARGE,
-        UNSUPPORTED_MEDIA, INTERNAL, UNAVAILABLE
+        INVALID,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        NOT_ACCEPTABLE,
+        CONFLICT,
+        TOO_LARGE,
+        UNSUPPORTED_MEDIA,
+        INTERNAL,
+        UNAVAILABLE
     }
 
     private final ProblemType problem;

@@ -40,10 +40,10 @@ public enum ProblemType {
     CERTIFICATE_UNKNOWN_CA("certificate-unknown-ca", Kind.UNAUTHORIZED, "Certificate from an unknown CA"),
     CERTIFICATE_EXPIRED("certificate-expired", Kind.UNAUTHORIZED, "Certificate expired"),
     CERTIFICATE_NOT_YET_VALID("certificate-not-yet-valid", Kind.UNAUTHORIZED, "Certificate not yet valid"),
-    CERTIFICATE_NOT_FOR_CLIENT_AUTH("certificate-not-for-client-auth", Kind.UNAUTHORIZED,
-            "Certificate not for client authentication"),
-    CERTIFICATE_IDENTITY_INVALID("certificate-identity-invalid", Kind.UNAUTHORIZED,
-            "Certificate names no valid device"),
+    CERTIFICATE_NOT_FOR_CLIENT_AUTH(
+            "certificate-not-for-client-auth", Kind.UNAUTHORIZED, "Certificate not for client authentication"),
+    CERTIFICATE_IDENTITY_INVALID(
+            "certificate-identity-invalid", Kind.UNAUTHORIZED, "Certificate names no valid device"),
     CERTIFICATE_UNKNOWN("certificate-unknown", Kind.UNAUTHORIZED, "Certificate not issued by this CA"),
     CERTIFICATE_REVOKED("certificate-revoked", Kind.UNAUTHORIZED, "Certificate revoked"),
 
@@ -90,8 +90,8 @@ public enum ProblemType {
     /** Prefix of the problem details {@code type} member. */
     public static final String URI_PREFIX = "urn:devicetrust:problem:";
 
-    private static final Map<String, ProblemType> BY_TYPE = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(ProblemType::type, Function.identity()));
+    private static final Map<String, ProblemType> BY_TYPE =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ProblemType::type, Function.identity()));
 
     private final String type;
     private final Kind kind;
@@ -131,8 +131,8 @@ public enum ProblemType {
      *                                  catches: every type string in the code is in the catalogue)
      */
     public static ProblemType of(String type) {
-        return find(type).orElseThrow(() -> new IllegalArgumentException(
-                "problem type '" + type + "' is not in the catalogue"));
+        return find(type)
+                .orElseThrow(() -> new IllegalArgumentException("problem type '" + type + "' is not in the catalogue"));
     }
 
     /** The entry for a type string that comes with the kind its thrower assumed: the catalogue decides the kind. */

@@ -22,13 +22,17 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "authorization_change")
-@NamedQuery(name = AuthorizationChange.AFTER,
+@NamedQuery(
+        name = AuthorizationChange.AFTER,
         query = "SELECT c FROM AuthorizationChange c WHERE c.sequence > :after ORDER BY c.sequence")
-@NamedQuery(name = AuthorizationChange.AMONG,
+@NamedQuery(
+        name = AuthorizationChange.AMONG,
         query = "SELECT c FROM AuthorizationChange c WHERE c.sequence IN :sequences")
-@NamedQuery(name = AuthorizationChange.SETTLED,
+@NamedQuery(
+        name = AuthorizationChange.SETTLED,
         query = "SELECT MAX(c.sequence) FROM AuthorizationChange c WHERE c.recordedAt < :before")
-@NamedQuery(name = AuthorizationChange.DELETE_BEFORE,
+@NamedQuery(
+        name = AuthorizationChange.DELETE_BEFORE,
         query = "DELETE FROM AuthorizationChange c WHERE c.recordedAt < :before")
 public class AuthorizationChange {
 
@@ -38,12 +42,13 @@ public class AuthorizationChange {
     public static final String DELETE_BEFORE = "AuthorizationChange.deleteBefore";
 
     public enum Kind {
-        CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, DEVICE_STATUS
+        CERTIFICATE_ISSUED,
+        CERTIFICATE_REVOKED,
+        DEVICE_STATUS
     }
 
     @Id
-    @SequenceGenerator(name = "authorization_change_seq", sequenceName = "authorization_change_seq",
-            allocationSize = 1)
+    @SequenceGenerator(name = "authorization_change_seq", sequenceName = "authorization_change_seq", allocationSize = 1)
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "authorization_change_seq")
     @Column(name = "seq")
     private long sequence;
@@ -75,8 +80,14 @@ public class AuthorizationChange {
         // for JPA
     }
 
-    private AuthorizationChange(Kind kind, String serialHex, String deviceId, String status, Instant revokedAt,
-            String revocationReason, Instant recordedAt) {
+    private AuthorizationChange(
+            Kind kind,
+            String serialHex,
+            String deviceId,
+            String status,
+            Instant revokedAt,
+            String revocationReason,
+            Instant recordedAt) {
         this.kind = kind;
         this.serialHex = serialHex;
         this.deviceId = deviceId;
@@ -87,21 +98,27 @@ public class AuthorizationChange {
     }
 
     public static AuthorizationChange certificateIssued(String serialHex, Instant at) {
-        return new AuthorizationChange(Kind.CERTIFICATE_ISSUED, Objects.requireNonNull(serialHex), null, null, null,
-                null, at);
+        return new AuthorizationChange(
+                Kind.CERTIFICATE_ISSUED, Objects.requireNonNull(serialHex), null, null, null, null, at);
     }
 
     /** @param reason the RFC 5280 reason's enum name in the PKI component */
-    public static AuthorizationChange certificateRevoked(String serialHex, Instant revokedAt, String reason,
-            Instant at) {
-        return new AuthorizationChange(Kind.CERTIFICATE_REVOKED, Objects.requireNonNull(serialHex), null, null,
-                Objects.requireNonNull(revokedAt), Objects.requireNonNull(reason), at);
+    public static AuthorizationChange certificateRevoked(
+            String serialHex, Instant revokedAt, String reason, Instant at) {
+        return new AuthorizationChange(
+                Kind.CERTIFICATE_REVOKED,
+                Objects.requireNonNull(serialHex),
+                null,
+                null,
+                Objects.requireNonNull(revokedAt),
+                Objects.requireNonNull(reason),
+                at);
     }
 
     /** @param status the device's new status's enum name, or null when it is no longer registered */
     public static AuthorizationChange deviceStatus(String deviceId, String status, Instant at) {
-        return new AuthorizationChange(Kind.DEVICE_STATUS, null, Objects.requireNonNull(deviceId), status, null,
-                null, at);
+        return new AuthorizationChange(
+                Kind.DEVICE_STATUS, null, Objects.requireNonNull(deviceId), status, null, null, at);
     }
 
     public long sequence() {

@@ -40,8 +40,8 @@ class AdministratorsTest {
         administrators.passwordHash = plainHash();
         administrators.audit = new AuditLog() {
             @Override
-            public AuditRecord record(String actor, AuditAction action, String subject, AuditOutcome outcome,
-                    String detail) {
+            public AuditRecord record(
+                    String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
                 audit.add(action + " " + outcome + " " + subject + ": " + detail);
                 return null;
             }
@@ -80,10 +80,12 @@ class AdministratorsTest {
         for (int i = 0; i < 3; i++) {
             signIn("wrong");
         }
-        assertEquals(SignInResult.Outcome.LOCKED, signIn("correct horse battery").outcome());
+        assertEquals(
+                SignInResult.Outcome.LOCKED, signIn("correct horse battery").outcome());
         administrators.clock = Clock.fixed(NOW.plus(Duration.ofMinutes(15)), ZoneOffset.UTC);
         assertFalse(administrators.isLocked("alice"));
-        assertEquals(SignInResult.Outcome.ACCEPTED, signIn("correct horse battery").outcome());
+        assertEquals(
+                SignInResult.Outcome.ACCEPTED, signIn("correct horse battery").outcome());
     }
 
     @Test
@@ -95,8 +97,10 @@ class AdministratorsTest {
 
     /** Only {@code find}: the sign-in path reads one account by its username. */
     static EntityManager entityManager(Map<String, Administrator> accounts) {
-        return (EntityManager) Proxy.newProxyInstance(AdministratorsTest.class.getClassLoader(),
-                new Class<?>[] {EntityManager.class}, (proxy, method, args) -> {
+        return (EntityManager) Proxy.newProxyInstance(
+                AdministratorsTest.class.getClassLoader(),
+                new Class<?>[] {EntityManager.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("find") && args[0] == Administrator.class) {
                         return accounts.get((String) args[1]);
                     }

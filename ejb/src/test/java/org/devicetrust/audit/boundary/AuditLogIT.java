@@ -15,9 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.it.ItDeployment;
 import org.devicetrust.it.ItFixtures;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -65,8 +65,9 @@ class AuditLogIT {
                 work.add(pool.submit(() -> {
                     List<Long> sequences = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
-                        sequences.add(auditLog.record("it", AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS,
-                                "record " + i).sequence());
+                        sequences.add(auditLog.record(
+                                        "it", AuditAction.DEVICE_ACCESS, subject, AuditOutcome.SUCCESS, "record " + i)
+                                .sequence());
                     }
                     return sequences;
                 }));
@@ -91,15 +92,20 @@ class AuditLogIT {
         assertEquals(1, decisionsAfter[1] - decisionsBefore[1], "refused decisions counted");
         List<AuditLog.HourlyAuthorizations> hours = auditLog.authorizationsPerHour();
         assertEquals(24, hours.size());
-        assertTrue(hours.get(23).allowed() + hours.get(22).allowed() >= threads * perThread,
+        assertTrue(
+                hours.get(23).allowed() + hours.get(22).allowed() >= threads * perThread,
                 "the decisions just recorded are in the last hour (or the one before, at an hour boundary)");
 
         ChainVerification verification = auditLog.verify();
         assertTrue(verification.intact(), verification.reason());
-        assertEquals(fixtures.auditRecordCount(), auditLog.count(new AuditLog.AuditQuery(null, null, null, null,
-                null, null, 0, 1)), "the unfiltered count (from the chain head) is the number of rows");
-        assertEquals(perThread, auditLog.count(new AuditLog.AuditQuery(null, null, "it",
-                AuditAction.DEVICE_ACCESS, AuditOutcome.SUCCESS, prefix + "-0", 0, 1)),
+        assertEquals(
+                fixtures.auditRecordCount(),
+                auditLog.count(new AuditLog.AuditQuery(null, null, null, null, null, null, 0, 1)),
+                "the unfiltered count (from the chain head) is the number of rows");
+        assertEquals(
+                perThread,
+                auditLog.count(new AuditLog.AuditQuery(
+                        null, null, "it", AuditAction.DEVICE_ACCESS, AuditOutcome.SUCCESS, prefix + "-0", 0, 1)),
                 "a filtered count counts the matching rows");
     }
 

@@ -45,8 +45,16 @@ class AuditGroupCommitTest {
                 if (entry.subject().equals("poison")) {
                     throw new IllegalStateException("ERROR: invalid byte sequence");
                 }
-                records.add(new AuditRecord(records.size() + 1, Instant.now(), entry.actor(), entry.action(),
-                        entry.subject(), entry.outcome(), entry.detail(), "0", "1"));
+                records.add(new AuditRecord(
+                        records.size() + 1,
+                        Instant.now(),
+                        entry.actor(),
+                        entry.action(),
+                        entry.subject(),
+                        entry.outcome(),
+                        entry.detail(),
+                        "0",
+                        "1"));
             }
             return records;
         }

@@ -14,7 +14,9 @@ class AuditRecordTest {
         assertEquals("x\uFFFDy", AuditRecord.clip("x\uDC00y", 100));
         assertEquals("\uD83D\uDE00 ok", AuditRecord.clip("\uD83D\uDE00 ok", 100), "a real pair stays");
         String stored = AuditRecord.clip("a\0\uD800", 100);
-        assertEquals(stored, new String(stored.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
+        assertEquals(
+                stored,
+                new String(stored.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
                 "survives the trip through UTF-8 unchanged, so the stored row matches its hash");
     }
 

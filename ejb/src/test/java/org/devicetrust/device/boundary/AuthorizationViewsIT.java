@@ -11,6 +11,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.it.ItDeployment;
 import org.devicetrust.it.ItFixtures;
@@ -19,9 +22,6 @@ import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.pki.entity.RevocationStatus;
 import org.devicetrust.platform.entity.AuthorizationChange;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -35,8 +35,8 @@ class AuthorizationViewsIT {
 
     @Deployment
     static WebArchive deployment() {
-        return ItDeployment.create().addPackages(true, "org.devicetrust.device.boundary",
-                "org.devicetrust.device.control");
+        return ItDeployment.create()
+                .addPackages(true, "org.devicetrust.device.boundary", "org.devicetrust.device.control");
     }
 
     @Inject
@@ -103,13 +103,17 @@ class AuthorizationViewsIT {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
         return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + device), keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded();
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                .getEncoded();
     }
 
     @Test
     void aSerialTheCaNeverIssuedIsUnknown() {
-        assertEquals(RevocationStatus.State.UNKNOWN,
-                views.view().certificate(new BigInteger(159, new java.security.SecureRandom())).state());
+        assertEquals(
+                RevocationStatus.State.UNKNOWN,
+                views.view()
+                        .certificate(new BigInteger(159, new java.security.SecureRandom()))
+                        .state());
         assertTrue(views.view().age().orElseThrow().toMillis() <= 1000, "confirmed within the bound");
     }
 }

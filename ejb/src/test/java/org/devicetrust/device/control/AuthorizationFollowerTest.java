@@ -38,7 +38,7 @@ class AuthorizationFollowerTest {
             switch (change.kind()) {
                 case CERTIFICATE_ISSUED -> certificates.add(change.serial());
                 case DEVICE_STATUS -> devices.put(change.deviceId(), change.status());
-                default -> { }
+                default -> {}
             }
         }
 
@@ -106,7 +106,9 @@ class AuthorizationFollowerTest {
         AuthorizationFollower.Poll poll = follower.poll();
         assertTrue(poll.confirmed());
         assertEquals(2, poll.applied());
-        assertEquals(RevocationStatus.State.REVOKED, view.certificate(BigInteger.valueOf(1001)).state());
+        assertEquals(
+                RevocationStatus.State.REVOKED,
+                view.certificate(BigInteger.valueOf(1001)).state());
         assertEquals(Optional.of(DeviceStatus.SUSPENDED), view.device("pump-2"));
     }
 
@@ -121,7 +123,9 @@ class AuthorizationFollowerTest {
         AuthorizationFollower.Poll poll = follower.poll();
         assertEquals(1, poll.applied());
         assertEquals(0, follower.openGaps());
-        assertEquals(RevocationStatus.State.REVOKED, view.certificate(BigInteger.valueOf(1002)).state());
+        assertEquals(
+                RevocationStatus.State.REVOKED,
+                view.certificate(BigInteger.valueOf(1002)).state());
     }
 
     @Test
@@ -140,7 +144,9 @@ class AuthorizationFollowerTest {
         feed.commit(Change.revoked(5, BigInteger.valueOf(1001), Instant.EPOCH, RevocationReason.KEY_COMPROMISE));
         feed.down = false;
         assertTrue(follower.poll().confirmed());
-        assertEquals(RevocationStatus.State.REVOKED, view.certificate(BigInteger.valueOf(1001)).state(),
+        assertEquals(
+                RevocationStatus.State.REVOKED,
+                view.certificate(BigInteger.valueOf(1001)).state(),
                 "the first answer after the outage already knows the revocation");
     }
 
@@ -164,10 +170,13 @@ class AuthorizationFollowerTest {
     void theInitialLoadReplaysTheUnsettledTailInOrder() {
         feed.commit(Change.device(5, "pump-1", DeviceStatus.SUSPENDED));
         feed.commit(Change.device(6, "pump-1", DeviceStatus.ACTIVE));
-        feed.commit(Change.revoked(7, BigInteger.valueOf(1001), Instant.EPOCH, RevocationReason.CESSATION_OF_OPERATION));
+        feed.commit(
+                Change.revoked(7, BigInteger.valueOf(1001), Instant.EPOCH, RevocationReason.CESSATION_OF_OPERATION));
         follower.load(Instant.now());
         assertEquals(Optional.of(DeviceStatus.ACTIVE), view.device("pump-1"));
-        assertEquals(RevocationStatus.State.REVOKED, view.certificate(BigInteger.valueOf(1001)).state());
+        assertEquals(
+                RevocationStatus.State.REVOKED,
+                view.certificate(BigInteger.valueOf(1001)).state());
     }
 
     @Test

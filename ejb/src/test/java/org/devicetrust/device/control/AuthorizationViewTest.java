@@ -77,7 +77,8 @@ class AuthorizationViewTest {
         view.loaded(now.get());
         view.certificateRevoked(BigInteger.TEN, Instant.EPOCH, RevocationReason.SUPERSEDED);
         view.certificateIssued(BigInteger.TEN);
-        assertEquals(RevocationStatus.State.REVOKED, view.certificate(BigInteger.TEN).state());
+        assertEquals(
+                RevocationStatus.State.REVOKED, view.certificate(BigInteger.TEN).state());
     }
 
     @Test

@@ -34,15 +34,27 @@ class CertificateCheckTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     final KeyPair caKey = ecKey();
-    final X509Certificate ca = certificate(caKey, "CN=DeviceTrust Device Issuing CA,O=DeviceTrust", caKey,
-            "CN=DeviceTrust Device Issuing CA,O=DeviceTrust", NOW.minus(Duration.ofDays(1)),
-            NOW.plus(Duration.ofDays(900)), null, null, true);
+    final X509Certificate ca = certificate(
+            caKey,
+            "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
+            caKey,
+            "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
+            NOW.minus(Duration.ofDays(1)),
+            NOW.plus(Duration.ofDays(900)),
+            null,
+            null,
+            true);
     final CertificateCheck check = new CertificateCheck(ca, BC, CLOCK);
 
     @Test
     void goodCertificateNamesItsDevice() {
-        CertificateCheck.Result r = check.check(new X509Certificate[] {device("dev-1", KeyPurposeId.id_kp_clientAuth,
-                "urn:devicetrust:device:dev-1", NOW.plus(Duration.ofDays(30)))});
+        CertificateCheck.Result r = check.check(new X509Certificate[] {
+            device(
+                    "dev-1",
+                    KeyPurposeId.id_kp_clientAuth,
+                    "urn:devicetrust:device:dev-1",
+                    NOW.plus(Duration.ofDays(30)))
+        });
         assertEquals(AccessReason.ALLOWED, r.reason(), r.detail());
         assertEquals("dev-1", r.deviceId());
     }
@@ -50,50 +62,94 @@ class CertificateCheckTest {
     @Test
     void missingChainIsNoCertificate() {
         assertEquals(AccessReason.NO_CERTIFICATE, check.check(null).reason());
-        assertEquals(AccessReason.NO_CERTIFICATE, check.check(new X509Certificate[0]).reason());
+        assertEquals(
+                AccessReason.NO_CERTIFICATE, check.check(new X509Certificate[0]).reason());
     }
 
     @Test
     void certificateThatExpiredWhileConnectedIsRefused() {
         X509Certificate cert = device("dev-1", KeyPurposeId.id_kp_clientAuth, null, NOW.minusSeconds(1));
-        assertEquals(AccessReason.EXPIRED, check.check(new X509Certificate[] {cert}).reason());
+        assertEquals(
+                AccessReason.EXPIRED, check.check(new X509Certificate[] {cert}).reason());
     }
 
     @Test
     void rogueCaWithTheSameNameIsUnknownCa() {
         KeyPair rogue = ecKey();
-        X509Certificate cert = certificate(ecKey(), "CN=dev-1", rogue, "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
-                NOW.minusSeconds(60), NOW.plus(Duration.ofDays(1)), KeyPurposeId.id_kp_clientAuth, null, false);
-        assertEquals(AccessReason.UNKNOWN_CA, check.check(new X509Certificate[] {cert}).reason());
+        X509Certificate cert = certificate(
+                ecKey(),
+                "CN=dev-1",
+                rogue,
+                "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
+                NOW.minusSeconds(60),
+                NOW.plus(Duration.ofDays(1)),
+                KeyPurposeId.id_kp_clientAuth,
+                null,
+                false);
+        assertEquals(
+                AccessReason.UNKNOWN_CA,
+                check.check(new X509Certificate[] {cert}).reason());
     }
 
     @Test
     void certificateWithoutClientAuthIsRefused() {
-        assertEquals(AccessReason.NOT_FOR_CLIENT_AUTH, check.check(new X509Certificate[] {
-                device("dev-1", null, null, NOW.plus(Duration.ofDays(1)))}).reason());
-        assertEquals(AccessReason.NOT_FOR_CLIENT_AUTH, check.check(new X509Certificate[] {
-                device("dev-1", KeyPurposeId.id_kp_serverAuth, null, NOW.plus(Duration.ofDays(1)))}).reason());
+        assertEquals(
+                AccessReason.NOT_FOR_CLIENT_AUTH,
+                check.check(new X509Certificate[] {device("dev-1", null, null, NOW.plus(Duration.ofDays(1)))})
+                        .reason());
+        assertEquals(
+                AccessReason.NOT_FOR_CLIENT_AUTH,
+                check.check(new X509Certificate[] {
+                            device("dev-1", KeyPurposeId.id_kp_serverAuth, null, NOW.plus(Duration.ofDays(1)))
+                        })
+                        .reason());
     }
 
     @Test
     void sanNamingAnotherDeviceIsRefused() {
-        CertificateCheck.Result r = check.check(new X509Certificate[] {device("dev-1", KeyPurposeId.id_kp_clientAuth,
-                "urn:devicetrust:device:dev-2", NOW.plus(Duration.ofDays(1)))});
+        CertificateCheck.Result r = check.check(new X509Certificate[] {
+            device("dev-1", KeyPurposeId.id_kp_clientAuth, "urn:devicetrust:device:dev-2", NOW.plus(Duration.ofDays(1)))
+        });
         assertEquals(AccessReason.IDENTITY_INVALID, r.reason());
-        assertEquals(AccessReason.IDENTITY_INVALID, check.check(new X509Certificate[] {device("Not_A_Device",
-                KeyPurposeId.id_kp_clientAuth, null, NOW.plus(Duration.ofDays(1)))}).reason());
+        assertEquals(
+                AccessReason.IDENTITY_INVALID,
+                check.check(new X509Certificate[] {
+                            device("Not_A_Device", KeyPurposeId.id_kp_clientAuth, null, NOW.plus(Duration.ofDays(1)))
+                        })
+                        .reason());
     }
 
     private X509Certificate device(String cn, KeyPurposeId usage, String sanUri, Instant notAfter) {
-        return certificate(ecKey(), "CN=" + cn, caKey, "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
-                NOW.minus(Duration.ofDays(2)), notAfter, usage, sanUri, false);
+        return certificate(
+                ecKey(),
+                "CN=" + cn,
+                caKey,
+                "CN=DeviceTrust Device Issuing CA,O=DeviceTrust",
+                NOW.minus(Duration.ofDays(2)),
+                notAfter,
+                usage,
+                sanUri,
+                false);
     }
 
-    private static X509Certificate certificate(KeyPair subject, String subjectDn, KeyPair issuer, String issuerDn,
-            Instant notBefore, Instant notAfter, KeyPurposeId usage, String sanUri, boolean ca) {
+    private static X509Certificate certificate(
+            KeyPair subject,
+            String subjectDn,
+            KeyPair issuer,
+            String issuerDn,
+            Instant notBefore,
+            Instant notAfter,
+            KeyPurposeId usage,
+            String sanUri,
+            boolean ca) {
         try {
-            var b = new JcaX509v3CertificateBuilder(new X500Name(issuerDn), BigInteger.valueOf(System.nanoTime()),
-                    Date.from(notBefore), Date.from(notAfter), new X500Name(subjectDn), subject.getPublic());
+            var b = new JcaX509v3CertificateBuilder(
+                    new X500Name(issuerDn),
+                    BigInteger.valueOf(System.nanoTime()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name(subjectDn),
+                    subject.getPublic());
             if (ca) {
                 b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             }
@@ -101,11 +157,16 @@ class CertificateCheckTest {
                 b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
             }
             if (sanUri != null) {
-                b.addExtension(Extension.subjectAlternativeName, false,
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
                         new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, sanUri)));
             }
-            return new JcaX509CertificateConverter().setProvider(BC).getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuer.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .setProvider(BC)
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(issuer.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

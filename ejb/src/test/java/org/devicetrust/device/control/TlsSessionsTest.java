@@ -16,11 +16,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import org.devicetrust.device.entity.AccessReason;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.devicetrust.device.entity.AccessReason;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +40,24 @@ class TlsSessionsTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
-        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-                new X500Name("CN=ca"), BigInteger.valueOf(serial), Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(30))), new X500Name("CN=" + cn), keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                new X500Name("CN=ca"),
+                                BigInteger.valueOf(serial),
+                                Date.from(NOW.minus(Duration.ofDays(1))),
+                                Date.from(NOW.plus(Duration.ofDays(30))),
+                                new X500Name("CN=" + cn),
+                                keys.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 
     private static CertificateCheck.Result passed(X509Certificate certificate) {
-        return new CertificateCheck.Result(AccessReason.ALLOWED, "pump-1", certificate.getSerialNumber(),
-                certificate.getNotAfter().toInstant(), "certificate good");
+        return new CertificateCheck.Result(
+                AccessReason.ALLOWED,
+                "pump-1",
+                certificate.getSerialNumber(),
+                certificate.getNotAfter().toInstant(),
+                "certificate good");
     }
 
     @Test
@@ -101,7 +110,9 @@ class TlsSessionsTest {
     @Test
     void refusesToRememberAFailedCheck() {
         TlsSessions sessions = new TlsSessions(10);
-        assertThrows(IllegalArgumentException.class, () -> sessions.remember("s", leaf,
-                new CertificateCheck.Result(AccessReason.EXPIRED, null, null, null, "expired"), 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> sessions.remember(
+                        "s", leaf, new CertificateCheck.Result(AccessReason.EXPIRED, null, null, null, "expired"), 1));
     }
 }

@@ -41,8 +41,8 @@ class EnrollmentTest {
     static final DeviceId DEVICE = new DeviceId("sensor-1");
     static final Instant ISSUED = Instant.parse("2026-01-01T00:00:00Z");
     static final Instant EXPIRES = ISSUED.plus(Duration.ofDays(365));
-    static final TestCertificates.Issued CA = TestCertificates.ca("CN=Device CA", ISSUED.minus(Duration.ofDays(1)),
-            ISSUED.plus(Duration.ofDays(3650)));
+    static final TestCertificates.Issued CA =
+            TestCertificates.ca("CN=Device CA", ISSUED.minus(Duration.ofDays(1)), ISSUED.plus(Duration.ofDays(3650)));
 
     final List<String> audit = new ArrayList<>();
     final List<String> revoked = new ArrayList<>();
@@ -83,8 +83,9 @@ class EnrollmentTest {
             @Override
             public IssuedCertificate issue(DeviceId device, byte[] csr, String issuedBy) {
                 issuedTo.add(device + " by " + issuedBy);
-                X509Certificate renewed = TestCertificates.leaf(CA, "CN=sensor-1", now(), now().plus(
-                        Duration.ofDays(365))).certificate();
+                X509Certificate renewed = TestCertificates.leaf(
+                                CA, "CN=sensor-1", now(), now().plus(Duration.ofDays(365)))
+                        .certificate();
                 return new IssuedCertificate(renewed, device, "EC P-256", now(), issuedBy);
             }
         };
@@ -97,15 +98,15 @@ class EnrollmentTest {
         };
         enrollment.auditLog = new AuditLog() {
             @Override
-            public AuditRecord record(String actor, AuditAction action, String subject, AuditOutcome outcome,
-                    String detail) {
+            public AuditRecord record(
+                    String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
                 audit.add(action + " " + outcome + " " + actor + ": " + detail);
                 return null;
             }
         };
         Principal caller = () -> "sensor-1";
-        enrollment.context = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SessionContext.class}, (proxy, method, args) -> {
+        enrollment.context = (SessionContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SessionContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getCallerPrincipal")) {
                         return caller;
                     }
@@ -127,20 +128,25 @@ class EnrollmentTest {
         IssuedCertificate renewed = enrollment.reenroll(current, new byte[] {1});
         assertEquals(DEVICE, renewed.deviceId());
         assertEquals(List.of("sensor-1 by est:sensor-1 (certificate " + stored.serialHex() + ")"), issuedTo);
-        assertEquals(List.of(stored.serialHex() + " by est:sensor-1 (certificate " + stored.serialHex()
-                + "), CRL by sensor-1"), revoked);
-        assertTrue(audit.get(audit.size() - 1).startsWith("EST_REENROLL SUCCESS device:sensor-1: serial "
-                + renewed.serialHex() + " replaces " + stored.serialHex() + " (revoked: superseded)"),
+        assertEquals(
+                List.of(stored.serialHex() + " by est:sensor-1 (certificate " + stored.serialHex()
+                        + "), CRL by sensor-1"),
+                revoked);
+        assertTrue(
+                audit.get(audit.size() - 1)
+                        .startsWith("EST_REENROLL SUCCESS device:sensor-1: serial " + renewed.serialHex() + " replaces "
+                                + stored.serialHex() + " (revoked: superseded)"),
                 audit.toString());
     }
 
     @Test
     void beforeTheWindowRenewalIsNotDueAndNothingIsIssued() {
         at(EXPIRES.minus(Duration.ofDays(30)).minusSeconds(1));
-        EnrollmentException.RenewalNotDue refused = assertThrows(EnrollmentException.RenewalNotDue.class,
-                () -> enrollment.reenroll(current, new byte[] {1}));
+        EnrollmentException.RenewalNotDue refused = assertThrows(
+                EnrollmentException.RenewalNotDue.class, () -> enrollment.reenroll(current, new byte[] {1}));
         assertEquals("renewal-not-due", refused.type());
-        assertTrue(refused.getMessage().endsWith("renewal opens at " + EXPIRES.minus(Duration.ofDays(30))),
+        assertTrue(
+                refused.getMessage().endsWith("renewal opens at " + EXPIRES.minus(Duration.ofDays(30))),
                 refused.getMessage());
         assertEquals(List.of(), issuedTo);
         assertEquals(List.of(), revoked);
@@ -152,16 +158,25 @@ class EnrollmentTest {
         at(EXPIRES.plus(Duration.ofDays(7)));
         enrollment.reenroll(current, new byte[] {1});
         at(EXPIRES.plus(Duration.ofDays(7)).plusSeconds(1));
-        assertEquals("certificate-expired", assertThrows(EnrollmentException.CertificateRefused.class,
-                () -> enrollment.reenroll(current, new byte[] {1})).type());
+        assertEquals(
+                "certificate-expired",
+                assertThrows(
+                                EnrollmentException.CertificateRefused.class,
+                                () -> enrollment.reenroll(current, new byte[] {1}))
+                        .type());
     }
 
     @Test
     void aCertificateOfAnotherDeviceIsNotRenewed() {
-        enrollment.context = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SessionContext.class}, (proxy, method, args) -> (Principal) () -> "sensor-2");
-        assertEquals("certificate-not-yours", assertThrows(EnrollmentException.CertificateRefused.class,
-                () -> enrollment.reenroll(current, new byte[] {1})).type());
+        enrollment.context = (SessionContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SessionContext.class}, (proxy, method, args) ->
+                        (Principal) () -> "sensor-2");
+        assertEquals(
+                "certificate-not-yours",
+                assertThrows(
+                                EnrollmentException.CertificateRefused.class,
+                                () -> enrollment.reenroll(current, new byte[] {1}))
+                        .type());
         assertEquals(List.of(), issuedTo);
     }
 }

@@ -22,8 +22,8 @@ class EnrollmentTokensTest {
     @Test
     void theStoredDigestIsLowerCaseHexSha256() {
         // SHA-256("abc"), FIPS 180-2 example
-        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-                EnrollmentTokens.sha256Hex("abc"));
+        assertEquals(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", EnrollmentTokens.sha256Hex("abc"));
     }
 
     @Test
@@ -35,7 +35,8 @@ class EnrollmentTokensTest {
         assertFalse(EnrollmentTokens.matches(null, stored));
         assertFalse(EnrollmentTokens.matches("the-token", null));
         assertFalse(EnrollmentTokens.matches("the-token", "not hex at all, but sixty-four characters long ......."));
-        assertFalse(EnrollmentTokens.matches("x".repeat(EnrollmentTokens.MAX_TOKEN_LENGTH + 1),
+        assertFalse(EnrollmentTokens.matches(
+                "x".repeat(EnrollmentTokens.MAX_TOKEN_LENGTH + 1),
                 EnrollmentTokens.sha256Hex("x".repeat(EnrollmentTokens.MAX_TOKEN_LENGTH + 1))));
     }
 }

@@ -40,8 +40,14 @@ class ManufacturerCaFileTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
         FactoryCertificates reloaded = cas.current().orElseThrow();
         assertNotSame(loaded, reloaded);
-        X509Certificate[] chain = {TestCertificates.leaf(second, "CN=Sensor,SERIALNUMBER=sensor-7",
-                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(10))).certificate()};
+        X509Certificate[] chain = {
+            TestCertificates.leaf(
+                            second,
+                            "CN=Sensor,SERIALNUMBER=sensor-7",
+                            NOW.minus(Duration.ofDays(1)),
+                            NOW.plus(Duration.ofDays(10)))
+                    .certificate()
+        };
         assertEquals(Optional.of("sensor-7"), reloaded.deviceIdOf(chain, NOW));
         assertEquals(Optional.empty(), loaded.deviceIdOf(chain, NOW));
     }

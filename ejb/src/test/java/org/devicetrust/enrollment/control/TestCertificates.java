@@ -27,11 +27,9 @@ public final class TestCertificates {
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final AtomicLong SERIALS = new AtomicLong(0x1000);
 
-    public record Issued(KeyPair keys, X509Certificate certificate) {
-    }
+    public record Issued(KeyPair keys, X509Certificate certificate) {}
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     static KeyPair ecKeys() {
         try {
@@ -45,33 +43,66 @@ public final class TestCertificates {
 
     public static Issued ca(String subject, Instant notBefore, Instant notAfter) {
         KeyPair keys = ecKeys();
-        return new Issued(keys, sign(subject, keys.getPublic(), new X500Name(subject), keys.getPrivate(), notBefore,
-                notAfter, true, null));
+        return new Issued(
+                keys,
+                sign(
+                        subject,
+                        keys.getPublic(),
+                        new X500Name(subject),
+                        keys.getPrivate(),
+                        notBefore,
+                        notAfter,
+                        true,
+                        null));
     }
 
     /** An end entity for TLS client authentication, signed by {@code issuer}. */
     public static Issued leaf(Issued issuer, String subject, Instant notBefore, Instant notAfter) {
         KeyPair keys = ecKeys();
-        return new Issued(keys, sign(subject, keys.getPublic(),
-                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
-                issuer.keys().getPrivate(), notBefore,
-                notAfter, false, KeyPurposeId.id_kp_clientAuth));
+        return new Issued(
+                keys,
+                sign(
+                        subject,
+                        keys.getPublic(),
+                        X500Name.getInstance(
+                                issuer.certificate().getSubjectX500Principal().getEncoded()),
+                        issuer.keys().getPrivate(),
+                        notBefore,
+                        notAfter,
+                        false,
+                        KeyPurposeId.id_kp_clientAuth));
     }
 
-    private static X509Certificate sign(String subject, PublicKey key, X500Name issuer, PrivateKey signer,
-            Instant notBefore, Instant notAfter, boolean ca, KeyPurposeId purpose) {
+    private static X509Certificate sign(
+            String subject,
+            PublicKey key,
+            X500Name issuer,
+            PrivateKey signer,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca,
+            KeyPurposeId purpose) {
         try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                    new X500Name(subject), key);
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name(subject),
+                    key);
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
             if (purpose != null) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
             }
-            return new JcaX509CertificateConverter().setProvider(BC).getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(signer)));
+            return new JcaX509CertificateConverter()
+                    .setProvider(BC)
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .setProvider(BC)
+                            .build(signer)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

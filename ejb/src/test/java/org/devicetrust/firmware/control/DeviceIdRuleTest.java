@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.devicetrust.platform.entity.DeviceId;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +31,8 @@ class FirmwareFormatsTest {
             }
             int eq = l.indexOf('=');
             String v = l.substring(eq + 1).strip();
-            values.put(l.substring(0, eq).strip(),
+            values.put(
+                    l.substring(0, eq).strip(),
                     v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v));
         }
         return values;
@@ -95,15 +95,21 @@ class FirmwareFormatsTest {
         assumeTrue(Files.exists(img) && Files.exists(FORMATS), "vectors not beside the ejb module");
         Map<String, Long> f = vector();
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(img)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(f.get("MANIFEST_MAGIC"), Integer.toUnsignedLong(b.getInt(f.get("MANIFEST_OFF_MAGIC").intValue())));
+        assertEquals(
+                f.get("MANIFEST_MAGIC"),
+                Integer.toUnsignedLong(b.getInt(f.get("MANIFEST_OFF_MAGIC").intValue())));
         assertEquals(3, b.getInt(f.get("MANIFEST_OFF_VERSION").intValue()));
         assertEquals(2, b.getInt(f.get("MANIFEST_OFF_SECURITY_VERSION").intValue()));
         assertEquals(1000, b.getInt(f.get("MANIFEST_OFF_IMAGE_SIZE").intValue()));
-        assertEquals(0x8020_0010L, Integer.toUnsignedLong(b.getInt(f.get("MANIFEST_OFF_ENTRY_ADDR").intValue())));
+        assertEquals(
+                0x8020_0010L,
+                Integer.toUnsignedLong(b.getInt(f.get("MANIFEST_OFF_ENTRY_ADDR").intValue())));
         long align = f.get("PAYLOAD_ALIGN");
         int block = (int) (f.get("MANIFEST_SIZE") + (1000 + align - 1) / align * align);
         assertEquals(block + f.get("SIGBLOCK_SIZE"), b.capacity());
-        assertEquals(f.get("SIGBLOCK_MAGIC"), (long) (b.get(block + f.get("SIGBLOCK_OFF_MAGIC").intValue()) & 0xff));
-        assertEquals(f.get("SIGBLOCK_CURVE_P256"), (long) (b.get(block + f.get("SIGBLOCK_OFF_CURVE").intValue()) & 0xff));
+        assertEquals(f.get("SIGBLOCK_MAGIC"), (long)
+                (b.get(block + f.get("SIGBLOCK_OFF_MAGIC").intValue()) & 0xff));
+        assertEquals(f.get("SIGBLOCK_CURVE_P256"), (long)
+                (b.get(block + f.get("SIGBLOCK_OFF_CURVE").intValue()) & 0xff));
     }
 }

@@ -81,20 +81,30 @@ class CertificateAuthorityIT {
         X509Certificate certificate = issued.certificate();
         certificate.verify(certificates.deviceCaCertificate().getPublicKey());
         assertEquals("CN=" + device, certificate.getSubjectX500Principal().getName());
-        assertEquals(certificates.deviceCaCertificate().getSubjectX500Principal(), certificate.getIssuerX500Principal());
+        assertEquals(
+                certificates.deviceCaCertificate().getSubjectX500Principal(), certificate.getIssuerX500Principal());
         assertEquals(CertificateStatus.ISSUED, issued.status());
         assertEquals("EC P-256", issued.keyDescription());
         assertEquals(ItAuthentication.CALLER, issued.issuedBy());
         assertEquals(1, fixtures.certificatesOf(device));
-        assertEquals(issued.serialHex(), certificates.findBySerial(issued.serialHex()).orElseThrow().serialHex());
-        assertEquals(List.of(issued.serialHex()), certificates.certificatesOf(device).stream()
-                .map(IssuedCertificate::serialHex).toList());
-        assertEquals(RevocationStatus.State.GOOD, certificates.revocationStatus(certificate.getIssuerX500Principal(),
-                certificate.getSerialNumber()).state());
+        assertEquals(
+                issued.serialHex(),
+                certificates.findBySerial(issued.serialHex()).orElseThrow().serialHex());
+        assertEquals(
+                List.of(issued.serialHex()),
+                certificates.certificatesOf(device).stream()
+                        .map(IssuedCertificate::serialHex)
+                        .toList());
+        assertEquals(
+                RevocationStatus.State.GOOD,
+                certificates
+                        .revocationStatus(certificate.getIssuerX500Principal(), certificate.getSerialNumber())
+                        .state());
         assertTrue(certificates.countByStatus().get(CertificateStatus.ISSUED) >= 1);
         assertTrue(certificates.countExpiringWithin(400) >= 1);
         assertTrue(fixtures.auditRecordsAbout(device).stream()
-                .anyMatch(r -> "CERTIFICATE_ISSUED".equals(r[2]) && "SUCCESS".equals(r[1])
+                .anyMatch(r -> "CERTIFICATE_ISSUED".equals(r[2])
+                        && "SUCCESS".equals(r[1])
                         && ItAuthentication.CALLER.equals(r[4])));
     }
 
@@ -103,30 +113,53 @@ class CertificateAuthorityIT {
         String suspended = newDeviceId("it-suspended");
         fixtures.registerDevice(suspended, DeviceStatus.SUSPENDED);
         byte[] csr = Openssl.csr(suspended, "ec", "ec_paramgen_curve:P-256").pem();
-        assertEquals("device-not-active", assertThrows(PkiException.DeviceNotActive.class,
-                () -> deviceCertificates.issue(suspended, csr)).type());
+        assertEquals(
+                "device-not-active",
+                assertThrows(PkiException.DeviceNotActive.class, () -> deviceCertificates.issue(suspended, csr))
+                        .type());
         assertEquals(0, fixtures.certificatesOf(suspended));
         assertTrue(fixtures.auditRecordsAbout(suspended).stream()
                 .anyMatch(r -> "FAILURE".equals(r[1]) && r[3].startsWith("device-not-active")));
 
         String unknown = newDeviceId("it-unknown");
-        assertEquals("device-unknown", assertThrows(PkiException.UnknownDevice.class,
-                () -> deviceCertificates.issue(unknown, csr)).type());
+        assertEquals(
+                "device-unknown",
+                assertThrows(PkiException.UnknownDevice.class, () -> deviceCertificates.issue(unknown, csr))
+                        .type());
 
         String device = activeDevice();
-        assertEquals("csr-malformed", assertThrows(PkiException.InvalidCsr.class,
-                () -> deviceCertificates.issue(device, "garbage".getBytes(StandardCharsets.US_ASCII))).type());
-        assertEquals("key-unsupported", assertThrows(PkiException.InvalidCsr.class,
-                () -> deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:secp256k1").pem())).type());
-        assertEquals("key-unsupported", assertThrows(PkiException.InvalidCsr.class,
-                () -> deviceCertificates.issue(device, Openssl.csr(device, "rsa", "rsa_keygen_bits:1024").pem())).type());
+        assertEquals(
+                "csr-malformed",
+                assertThrows(
+                                PkiException.InvalidCsr.class,
+                                () -> deviceCertificates.issue(device, "garbage".getBytes(StandardCharsets.US_ASCII)))
+                        .type());
+        assertEquals(
+                "key-unsupported",
+                assertThrows(
+                                PkiException.InvalidCsr.class,
+                                () -> deviceCertificates.issue(
+                                        device,
+                                        Openssl.csr(device, "ec", "ec_paramgen_curve:secp256k1")
+                                                .pem()))
+                        .type());
+        assertEquals(
+                "key-unsupported",
+                assertThrows(
+                                PkiException.InvalidCsr.class,
+                                () -> deviceCertificates.issue(
+                                        device,
+                                        Openssl.csr(device, "rsa", "rsa_keygen_bits:1024")
+                                                .pem()))
+                        .type());
         assertEquals(0, fixtures.certificatesOf(device));
     }
 
     @Test
     void revokeRepublishesCrlAndSecondRevokeIsRefused() throws Exception {
         String device = activeDevice();
-        IssuedCertificate issued = deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-384").pem());
+        IssuedCertificate issued = deviceCertificates.issue(
+                device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-384").pem());
         long before = certificates.currentCrl().map(PublishedCrl::crlNumber).orElse(0L);
 
         IssuedCertificate revoked = revocation.revoke(issued.serialHex(), RevocationReason.KEY_COMPROMISE);
@@ -134,30 +167,49 @@ class CertificateAuthorityIT {
         PublishedCrl crl = certificates.currentCrl().orElseThrow();
         assertTrue(crl.crlNumber() > before, "CRL number must increase");
         X509CRLHolder holder = new X509CRLHolder(crl.der());
-        assertEquals(BigInteger.valueOf(crl.crlNumber()), CRLNumber.getInstance(
-                holder.getExtension(Extension.cRLNumber).getParsedValue()).getCRLNumber());
+        assertEquals(
+                BigInteger.valueOf(crl.crlNumber()),
+                CRLNumber.getInstance(holder.getExtension(Extension.cRLNumber).getParsedValue())
+                        .getCRLNumber());
         assertTrue(holder.getRevokedCertificate(issued.serial()) != null);
-        RevocationStatus status = certificates.revocationStatus(certificates.deviceCaCertificate().getSubjectX500Principal()
-                .getName(), issued.serial());
+        RevocationStatus status = certificates.revocationStatus(
+                certificates.deviceCaCertificate().getSubjectX500Principal().getName(), issued.serial());
         assertEquals(RevocationStatus.State.REVOKED, status.state());
         assertEquals(RevocationReason.KEY_COMPROMISE, status.reason());
 
         long crlsBefore = fixtures.publishedCrls();
-        PkiException.AlreadyRevoked twice = assertThrows(PkiException.AlreadyRevoked.class,
+        PkiException.AlreadyRevoked twice = assertThrows(
+                PkiException.AlreadyRevoked.class,
                 () -> revocation.revoke(issued.serialHex(), RevocationReason.SUPERSEDED));
         assertEquals("already-revoked", twice.type());
-        assertEquals(RevocationReason.KEY_COMPROMISE, certificates.findBySerial(issued.serialHex()).orElseThrow()
-                .revocationReason(), "a refused revocation changes nothing");
+        assertEquals(
+                RevocationReason.KEY_COMPROMISE,
+                certificates.findBySerial(issued.serialHex()).orElseThrow().revocationReason(),
+                "a refused revocation changes nothing");
         assertEquals(crl.crlNumber(), certificates.currentCrl().orElseThrow().crlNumber(), "no CRL for a refusal");
         assertEquals(crlsBefore, fixtures.publishedCrls());
 
-        assertEquals("serial-unknown", assertThrows(PkiException.UnknownSerial.class,
-                () -> revocation.revoke("7fffffffffffffffffffffff", RevocationReason.UNSPECIFIED)).type());
-        assertEquals("serial-unknown", assertThrows(PkiException.UnknownSerial.class,
-                () -> revocation.revoke("not-hex", RevocationReason.UNSPECIFIED)).type());
-        assertEquals("reason-unsupported", assertThrows(PkiException.UnsupportedReason.class,
-                () -> revocation.revoke(issued.serialHex(), null)).type());
-        assertEquals(RevocationStatus.State.UNKNOWN, certificates.revocationStatus("CN=Someone Else", issued.serial()).state());
+        assertEquals(
+                "serial-unknown",
+                assertThrows(
+                                PkiException.UnknownSerial.class,
+                                () -> revocation.revoke("7fffffffffffffffffffffff", RevocationReason.UNSPECIFIED))
+                        .type());
+        assertEquals(
+                "serial-unknown",
+                assertThrows(
+                                PkiException.UnknownSerial.class,
+                                () -> revocation.revoke("not-hex", RevocationReason.UNSPECIFIED))
+                        .type());
+        assertEquals(
+                "reason-unsupported",
+                assertThrows(PkiException.UnsupportedReason.class, () -> revocation.revoke(issued.serialHex(), null))
+                        .type());
+        assertEquals(
+                RevocationStatus.State.UNKNOWN,
+                certificates
+                        .revocationStatus("CN=Someone Else", issued.serial())
+                        .state());
     }
 
     @Test
@@ -165,37 +217,55 @@ class CertificateAuthorityIT {
         List<IssuedCertificate> issued = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String device = activeDevice();
-            issued.add(deviceCertificates.issue(device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
+            issued.add(deviceCertificates.issue(
+                    device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
         }
         revocation.revoke(issued.get(2).serialHex(), RevocationReason.UNSPECIFIED);
         long crlBefore = certificates.currentCrl().orElseThrow().crlNumber();
 
-        BulkRevocation bulk = revocation.revokeAll(List.of(issued.get(0).serialHex(), "7fffffffffffffffffffffff",
-                issued.get(1).serialHex(), issued.get(2).serialHex(), issued.get(0).serialHex()),
+        BulkRevocation bulk = revocation.revokeAll(
+                List.of(
+                        issued.get(0).serialHex(),
+                        "7fffffffffffffffffffffff",
+                        issued.get(1).serialHex(),
+                        issued.get(2).serialHex(),
+                        issued.get(0).serialHex()),
                 RevocationReason.KEY_COMPROMISE);
 
-        assertEquals(List.of(issued.get(0).serialHex(), issued.get(1).serialHex()),
+        assertEquals(
+                List.of(issued.get(0).serialHex(), issued.get(1).serialHex()),
                 bulk.revoked().stream().map(IssuedCertificate::serialHex).toList());
-        assertEquals(List.of("serial-unknown", "already-revoked", "serial-duplicate"),
+        assertEquals(
+                List.of("serial-unknown", "already-revoked", "serial-duplicate"),
                 bulk.refused().stream().map(BulkRevocation.Refusal::type).toList());
         assertEquals(crlBefore + 1, bulk.crlNumber().orElseThrow(), "one CRL for the whole bulk");
         assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
-        X509CRLHolder crl = new X509CRLHolder(certificates.currentCrl().orElseThrow().der());
+        X509CRLHolder crl =
+                new X509CRLHolder(certificates.currentCrl().orElseThrow().der());
         for (IssuedCertificate certificate : issued) {
             assertTrue(crl.getRevokedCertificate(certificate.serial()) != null, certificate.serialHex());
         }
-        assertEquals(RevocationReason.UNSPECIFIED, certificates.findBySerial(issued.get(2).serialHex()).orElseThrow()
-                .revocationReason(), "a refused serial keeps its first revocation");
+        assertEquals(
+                RevocationReason.UNSPECIFIED,
+                certificates
+                        .findBySerial(issued.get(2).serialHex())
+                        .orElseThrow()
+                        .revocationReason(),
+                "a refused serial keeps its first revocation");
 
         BulkRevocation none = revocation.revokeAll(List.of(issued.get(0).serialHex()), RevocationReason.SUPERSEDED);
         assertTrue(none.revoked().isEmpty() && none.crlNumber().isEmpty(), "nothing revoked, no CRL");
         assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
-        assertEquals("bulk-size-invalid", assertThrows(PkiException.class, () -> revocation.revokeAll(List.of(),
-                RevocationReason.UNSPECIFIED)).type());
-        List<String> tooMany = java.util.Collections.nCopies(CertificateRevocation.MAX_BULK_REVOCATIONS + 1,
-                issued.get(0).serialHex());
-        assertEquals("bulk-size-invalid", assertThrows(PkiException.class,
-                () -> revocation.revokeAll(tooMany, RevocationReason.UNSPECIFIED)).type());
+        assertEquals(
+                "bulk-size-invalid",
+                assertThrows(PkiException.class, () -> revocation.revokeAll(List.of(), RevocationReason.UNSPECIFIED))
+                        .type());
+        List<String> tooMany = java.util.Collections.nCopies(
+                CertificateRevocation.MAX_BULK_REVOCATIONS + 1, issued.get(0).serialHex());
+        assertEquals(
+                "bulk-size-invalid",
+                assertThrows(PkiException.class, () -> revocation.revokeAll(tooMany, RevocationReason.UNSPECIFIED))
+                        .type());
     }
 
     @Test
@@ -216,27 +286,30 @@ class CertificateAuthorityIT {
     void opensslVerifiesIssuedCertificateAndRejectsRevokedOneWithCrlCheck() throws Exception {
         String goodDevice = activeDevice();
         String lostDevice = activeDevice();
-        IssuedCertificate good = deviceCertificates.issue(goodDevice, Openssl.csr(goodDevice, "ec", "ec_paramgen_curve:P-256")
-                .pem());
-        IssuedCertificate lost = deviceCertificates.issue(lostDevice, Openssl.csr(lostDevice, "rsa", "rsa_keygen_bits:2048")
-                .pem());
+        IssuedCertificate good = deviceCertificates.issue(
+                goodDevice,
+                Openssl.csr(goodDevice, "ec", "ec_paramgen_curve:P-256").pem());
+        IssuedCertificate lost = deviceCertificates.issue(
+                lostDevice,
+                Openssl.csr(lostDevice, "rsa", "rsa_keygen_bits:2048").pem());
         revocation.revoke(lost.serialHex(), RevocationReason.CESSATION_OF_OPERATION);
 
         Path dir = Files.createTempDirectory("devicetrust-it");
         Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(certificates.caChain()));
-        Path crl = Files.writeString(dir.resolve("crl.pem"), certificates.currentCrlPem().orElseThrow());
+        Path crl = Files.writeString(
+                dir.resolve("crl.pem"), certificates.currentCrlPem().orElseThrow());
         Path goodPem = Files.writeString(dir.resolve("good.pem"), good.pem());
         Path lostPem = Files.writeString(dir.resolve("lost.pem"), lost.pem());
 
-        Openssl.Result ok = Openssl.run("verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile",
-                crl.toString(), goodPem.toString());
+        Openssl.Result ok = Openssl.run(
+                "verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile", crl.toString(), goodPem.toString());
         assertEquals(0, ok.code(), ok.output());
-        Openssl.Result refused = Openssl.run("verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile",
-                crl.toString(), lostPem.toString());
+        Openssl.Result refused = Openssl.run(
+                "verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile", crl.toString(), lostPem.toString());
         assertNotEquals(0, refused.code(), refused.output());
         assertTrue(refused.output().contains("certificate revoked"), refused.output());
-        Openssl.Result crlOk = Openssl.run("crl", "-in", crl.toString(), "-CAfile", chain.toString(), "-verify",
-                "-noout");
+        Openssl.Result crlOk =
+                Openssl.run("crl", "-in", crl.toString(), "-CAfile", chain.toString(), "-verify", "-noout");
         assertEquals(0, crlOk.code(), crlOk.output());
         assertTrue(crlOk.output().contains("verify OK"), crlOk.output());
     }

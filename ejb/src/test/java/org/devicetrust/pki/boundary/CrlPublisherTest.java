@@ -13,8 +13,8 @@ class CrlPublisherTest {
 
     static final Instant THIS_UPDATE = Instant.parse("2026-12-01T00:00:00Z");
     static final Duration VALIDITY = Duration.ofHours(24);
-    final PublishedCrl latest = new PublishedCrl("CN=Device CA", 7, THIS_UPDATE, THIS_UPDATE.plus(VALIDITY), 0,
-            new byte[] {0x30, 0x00});
+    final PublishedCrl latest =
+            new PublishedCrl("CN=Device CA", 7, THIS_UPDATE, THIS_UPDATE.plus(VALIDITY), 0, new byte[] {0x30, 0x00});
 
     @Test
     void theFirstCrlIsAlwaysDue() {
@@ -23,15 +23,16 @@ class CrlPublisherTest {
 
     @Test
     void aCrlIsDueOnceHalfItsValidityHasPassed() {
-        assertFalse(CrlPublisher.isDue(latest, VALIDITY, THIS_UPDATE.plus(Duration.ofHours(12)).minusSeconds(1)));
+        assertFalse(CrlPublisher.isDue(
+                latest, VALIDITY, THIS_UPDATE.plus(Duration.ofHours(12)).minusSeconds(1)));
         assertTrue(CrlPublisher.isDue(latest, VALIDITY, THIS_UPDATE.plus(Duration.ofHours(12))));
     }
 
     @Test
     void aShorterConfiguredValidityOrAReachedNextUpdateMakesItDueEarlier() {
         assertTrue(CrlPublisher.isDue(latest, Duration.ofHours(2), THIS_UPDATE.plus(Duration.ofHours(1))));
-        PublishedCrl shortLived = new PublishedCrl("CN=Device CA", 8, THIS_UPDATE,
-                THIS_UPDATE.plus(Duration.ofHours(1)), 0, new byte[] {0x30, 0x00});
+        PublishedCrl shortLived = new PublishedCrl(
+                "CN=Device CA", 8, THIS_UPDATE, THIS_UPDATE.plus(Duration.ofHours(1)), 0, new byte[] {0x30, 0x00});
         assertTrue(CrlPublisher.isDue(shortLived, VALIDITY, THIS_UPDATE.plus(Duration.ofHours(1))));
     }
 }

@@ -44,50 +44,72 @@ class CertificateFactoryTest {
     @Test
     void deviceCertificateHasExactlyTheDeviceProfile() throws Exception {
         KeyPair deviceKeys = TestPki.ec("secp256r1");
-        X509Certificate certificate = pki.factory.device(pki.deviceCa, new DeviceId("sensor-0001"),
-                deviceKeys.getPublic(), Duration.ofDays(365), CRL_URL);
+        X509Certificate certificate = pki.factory.device(
+                pki.deviceCa, new DeviceId("sensor-0001"), deviceKeys.getPublic(), Duration.ofDays(365), CRL_URL);
         X509CertificateHolder holder = new X509CertificateHolder(certificate.getEncoded());
 
         assertEquals(3, holder.getVersionNumber());
         assertEquals(new X500Name("CN=sensor-0001"), holder.getSubject());
-        assertEquals(X500Name.getInstance(pki.deviceCa.certificate().getSubjectX500Principal().getEncoded()),
+        assertEquals(
+                X500Name.getInstance(
+                        pki.deviceCa.certificate().getSubjectX500Principal().getEncoded()),
                 holder.getIssuer());
-        assertArrayEquals(deviceKeys.getPublic().getEncoded(), holder.getSubjectPublicKeyInfo().getEncoded());
-        assertEquals("1.2.840.10045.4.3.2", holder.getSignatureAlgorithm().getAlgorithm().getId());
-        assertTrue(holder.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(TestPki.BC)
-                .build(pki.deviceCa.publicKey())));
+        assertArrayEquals(
+                deviceKeys.getPublic().getEncoded(),
+                holder.getSubjectPublicKeyInfo().getEncoded());
+        assertEquals(
+                "1.2.840.10045.4.3.2",
+                holder.getSignatureAlgorithm().getAlgorithm().getId());
+        assertTrue(holder.isSignatureValid(
+                new JcaContentVerifierProviderBuilder().setProvider(TestPki.BC).build(pki.deviceCa.publicKey())));
         assertEquals(TestPki.NOW, holder.getNotBefore().toInstant());
-        assertEquals(TestPki.NOW.plus(Duration.ofDays(365)), holder.getNotAfter().toInstant());
+        assertEquals(
+                TestPki.NOW.plus(Duration.ofDays(365)), holder.getNotAfter().toInstant());
 
         Extensions extensions = holder.getExtensions();
-        assertEquals(Set.of(Extension.basicConstraints, Extension.keyUsage, Extension.extendedKeyUsage,
-                Extension.subjectAlternativeName, Extension.subjectKeyIdentifier,
-                Extension.authorityKeyIdentifier, Extension.cRLDistributionPoints),
+        assertEquals(
+                Set.of(
+                        Extension.basicConstraints,
+                        Extension.keyUsage,
+                        Extension.extendedKeyUsage,
+                        Extension.subjectAlternativeName,
+                        Extension.subjectKeyIdentifier,
+                        Extension.authorityKeyIdentifier,
+                        Extension.cRLDistributionPoints),
                 Set.of(extensions.getExtensionOIDs()));
-        assertEquals(Set.of(Extension.basicConstraints, Extension.keyUsage),
-                Set.of(extensions.getCriticalExtensionOIDs()));
+        assertEquals(
+                Set.of(Extension.basicConstraints, Extension.keyUsage), Set.of(extensions.getCriticalExtensionOIDs()));
 
         assertFalse(BasicConstraints.fromExtensions(extensions).isCA());
         assertEquals(new KeyUsage(KeyUsage.digitalSignature), KeyUsage.fromExtensions(extensions));
         ExtendedKeyUsage eku = ExtendedKeyUsage.fromExtensions(extensions);
         assertEquals(1, eku.getUsages().length);
         assertTrue(eku.hasKeyPurposeId(KeyPurposeId.id_kp_clientAuth));
-        GeneralName[] san = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName).getNames();
+        GeneralName[] san = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)
+                .getNames();
         assertEquals(1, san.length);
         assertEquals(GeneralName.uniformResourceIdentifier, san[0].getTagNo());
         assertEquals("urn:devicetrust:device:sensor-0001", san[0].getName().toString());
 
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        assertEquals(utils.createSubjectKeyIdentifier(deviceKeys.getPublic()),
+        assertEquals(
+                utils.createSubjectKeyIdentifier(deviceKeys.getPublic()),
                 SubjectKeyIdentifier.fromExtensions(extensions));
         AuthorityKeyIdentifier aki = AuthorityKeyIdentifier.fromExtensions(extensions);
-        assertArrayEquals(SubjectKeyIdentifier.fromExtensions(new X509CertificateHolder(
-                pki.deviceCa.certificate().getEncoded()).getExtensions()).getKeyIdentifier(), aki.getKeyIdentifier());
+        assertArrayEquals(
+                SubjectKeyIdentifier.fromExtensions(new X509CertificateHolder(
+                                        pki.deviceCa.certificate().getEncoded())
+                                .getExtensions())
+                        .getKeyIdentifier(),
+                aki.getKeyIdentifier());
 
         DistributionPoint[] points = CRLDistPoint.getInstance(
-                extensions.getExtensionParsedValue(Extension.cRLDistributionPoints)).getDistributionPoints();
+                        extensions.getExtensionParsedValue(Extension.cRLDistributionPoints))
+                .getDistributionPoints();
         assertEquals(1, points.length);
-        GeneralName[] location = GeneralNames.getInstance(points[0].getDistributionPoint().getName()).getNames();
+        GeneralName[] location = GeneralNames.getInstance(
+                        points[0].getDistributionPoint().getName())
+                .getNames();
         assertEquals(CRL_URL.toString(), location[0].getName().toString());
         assertNull(points[0].getReasons());
         assertNull(points[0].getCRLIssuer());
@@ -99,8 +121,9 @@ class CertificateFactoryTest {
         int longest = 0;
         KeyPair keys = TestPki.ec("secp256r1");
         for (int i = 0; i < 200; i++) {
-            BigInteger serial = pki.factory.device(pki.deviceCa, new DeviceId("dev-" + i), keys.getPublic(),
-                    Duration.ofDays(1), CRL_URL).getSerialNumber();
+            BigInteger serial = pki.factory
+                    .device(pki.deviceCa, new DeviceId("dev-" + i), keys.getPublic(), Duration.ofDays(1), CRL_URL)
+                    .getSerialNumber();
             assertTrue(serial.signum() > 0);
             assertTrue(serial.bitLength() <= 159, "bit length " + serial.bitLength());
             assertTrue(serial.toByteArray().length <= 20);
@@ -116,33 +139,44 @@ class CertificateFactoryTest {
     @Test
     void validityIsConfigurableButNeverOutlivesTheIssuer() {
         KeyPair keys = TestPki.ec("secp256r1");
-        X509Certificate shortLived = pki.factory.device(pki.deviceCa, new DeviceId("dev-1"), keys.getPublic(),
-                Duration.ofDays(7), CRL_URL);
-        assertEquals(TestPki.NOW.plus(Duration.ofDays(7)), shortLived.getNotAfter().toInstant());
-        X509Certificate capped = pki.factory.device(pki.deviceCa, new DeviceId("dev-1"), keys.getPublic(),
-                Duration.ofDays(100 * 365), CRL_URL);
+        X509Certificate shortLived =
+                pki.factory.device(pki.deviceCa, new DeviceId("dev-1"), keys.getPublic(), Duration.ofDays(7), CRL_URL);
+        assertEquals(
+                TestPki.NOW.plus(Duration.ofDays(7)), shortLived.getNotAfter().toInstant());
+        X509Certificate capped = pki.factory.device(
+                pki.deviceCa, new DeviceId("dev-1"), keys.getPublic(), Duration.ofDays(100 * 365), CRL_URL);
         assertEquals(pki.deviceCa.certificate().getNotAfter(), capped.getNotAfter());
-        assertThrows(IllegalArgumentException.class, () -> pki.factory.device(pki.deviceCa,
-                new DeviceId("dev-1"), keys.getPublic(), Duration.ZERO, CRL_URL));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> pki.factory.device(
+                        pki.deviceCa, new DeviceId("dev-1"), keys.getPublic(), Duration.ZERO, CRL_URL));
     }
 
     @Test
     void rsaDeviceKeysAreCertifiedToo() throws Exception {
         KeyPair keys = TestPki.rsa(2048);
-        X509Certificate certificate = pki.factory.device(pki.deviceCa, new DeviceId("rsa-device"),
-                keys.getPublic(), Duration.ofDays(30), CRL_URL);
+        X509Certificate certificate = pki.factory.device(
+                pki.deviceCa, new DeviceId("rsa-device"), keys.getPublic(), Duration.ofDays(30), CRL_URL);
         certificate.verify(pki.deviceCa.publicKey(), TestPki.BC);
         assertEquals("RSA", certificate.getPublicKey().getAlgorithm());
     }
 
     @Test
     void rootCaIsSelfSignedP384CaWithCertAndCrlSign() throws Exception {
-        X509CertificateHolder root = new X509CertificateHolder(pki.root.certificate().getEncoded());
+        X509CertificateHolder root =
+                new X509CertificateHolder(pki.root.certificate().getEncoded());
         assertEquals(CertificateFactory.ROOT_CA_NAME, root.getSubject());
         assertEquals(root.getSubject(), root.getIssuer());
-        assertEquals("1.2.840.10045.4.3.3", root.getSignatureAlgorithm().getAlgorithm().getId());
-        assertEquals(TestPki.NOW.plus(CertificateFactory.ROOT_CA_VALIDITY), root.getNotAfter().toInstant());
-        assertTrue(Duration.between(root.getNotBefore().toInstant(), root.getNotAfter().toInstant()).toDays()
+        assertEquals(
+                "1.2.840.10045.4.3.3",
+                root.getSignatureAlgorithm().getAlgorithm().getId());
+        assertEquals(
+                TestPki.NOW.plus(CertificateFactory.ROOT_CA_VALIDITY),
+                root.getNotAfter().toInstant());
+        assertTrue(Duration.between(
+                                root.getNotBefore().toInstant(),
+                                root.getNotAfter().toInstant())
+                        .toDays()
                 >= 20 * 365);
         Extensions e = root.getExtensions();
         BasicConstraints bc = BasicConstraints.fromExtensions(e);
@@ -157,14 +191,18 @@ class CertificateFactoryTest {
 
     @Test
     void deviceCaIsP256WithPathLengthZeroSignedByRoot() throws Exception {
-        X509CertificateHolder ca = new X509CertificateHolder(pki.deviceCa.certificate().getEncoded());
+        X509CertificateHolder ca =
+                new X509CertificateHolder(pki.deviceCa.certificate().getEncoded());
         assertEquals(CertificateFactory.DEVICE_CA_NAME, ca.getSubject());
         assertEquals(CertificateFactory.ROOT_CA_NAME, ca.getIssuer());
-        assertEquals(TestPki.NOW.plus(CertificateFactory.DEVICE_CA_VALIDITY), ca.getNotAfter().toInstant());
+        assertEquals(
+                TestPki.NOW.plus(CertificateFactory.DEVICE_CA_VALIDITY),
+                ca.getNotAfter().toInstant());
         BasicConstraints bc = BasicConstraints.fromExtensions(ca.getExtensions());
         assertTrue(bc.isCA());
         assertEquals(BigInteger.ZERO, bc.getPathLenConstraint());
-        assertEquals(new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), KeyUsage.fromExtensions(ca.getExtensions()));
+        assertEquals(
+                new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign), KeyUsage.fromExtensions(ca.getExtensions()));
         assertEquals(4, ca.getExtensions().getExtensionOIDs().length);
         pki.deviceCa.certificate().verify(pki.root.publicKey(), TestPki.BC);
         assertEquals("secp256r1", curveOf(ca));
@@ -173,17 +211,20 @@ class CertificateFactoryTest {
     @Test
     void tlsServerCertificateNamesLocalhostTheHostsAndLoopback() throws Exception {
         KeyPair keys = TestPki.ec("secp256r1");
-        X509Certificate server = pki.factory.tlsServer(pki.root, keys.getPublic(),
-                List.of("devicetrust.example.com", "10.0.0.7", "localhost"));
+        X509Certificate server = pki.factory.tlsServer(
+                pki.root, keys.getPublic(), List.of("devicetrust.example.com", "10.0.0.7", "localhost"));
         X509CertificateHolder holder = new X509CertificateHolder(server.getEncoded());
         assertEquals(new X500Name("O=DeviceTrust,CN=devicetrust.example.com"), holder.getSubject());
         assertEquals(CertificateFactory.ROOT_CA_NAME, holder.getIssuer());
         GeneralName[] san = GeneralNames.fromExtensions(holder.getExtensions(), Extension.subjectAlternativeName)
                 .getNames();
-        assertEquals(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.dNSName, "devicetrust.example.com"),
-                new GeneralName(GeneralName.iPAddress, "10.0.0.7")), List.of(san));
+        assertEquals(
+                List.of(
+                        new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "devicetrust.example.com"),
+                        new GeneralName(GeneralName.iPAddress, "10.0.0.7")),
+                List.of(san));
         ExtendedKeyUsage eku = ExtendedKeyUsage.fromExtensions(holder.getExtensions());
         assertEquals(1, eku.getUsages().length);
         assertTrue(eku.hasKeyPurposeId(KeyPurposeId.id_kp_serverAuth));
@@ -208,16 +249,21 @@ class CertificateFactoryTest {
     @Test
     void selfCheckRefusesACertificateSignedWithTheWrongKey() {
         KeyPair stranger = TestPki.ec("secp256r1");
-        CaCredential forged = new CaCredential(pki.deviceCa.certificate(), stranger.getPrivate(),
-                pki.deviceCa.chain());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pki.factory.device(forged,
-                new DeviceId("dev-1"), TestPki.ec("secp256r1").getPublic(), Duration.ofDays(1), CRL_URL));
+        CaCredential forged = new CaCredential(pki.deviceCa.certificate(), stranger.getPrivate(), pki.deviceCa.chain());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> pki.factory.device(
+                        forged,
+                        new DeviceId("dev-1"),
+                        TestPki.ec("secp256r1").getPublic(),
+                        Duration.ofDays(1),
+                        CRL_URL));
         assertTrue(e.getMessage().contains("self-check"));
     }
 
     private static String curveOf(X509CertificateHolder holder) {
-        ASN1ObjectIdentifier oid = (ASN1ObjectIdentifier) holder.getSubjectPublicKeyInfo().getAlgorithm()
-                .getParameters();
+        ASN1ObjectIdentifier oid = (ASN1ObjectIdentifier)
+                holder.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
         return org.bouncycastle.asn1.sec.SECNamedCurves.getName(oid);
     }
 }

@@ -22,8 +22,8 @@ class FactoryKeysTest {
     @Test
     void theCsrAsksForTheDeviceWithAnEcP256KeyAndPassesTheCasChecks() throws Exception {
         KeyPair pair = keys.keyPair();
-        CsrValidator.ValidatedCsr csr = new CsrValidator(TestPki.BC).validate(keys.csr(pair,
-                new DeviceId("sensor-0001")));
+        CsrValidator.ValidatedCsr csr =
+                new CsrValidator(TestPki.BC).validate(keys.csr(pair, new DeviceId("sensor-0001")));
         assertEquals("EC P-256", csr.keyDescription());
         assertEquals("sensor-0001", csr.requestedCommonName());
         assertArrayEquals(pair.getPublic().getEncoded(), csr.publicKey().getEncoded());
@@ -33,7 +33,11 @@ class FactoryKeysTest {
     void thePkcs12HoldsTheKeyAndTheChainUnderTheOneTimePassword() throws Exception {
         KeyPair pair = keys.keyPair();
         DeviceId device = new DeviceId("sensor-0001");
-        X509Certificate certificate = pki.factory.device(pki.deviceCa, device, pair.getPublic(), Duration.ofDays(30),
+        X509Certificate certificate = pki.factory.device(
+                pki.deviceCa,
+                device,
+                pair.getPublic(),
+                Duration.ofDays(30),
                 java.net.URI.create("http://localhost/crl"));
         List<X509Certificate> chain = List.of(certificate, pki.deviceCa.certificate(), pki.root.certificate());
         char[] password = keys.password();

@@ -19,9 +19,9 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.devicetrust.platform.entity.DeviceId;
 import org.devicetrust.pki.control.CaCredential;
 import org.devicetrust.pki.control.CertificateFactory;
+import org.devicetrust.platform.entity.DeviceId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,20 +38,24 @@ class IssuedCertificateTest {
         KeyPair caKeys = generator.generateKeyPair();
         CertificateFactory factory = new CertificateFactory(bc, new SecureRandom(), Clock.fixed(NOW, ZoneOffset.UTC));
         X509Certificate ca = factory.rootCa(caKeys.getPublic(), caKeys.getPrivate());
-        certificate = factory.device(new CaCredential(ca, caKeys.getPrivate(), List.of(ca)),
-                new DeviceId("meter-17"), generator.generateKeyPair().getPublic(), Duration.ofDays(10),
+        certificate = factory.device(
+                new CaCredential(ca, caKeys.getPrivate(), List.of(ca)),
+                new DeviceId("meter-17"),
+                generator.generateKeyPair().getPublic(),
+                Duration.ofDays(10),
                 URI.create("http://localhost/crl"));
     }
 
     @Test
     void storesWhatTheCertificateSays() throws Exception {
-        IssuedCertificate issued = new IssuedCertificate(certificate, new DeviceId("meter-17"), "EC P-256", NOW,
-                "alice");
+        IssuedCertificate issued =
+                new IssuedCertificate(certificate, new DeviceId("meter-17"), "EC P-256", NOW, "alice");
         assertEquals(certificate.getSerialNumber(), issued.serial());
         assertEquals(certificate.getSerialNumber().toString(16), issued.serialHex());
         assertEquals("CN=meter-17", issued.subjectDn());
         assertEquals("CN=DeviceTrust Root CA,O=DeviceTrust", issued.issuerDn());
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())),
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())),
                 issued.sha256Fingerprint());
         assertEquals(certificate, issued.certificate());
         assertEquals(NOW, issued.notBefore());
@@ -63,19 +67,23 @@ class IssuedCertificateTest {
 
     @Test
     void refusesACertificateOfAnotherDevice() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new IssuedCertificate(certificate, new DeviceId("meter-18"), "EC P-256", NOW, "alice"));
     }
 
     @Test
     void revocationIsFinal() {
-        IssuedCertificate issued = new IssuedCertificate(certificate, new DeviceId("meter-17"), "EC P-256", NOW,
-                "alice");
+        IssuedCertificate issued =
+                new IssuedCertificate(certificate, new DeviceId("meter-17"), "EC P-256", NOW, "alice");
         issued.revoke(RevocationReason.KEY_COMPROMISE, NOW.plusSeconds(5), "bob");
-        assertEquals(new RevocationStatus(RevocationStatus.State.REVOKED, NOW.plusSeconds(5),
-                RevocationReason.KEY_COMPROMISE), issued.revocationStatus());
+        assertEquals(
+                new RevocationStatus(
+                        RevocationStatus.State.REVOKED, NOW.plusSeconds(5), RevocationReason.KEY_COMPROMISE),
+                issued.revocationStatus());
         assertEquals("bob", issued.revokedBy());
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> issued.revoke(RevocationReason.SUPERSEDED, NOW.plusSeconds(6), "bob"));
         assertEquals(RevocationReason.KEY_COMPROMISE, issued.revocationReason());
     }
@@ -87,8 +95,8 @@ class IssuedCertificateTest {
         assertEquals(RevocationReason.KEY_COMPROMISE, RevocationReason.parse("1"));
         assertEquals(RevocationReason.PRIVILEGE_WITHDRAWN, RevocationReason.parse(" privilegewithdrawn "));
         assertEquals(9, RevocationReason.PRIVILEGE_WITHDRAWN.code());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RevocationReason.parse("cACompromise"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RevocationReason.parse("cACompromise"));
         assertTrue(e.getMessage().contains("keyCompromise"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RevocationReason.parse("8"));
         assertThrows(IllegalArgumentException.class, () -> RevocationReason.parse(null));
@@ -106,11 +114,13 @@ class IssuedCertificateTest {
 
     @Test
     void publishedCrlGuardsItsFields() {
-        assertThrows(IllegalArgumentException.class, () -> new PublishedCrl("CN=x", 0, NOW, NOW.plusSeconds(1), 0,
-                new byte[] {1}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PublishedCrl("CN=x", 0, NOW, NOW.plusSeconds(1), 0, new byte[] {1}));
         assertThrows(IllegalArgumentException.class, () -> new PublishedCrl("CN=x", 1, NOW, NOW, 0, new byte[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> new PublishedCrl("CN=x", 1, NOW, NOW.plusSeconds(1), 0,
-                new byte[0]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new PublishedCrl("CN=x", 1, NOW, NOW.plusSeconds(1), 0, new byte[0]));
         byte[] der = {1, 2, 3};
         PublishedCrl crl = new PublishedCrl("CN=x", 1, NOW, NOW.plusSeconds(1), 0, der);
         der[0] = 9;

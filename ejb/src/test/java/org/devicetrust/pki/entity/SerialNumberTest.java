@@ -18,7 +18,8 @@ class SerialNumberTest {
 
     @Test
     void textThatIsNotHexSaysSo() {
-        assertTrue(assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("not-hex")).getMessage()
+        assertTrue(assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("not-hex"))
+                .getMessage()
                 .endsWith("is not a hexadecimal serial number"));
         assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse(null));
         assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("0x"));
@@ -26,14 +27,18 @@ class SerialNumberTest {
 
     @Test
     void zeroAndMoreThan160BitsAreNoSerialOfThisCa() {
-        assertTrue(assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("00")).getMessage()
+        assertTrue(assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("00"))
+                .getMessage()
                 .startsWith("no certificate with serial"));
         assertThrows(SerialNumber.Invalid.class, () -> SerialNumber.parse("1" + "0".repeat(40)));
         assertEquals(Optional.empty(), SerialNumber.of(BigInteger.ONE.shiftLeft(160)));
         assertEquals(Optional.empty(), SerialNumber.of(BigInteger.valueOf(-5)));
         assertEquals(Optional.empty(), SerialNumber.of(null));
-        assertEquals("f".repeat(40), SerialNumber.of(BigInteger.ONE.shiftLeft(160).subtract(BigInteger.ONE))
-                .orElseThrow().hex());
+        assertEquals(
+                "f".repeat(40),
+                SerialNumber.of(BigInteger.ONE.shiftLeft(160).subtract(BigInteger.ONE))
+                        .orElseThrow()
+                        .hex());
         assertThrows(IllegalArgumentException.class, () -> new SerialNumber(BigInteger.ZERO));
     }
 }

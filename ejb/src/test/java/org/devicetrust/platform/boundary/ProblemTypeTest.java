@@ -28,6 +28,7 @@ class ProblemTypeTest {
             "(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr|SubjectMismatch"
                     + "|RenewalNotDue|UnknownDevice|DeviceNotActive|UnknownSerial|AlreadyRevoked|UnsupportedReason"
                     + "|CaUnavailable)|\\bsuper)\\s*\\(");
+
     static final Pattern TYPE_LITERAL = Pattern.compile("\"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"");
 
     @Test
@@ -51,9 +52,10 @@ class ProblemTypeTest {
     @Test
     void theCatalogueNotTheThrowerDecidesTheKind() {
         // re-enrollment used to answer 403 for a revoked certificate, the device API 401: now both say 401
-        assertEquals(Kind.UNAUTHORIZED,
-                new EnrollmentException.CertificateRefused("certificate-revoked", "revoked").kind());
-        assertEquals(Kind.FORBIDDEN,
+        assertEquals(
+                Kind.UNAUTHORIZED, new EnrollmentException.CertificateRefused("certificate-revoked", "revoked").kind());
+        assertEquals(
+                Kind.FORBIDDEN,
                 new EnrollmentException.CertificateRefused("certificate-not-yours", "another's").kind());
         assertEquals(Kind.INVALID, new PkiException("bulk-size-invalid", Kind.CONFLICT, "x").kind());
     }

@@ -33,12 +33,12 @@ class DatabaseOutageIT {
     @TempDir
     Path dir;
 
-    private record Answer(long atMillis, String who, int status, long tookMillis) {
-    }
+    private record Answer(long atMillis, String who, int status, long tookMillis) {}
 
     @Test
     void anOutageIsAFast503NeverAnAllowAndRecoversWithoutARestart() throws Exception {
-        assumeTrue("true".equals(System.getenv("DEVICETRUST_ST_MAY_STOP_DATABASE")),
+        assumeTrue(
+                "true".equals(System.getenv("DEVICETRUST_ST_MAY_STOP_DATABASE")),
                 "set DEVICETRUST_ST_MAY_STOP_DATABASE=true to let this test stop PostgreSQL");
         Credential good = DeviceCredentials.registeredDevice(dir, "outage-good");
         Credential revoked = DeviceCredentials.registeredDevice(dir, "outage-revoked");
@@ -76,9 +76,10 @@ class DatabaseOutageIT {
             byAnswer.merge(answer.who() + " -> " + answer.status(), 1L, Long::sum);
             slowest = Math.max(slowest, answer.tookMillis());
         }
-        System.out.printf("database outage of %d s: %d device requests, answers %s, slowest %d ms;"
-                + " service back %d ms after the database%n", OUTAGE.toSeconds(), answers.size(), byAnswer,
-                slowest, recoveredAfter);
+        System.out.printf(
+                "database outage of %d s: %d device requests, answers %s, slowest %d ms;"
+                        + " service back %d ms after the database%n",
+                OUTAGE.toSeconds(), answers.size(), byAnswer, slowest, recoveredAfter);
         for (Answer answer : answers) {
             if (answer.who().startsWith("revoked")) {
                 assertTrue(answer.status() != 200, "a revoked certificate was let in: " + answer);
@@ -102,9 +103,13 @@ class DatabaseOutageIT {
 
     private static int status(HttpClient client) {
         try {
-            return client.send(HttpRequest.newBuilder(SERVER.device("/api/v1/device/session"))
-                    .timeout(Duration.ofSeconds(20)).header("Accept", "text/plain").build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            return client.send(
+                            HttpRequest.newBuilder(SERVER.device("/api/v1/device/session"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .header("Accept", "text/plain")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
         } catch (java.io.IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -115,8 +120,11 @@ class DatabaseOutageIT {
 
     /** The server's PostgreSQL cluster ({@code DEVICETRUST_ST_PG_CLUSTER}, "VERSION/NAME", default 15/main). */
     private void database(String action) {
-        String[] cluster = System.getenv().getOrDefault("DEVICETRUST_ST_PG_CLUSTER", "15/main").split("/", 2);
-        Run pg = action.equals("stop") ? run(dir, "pg_ctlcluster", cluster[0], cluster[1], "stop", "-m", "fast")
+        String[] cluster = System.getenv()
+                .getOrDefault("DEVICETRUST_ST_PG_CLUSTER", "15/main")
+                .split("/", 2);
+        Run pg = action.equals("stop")
+                ? run(dir, "pg_ctlcluster", cluster[0], cluster[1], "stop", "-m", "fast")
                 : run(dir, "pg_ctlcluster", cluster[0], cluster[1], "start");
         assertTrue(pg.exitCode() == 0 || action.equals("start"), "pg_ctlcluster " + action + ": " + pg.output());
     }

@@ -77,7 +77,10 @@ class DeviceApiIT {
         assertEquals(device.deviceId(), json(record.body()).getString("id"));
         assertEquals("ACTIVE", json(record.body()).getString("status"));
 
-        HttpResponse<String> stored = post(client, device.deviceId(), "application/json",
+        HttpResponse<String> stored = post(
+                client,
+                device.deviceId(),
+                "application/json",
                 "{\"temperature\": 21.5, \"uptime\": 3600, \"fw\": \"1.2.0\"}");
         assertEquals(201, stored.statusCode(), stored.body());
         assertTrue(stored.headers().firstValue("Location").orElse("").contains("/telemetry/"));
@@ -88,15 +91,28 @@ class DeviceApiIT {
 
     @Test
     void noClientCertificateIsRefusedAtHandshake() {
-        Run curl = run(dir, "curl", "-sS", "--max-time", "20", "--cacert", SERVER.rootCaPem().toString(),
+        Run curl = run(
+                dir,
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--cacert",
+                SERVER.rootCaPem().toString(),
                 SERVER.device("/api/v1/device/session").toString());
         assertNotEquals(0, curl.exitCode(), curl.output());
         assertFalse(curl.output().contains("AUTH OK"), curl.output());
 
-        HttpClient anonymous = HttpClient.newBuilder().sslContext(SERVER.trustingRoot())
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        assertThrows(IOException.class, () -> anonymous.send(HttpRequest.newBuilder(
-                SERVER.device("/api/v1/device/session")).build(), HttpResponse.BodyHandlers.ofString()));
+        HttpClient anonymous = HttpClient.newBuilder()
+                .sslContext(SERVER.trustingRoot())
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        assertThrows(
+                IOException.class,
+                () -> anonymous.send(
+                        HttpRequest.newBuilder(SERVER.device("/api/v1/device/session"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
@@ -119,8 +135,12 @@ class DeviceApiIT {
     @Test
     void expiredCertificateIsRefused() throws Exception {
         String id = SERVER.registerDevice(DeviceCredentials.uniqueId("expired"), "expired certificate");
-        Credential expired = DeviceCredentials.fromDeviceCa(dir, "expired", id,
-                Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)),
+        Credential expired = DeviceCredentials.fromDeviceCa(
+                dir,
+                "expired",
+                id,
+                Instant.now().minus(Duration.ofDays(10)),
+                Instant.now().minus(Duration.ofDays(1)),
                 KeyPurposeId.id_kp_clientAuth);
         assertRefused(expired);
     }
@@ -132,8 +152,8 @@ class DeviceApiIT {
         assertFalse(tls11.output().contains("AUTH OK"), tls11.output());
         assertHandshakeFailed(tls11);
 
-        for (String suite : List.of("ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA",
-                "ECDHE-ECDSA-AES256-SHA384")) {
+        for (String suite :
+                List.of("ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384")) {
             Run cbc = sClient(device, "/api/v1/device/session", "-tls1_2", "-cipher", suite);
             assertFalse(cbc.output().contains("AUTH OK"), suite + ": " + cbc.output());
             assertHandshakeFailed(cbc);
@@ -171,18 +191,22 @@ class DeviceApiIT {
         HttpClient client = device.client();
         assertEquals(200, get(client, "/api/v1/device/session", "text/plain").statusCode());
 
-        assertEquals(200, DeviceCredentials.changeStatus(device.deviceId(), "SUSPENDED").statusCode());
+        assertEquals(
+                200,
+                DeviceCredentials.changeStatus(device.deviceId(), "SUSPENDED").statusCode());
         assertProblem(get(client, "/api/v1/device/session", "text/plain"), 403, "device-suspended");
-        assertProblem(get(client, "/api/v1/devices/" + device.deviceId(), "application/json"), 403,
-                "device-suspended");
+        assertProblem(get(client, "/api/v1/devices/" + device.deviceId(), "application/json"), 403, "device-suspended");
 
-        assertEquals(200, DeviceCredentials.changeStatus(device.deviceId(), "ACTIVE").statusCode());
+        assertEquals(
+                200, DeviceCredentials.changeStatus(device.deviceId(), "ACTIVE").statusCode());
         assertEquals(200, get(client, "/api/v1/device/session", "text/plain").statusCode());
 
-        assertEquals(200, DeviceCredentials.changeStatus(device.deviceId(), "DECOMMISSIONED").statusCode());
+        assertEquals(
+                200,
+                DeviceCredentials.changeStatus(device.deviceId(), "DECOMMISSIONED")
+                        .statusCode());
         assertProblem(get(client, "/api/v1/device/session", "text/plain"), 403, "device-decommissioned");
-        assertProblem(post(client, device.deviceId(), "application/json", "{\"a\":1}"), 403,
-                "device-decommissioned");
+        assertProblem(post(client, device.deviceId(), "application/json", "{\"a\":1}"), 403, "device-decommissioned");
     }
 
     @Test
@@ -192,8 +216,8 @@ class DeviceApiIT {
         HttpClient asA = a.client();
         assertProblem(get(asA, "/api/v1/devices/" + b.deviceId(), "application/json"), 403, "device-mismatch");
         assertProblem(post(asA, b.deviceId(), "application/json", "{\"spoofed\":true}"), 403, "device-mismatch");
-        assertProblem(get(asA, "/api/v1/devices/" + b.deviceId() + "/telemetry", "application/json"), 403,
-                "device-mismatch");
+        assertProblem(
+                get(asA, "/api/v1/devices/" + b.deviceId() + "/telemetry", "application/json"), 403, "device-mismatch");
         assertEquals(0, telemetryCount(b.client(), b.deviceId()));
         Run curl = curl(a, "/api/v1/devices/" + b.deviceId());
         assertTrue(curl.output().strip().endsWith("403"), curl.output());
@@ -210,8 +234,7 @@ class DeviceApiIT {
         assertProblem(post(client, id, "application/json", "{\"unterminated\": "), 400, "telemetry-invalid");
         assertProblem(post(client, id, "application/json", "[1, 2, 3]"), 400, "telemetry-invalid");
         assertProblem(post(client, id, "application/json", "{\"a\":1} trailing"), 400, "telemetry-invalid");
-        assertProblem(post(client, id, "application/json", "[".repeat(40) + "]".repeat(40)), 400,
-                "telemetry-invalid");
+        assertProblem(post(client, id, "application/json", "[".repeat(40) + "]".repeat(40)), 400, "telemetry-invalid");
         assertProblem(post(client, id, "application/json", ""), 400, "telemetry-invalid");
         HttpResponse<String> wrongType = post(client, id, "text/plain", "{\"a\":1}");
         assertEquals(415, wrongType.statusCode(), wrongType.body());
@@ -225,15 +248,19 @@ class DeviceApiIT {
     void certificateWithoutClientAuthIsRefused() throws Exception {
         String id = SERVER.registerDevice(DeviceCredentials.uniqueId("noeku"), "no clientAuth");
         Instant now = Instant.now();
-        Credential noEku = DeviceCredentials.fromDeviceCa(dir, "noeku", id, now.minusSeconds(60),
-                now.plus(Duration.ofDays(1)), null);
+        Credential noEku = DeviceCredentials.fromDeviceCa(
+                dir, "noeku", id, now.minusSeconds(60), now.plus(Duration.ofDays(1)), null);
         Run curl = curl(noEku, "/api/v1/device/session");
         assertFalse(curl.output().contains("AUTH OK"), curl.output());
-        assertTrue(curl.output().contains("certificate-not-for-client-auth") || curl.exitCode() != 0,
-                curl.output());
+        assertTrue(curl.output().contains("certificate-not-for-client-auth") || curl.exitCode() != 0, curl.output());
 
-        Credential serverOnly = DeviceCredentials.fromDeviceCa(dir, "serverauth", id, now.minusSeconds(60),
-                now.plus(Duration.ofDays(1)), KeyPurposeId.id_kp_serverAuth);
+        Credential serverOnly = DeviceCredentials.fromDeviceCa(
+                dir,
+                "serverauth",
+                id,
+                now.minusSeconds(60),
+                now.plus(Duration.ofDays(1)),
+                KeyPurposeId.id_kp_serverAuth);
         assertRefused(serverOnly);
     }
 
@@ -242,8 +269,12 @@ class DeviceApiIT {
         JsonObject before = metrics();
         Credential a = DeviceCredentials.registeredDevice(dir, "counted-a");
         Credential b = DeviceCredentials.registeredDevice(dir, "counted-b");
-        assertEquals(200, get(a.client(), "/api/v1/device/session", "text/plain").statusCode());
-        assertEquals(403, get(a.client(), "/api/v1/devices/" + b.deviceId(), "application/json").statusCode());
+        assertEquals(
+                200, get(a.client(), "/api/v1/device/session", "text/plain").statusCode());
+        assertEquals(
+                403,
+                get(a.client(), "/api/v1/devices/" + b.deviceId(), "application/json")
+                        .statusCode());
         JsonObject after = metrics();
         assertTrue(count(after, "allowed") >= count(before, "allowed") + 1, after.toString());
         assertTrue(count(after, "device-mismatch") >= count(before, "device-mismatch") + 1, after.toString());
@@ -265,10 +296,13 @@ class DeviceApiIT {
         long allowedBefore = count(metrics(), "allowed");
         long hourlyBefore = hourlyAllowed();
         for (int i = 0; i < 5; i++) {
-            assertEquals(200, get(client, "/api/v1/device/session", "text/plain").statusCode());
+            assertEquals(
+                    200, get(client, "/api/v1/device/session", "text/plain").statusCode());
         }
-        assertEquals(403, get(client, "/api/v1/devices/not-" + device.deviceId(), "application/json")
-                .statusCode());
+        assertEquals(
+                403,
+                get(client, "/api/v1/devices/not-" + device.deviceId(), "application/json")
+                        .statusCode());
         assertEquals(1, chained(device.deviceId(), "SUCCESS"), "one record for the session's first request");
         assertEquals(1, chained("not-" + device.deviceId(), "FAILURE"), "every refusal is chained");
         assertTrue(count(metrics(), "allowed") >= allowedBefore + 5, "every allowed request is counted");
@@ -280,8 +314,9 @@ class DeviceApiIT {
     }
 
     private static long chained(String subject, String outcome) throws Exception {
-        try (Connection c = DeviceTrustServer.database(); PreparedStatement s = c.prepareStatement(
-                "SELECT COUNT(*) FROM audit_record WHERE action = 'DEVICE_ACCESS' AND subject = ? AND outcome = ?")) {
+        try (Connection c = DeviceTrustServer.database();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT COUNT(*) FROM audit_record WHERE action = 'DEVICE_ACCESS' AND subject = ? AND outcome = ?")) {
             s.setString(1, subject);
             s.setString(2, outcome);
             try (ResultSet r = s.executeQuery()) {
@@ -292,8 +327,9 @@ class DeviceApiIT {
     }
 
     private static long hourlyAllowed() throws Exception {
-        try (Connection c = DeviceTrustServer.database(); PreparedStatement s = c.prepareStatement(
-                "SELECT COALESCE(SUM(allowed), 0) FROM device_access_hour"); ResultSet r = s.executeQuery()) {
+        try (Connection c = DeviceTrustServer.database();
+                PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(allowed), 0) FROM device_access_hour");
+                ResultSet r = s.executeQuery()) {
             r.next();
             return r.getLong(1);
         }
@@ -325,38 +361,52 @@ class DeviceApiIT {
         assertFalse(openssl.output().contains("AUTH OK"), openssl.output());
         // TLS 1.3 sends the client certificate after the server's Finished: the server then closes with an
         // alert or without one, and no application data ever comes back
-        assertTrue(openssl.output().contains("alert") || openssl.output().contains("unexpected eof"),
-                openssl.output());
+        assertTrue(openssl.output().contains("alert") || openssl.output().contains("unexpected eof"), openssl.output());
         HttpClient java = credential.client();
-        assertThrows(IOException.class, () -> java.send(HttpRequest.newBuilder(
-                SERVER.device("/api/v1/device/session")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThrows(
+                IOException.class,
+                () -> java.send(
+                        HttpRequest.newBuilder(SERVER.device("/api/v1/device/session"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     /** openssl s_client: no cipher was agreed (the server closed or alerted during the handshake). */
     private static void assertHandshakeFailed(Run openssl) {
-        assertTrue(openssl.output().contains("Cipher is (NONE)") || openssl.output().contains("no peer certificate")
-                || openssl.output().contains("handshake failure"), openssl.output());
+        assertTrue(
+                openssl.output().contains("Cipher is (NONE)")
+                        || openssl.output().contains("no peer certificate")
+                        || openssl.output().contains("handshake failure"),
+                openssl.output());
         assertFalse(openssl.output().contains("HTTP/1.1"), openssl.output());
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String type) {
         assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 response.headers().toString());
         assertEquals("urn:devicetrust:problem:" + type, json(response.body()).getString("type"), response.body());
     }
 
     private static HttpResponse<String> get(HttpClient client, String path, String accept) throws Exception {
-        return client.send(HttpRequest.newBuilder(SERVER.device(path)).header("Accept", accept)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(SERVER.device(path))
+                        .header("Accept", accept)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(HttpClient client, String deviceId, String contentType, String body)
             throws Exception {
-        return client.send(HttpRequest.newBuilder(SERVER.device("/api/v1/devices/" + deviceId + "/telemetry"))
-                .header("Content-Type", contentType).header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        return client.send(
+                HttpRequest.newBuilder(SERVER.device("/api/v1/devices/" + deviceId + "/telemetry"))
+                        .header("Content-Type", contentType)
+                        .header("Accept", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -367,19 +417,42 @@ class DeviceApiIT {
     }
 
     private Run curl(Credential credential, String path) {
-        return run(dir, "curl", "-sS", "--max-time", "20", "--cacert", SERVER.rootCaPem().toString(),
-                "--cert", credential.cert().toString(), "--key", credential.key().toString(),
-                "-w", "\n%{http_code}", SERVER.device(path).toString());
+        return run(
+                dir,
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--cacert",
+                SERVER.rootCaPem().toString(),
+                "--cert",
+                credential.cert().toString(),
+                "--key",
+                credential.key().toString(),
+                "-w",
+                "\n%{http_code}",
+                SERVER.device(path).toString());
     }
 
     private Run sClient(Credential credential, String path, String... options) {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-                "localhost:" + SERVER.devicePort, "-servername", "localhost", "-CAfile",
-                SERVER.rootCaPem().toString(), "-cert", credential.cert().toString(), "-key",
-                credential.key().toString(), "-ign_eof"));
+        List<String> command = new ArrayList<>(List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "localhost:" + SERVER.devicePort,
+                "-servername",
+                "localhost",
+                "-CAfile",
+                SERVER.rootCaPem().toString(),
+                "-cert",
+                credential.cert().toString(),
+                "-key",
+                credential.key().toString(),
+                "-ign_eof"));
         command.addAll(List.of(options));
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/plain\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         return run(dir, request, command.toArray(String[]::new));
     }
 }

@@ -22,8 +22,8 @@ class EstBadInputIT {
     Path dir;
 
     private String token(String device) {
-        HttpResponse<String> r = SERVER.admin("POST", "/api/v1/admin/enrollment-tokens", "application/json",
-                "{\"deviceId\":\"" + device + "\"}");
+        HttpResponse<String> r = SERVER.admin(
+                "POST", "/api/v1/admin/enrollment-tokens", "application/json", "{\"deviceId\":\"" + device + "\"}");
         assertEquals(201, r.statusCode(), r.body());
         return json(r.body()).getString("token");
     }
@@ -31,7 +31,9 @@ class EstBadInputIT {
     private int certificateCount(String device) {
         HttpResponse<String> r = SERVER.admin("GET", "/api/v1/admin/devices/" + device + "/certificates", null, null);
         assertEquals(200, r.statusCode(), r.body());
-        return jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readArray().size();
+        return jakarta.json.Json.createReader(new java.io.StringReader(r.body()))
+                .readArray()
+                .size();
     }
 
     @Test
@@ -44,10 +46,16 @@ class EstBadInputIT {
             der[2 * i] = 0x30; // SEQUENCE, indefinite length; the zeros that follow end them
             der[2 * i + 1] = (byte) 0x80;
         }
-        HttpResponse<String> deep = SERVER.asUser(device, token, "POST", ENROLL, "application/pkcs10",
+        HttpResponse<String> deep = SERVER.asUser(
+                device,
+                token,
+                "POST",
+                ENROLL,
+                "application/pkcs10",
                 Base64.getMimeEncoder().encodeToString(der));
         assertTrue(deep.statusCode() == 400 || deep.statusCode() == 500, deep.statusCode() + " " + deep.body());
-        assertTrue(deep.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                deep.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 deep.headers().toString());
         assertTrue(json(deep.body()).getString("type").startsWith("urn:devicetrust:problem:"), deep.body());
         assertTrue(!deep.body().contains("StackOverflow"), deep.body());
@@ -63,9 +71,10 @@ class EstBadInputIT {
     @Test
     void bodyThatIsNotBase64IsRefusedWithItsType() {
         String device = SERVER.registerDevice("est-bad-" + System.nanoTime() % 10_000_000, "EST bad input");
-        HttpResponse<String> r = SERVER.asUser(device, token(device), "POST", ENROLL, "application/pkcs10",
-                "not base64 at all!");
+        HttpResponse<String> r =
+                SERVER.asUser(device, token(device), "POST", ENROLL, "application/pkcs10", "not base64 at all!");
         assertEquals(400, r.statusCode(), r.body());
-        assertEquals("urn:devicetrust:problem:csr-base64-malformed", json(r.body()).getString("type"));
+        assertEquals(
+                "urn:devicetrust:problem:csr-base64-malformed", json(r.body()).getString("type"));
     }
 }

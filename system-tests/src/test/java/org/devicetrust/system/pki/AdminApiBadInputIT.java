@@ -35,14 +35,21 @@ class AdminApiBadInputIT {
     private int certificateCount(String id) {
         HttpResponse<String> r = SERVER.admin("GET", "/api/v1/admin/devices/" + id + "/certificates", null, null);
         assertEquals(200, r.statusCode(), r.body());
-        return jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readArray().size();
+        return jakarta.json.Json.createReader(new java.io.StringReader(r.body()))
+                .readArray()
+                .size();
     }
 
     @Test
     void malformedCsrIsRefusedAndNothingIsIssued() {
         String id = newDevice();
-        assertProblem(issue(id, "application/x-pem-file",
-                "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"), 400, "csr-malformed");
+        assertProblem(
+                issue(
+                        id,
+                        "application/x-pem-file",
+                        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"),
+                400,
+                "csr-malformed");
         assertEquals(0, certificateCount(id));
     }
 
@@ -64,23 +71,40 @@ class AdminApiBadInputIT {
     @Test
     void weakRsaKeyIsRefused() throws Exception {
         String id = newDevice();
-        Run r = run(dir, "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", "weak.key", "-out",
-                "weak.csr", "-subj", "/CN=" + id);
+        Run r = run(
+                dir,
+                "openssl",
+                "req",
+                "-new",
+                "-newkey",
+                "rsa:1024",
+                "-nodes",
+                "-keyout",
+                "weak.key",
+                "-out",
+                "weak.csr",
+                "-subj",
+                "/CN=" + id);
         assertEquals(0, r.exitCode(), r.output());
-        assertProblem(issue(id, "application/x-pem-file", Files.readString(dir.resolve("weak.csr"))), 400,
-                "key-unsupported");
+        assertProblem(
+                issue(id, "application/x-pem-file", Files.readString(dir.resolve("weak.csr"))), 400, "key-unsupported");
     }
 
     @Test
     void csrForUnknownDeviceIsRefused() {
-        assertProblem(issue("no-such-device-1", "application/x-pem-file", opensslCsr(dir, "u", "no-such-device-1")),
-                404, "device-unknown");
+        assertProblem(
+                issue("no-such-device-1", "application/x-pem-file", opensslCsr(dir, "u", "no-such-device-1")),
+                404,
+                "device-unknown");
     }
 
     @Test
     void csrForSuspendedDeviceIsRefused() {
         String id = newDevice();
-        HttpResponse<String> s = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/status", "application/json",
+        HttpResponse<String> s = SERVER.admin(
+                "POST",
+                "/api/v1/admin/devices/" + id + "/status",
+                "application/json",
                 "{\"status\":\"SUSPENDED\",\"reason\":\"test\"}");
         assertEquals(200, s.statusCode(), s.body());
         assertProblem(issue(id, "application/x-pem-file", opensslCsr(dir, "s", id)), 409, "device-not-active");
@@ -89,21 +113,36 @@ class AdminApiBadInputIT {
 
     @Test
     void unknownSerialCannotBeRevoked() {
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/certificates/0abc123/revocation", "application/json",
-                "{\"reason\":\"keyCompromise\"}"), 404, "serial-unknown");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/certificates/0abc123/revocation",
+                        "application/json",
+                        "{\"reason\":\"keyCompromise\"}"),
+                404,
+                "serial-unknown");
     }
 
     @Test
     void duplicateDeviceIdIsRefused() {
         String id = newDevice();
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
-                "{\"id\":\"" + id + "\",\"name\":\"again\"}"), 409, "device-exists");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/devices",
+                        "application/json",
+                        "{\"id\":\"" + id + "\",\"name\":\"again\"}"),
+                409,
+                "device-exists");
     }
 
     @Test
     void invalidDeviceIdIsRefused() {
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
-                "{\"id\":\"Bad ID!\",\"name\":\"x\"}"), 400, "device-id-invalid");
+        assertProblem(
+                SERVER.admin(
+                        "POST", "/api/v1/admin/devices", "application/json", "{\"id\":\"Bad ID!\",\"name\":\"x\"}"),
+                400,
+                "device-id-invalid");
     }
 
     @Test
@@ -111,10 +150,25 @@ class AdminApiBadInputIT {
         String id = newDevice();
         Files.writeString(dir.resolve("huge.pem"), "A".repeat(65 * 1024));
         for (String version : new String[] {"--http1.1", "--http2"}) {
-            Run r = run(dir, "curl", "-sS", version, "--max-time", "20", "--cacert", SERVER.rootCaPem().toString(),
-                    "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/x-pem-file",
-                    "--data-binary", "@huge.pem", "-w", "\n%{http_code}",
-                    SERVER.https("/api/v1/admin/devices/" + id + "/certificates").toString());
+            Run r = run(
+                    dir,
+                    "curl",
+                    "-sS",
+                    version,
+                    "--max-time",
+                    "20",
+                    "--cacert",
+                    SERVER.rootCaPem().toString(),
+                    "-u",
+                    "admin:" + SERVER.adminPassword,
+                    "-H",
+                    "Content-Type: application/x-pem-file",
+                    "--data-binary",
+                    "@huge.pem",
+                    "-w",
+                    "\n%{http_code}",
+                    SERVER.https("/api/v1/admin/devices/" + id + "/certificates")
+                            .toString());
             assertEquals(0, r.exitCode(), r.output());
             assertTrue(r.output().strip().endsWith("413"), version + ": " + r.output());
             assertTrue(r.output().contains("urn:devicetrust:problem:body-too-large"), r.output());
@@ -130,46 +184,79 @@ class AdminApiBadInputIT {
 
     @Test
     void truncatedJsonIsRefusedAsJsonInvalid() {
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
-                "{\"id\":\"truncated-1\",\"name\":"), 400, "json-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "{\"id\":"), 400,
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "{\"id\":\"truncated-1\",\"name\":"),
+                400,
                 "json-invalid");
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "{\"id\":"), 400, "json-invalid");
         assertDeviceAbsent("truncated-1");
     }
 
     @Test
     void idSentAsAnArrayOrAnObjectIsRefusedAsJsonInvalid() {
         for (String id : new String[] {"[\"array-1\"]", "{\"value\":\"object-1\"}", "[[[]]]"}) {
-            HttpResponse<String> r = SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
-                    "{\"id\":" + id + ",\"name\":\"x\"}");
+            HttpResponse<String> r = SERVER.admin(
+                    "POST", "/api/v1/admin/devices", "application/json", "{\"id\":" + id + ",\"name\":\"x\"}");
             assertProblem(r, 400, "json-invalid");
             assertTrue(!r.body().contains("org.devicetrust"), "no class names to the client: " + r.body());
         }
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
-                "{\"serials\":{\"a\":1},\"reason\":\"keyCompromise\"}"), 400, "json-invalid");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/revocations",
+                        "application/json",
+                        "{\"serials\":{\"a\":1},\"reason\":\"keyCompromise\"}"),
+                400,
+                "json-invalid");
     }
 
     @Test
     void jsonNestedTenThousandDeepIsRefusedAsJsonInvalid() {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", deep), 400,
+        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", deep), 400, "json-invalid");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/devices",
+                        "application/json",
+                        "{\"id\":\"deep-1\",\"name\":" + deep + "}"),
+                400,
                 "json-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json",
-                "{\"id\":\"deep-1\",\"name\":" + deep + "}"), 400, "json-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
-                "{\"serials\":" + deep + "}"), 400, "json-invalid");
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{\"serials\":" + deep + "}"),
+                400,
+                "json-invalid");
         assertDeviceAbsent("deep-1");
         // the server is still well: the next ordinary request succeeds
-        assertEquals(200, SERVER.admin("GET", "/api/v1/admin/devices?size=1", null, null).statusCode());
+        assertEquals(
+                200,
+                SERVER.admin("GET", "/api/v1/admin/devices?size=1", null, null).statusCode());
     }
 
     @Test
     void tenMegabytesOfJsonSentChunkedAreRefusedAsTooLarge() throws Exception {
         Path big = dir.resolve("big.json");
         Files.writeString(big, "{\"id\":\"chunked-1\",\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}");
-        Run r = run(dir, "curl", "-sS", "--http1.1", "--max-time", "60", "--cacert", SERVER.rootCaPem().toString(),
-                "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/json",
-                "-H", "Transfer-Encoding: chunked", "--data-binary", "@big.json", "-w", "\n%{http_code}",
+        Run r = run(
+                dir,
+                "curl",
+                "-sS",
+                "--http1.1",
+                "--max-time",
+                "60",
+                "--cacert",
+                SERVER.rootCaPem().toString(),
+                "-u",
+                "admin:" + SERVER.adminPassword,
+                "-H",
+                "Content-Type: application/json",
+                "-H",
+                "Transfer-Encoding: chunked",
+                "--data-binary",
+                "@big.json",
+                "-w",
+                "\n%{http_code}",
                 SERVER.https("/api/v1/admin/devices").toString());
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().strip().endsWith("413"), r.output());
@@ -179,23 +266,32 @@ class AdminApiBadInputIT {
 
     @Test
     void aParameterOutsideItsListIsAnInvalidRequestNotAServerError() {
-        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?status=BOGUS", null, null), 400,
-                "invalid-request");
-        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?sort=password", null, null), 400,
-                "invalid-request");
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?status=BOGUS", null, null), 400, "invalid-request");
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?sort=password", null, null), 400, "invalid-request");
         assertProblem(SERVER.admin("GET", "/api/v1/admin/devices?size=100000", null, null), 400, "page-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "null"), 400,
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/devices", "application/json", "null"), 400, "invalid-request");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/certificates/0abc123/revocation",
+                        "application/json",
+                        "{\"reason\":\"becauseISaySo\"}"),
+                400,
                 "invalid-request");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/certificates/0abc123/revocation", "application/json",
-                "{\"reason\":\"becauseISaySo\"}"), 400, "invalid-request");
     }
 
     @Test
     void unknownDeviceIsNotFoundOnTheAdminApi() {
-        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices/no-such-device-2", null, null), 404,
+        assertProblem(SERVER.admin("GET", "/api/v1/admin/devices/no-such-device-2", null, null), 404, "device-unknown");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/enrollment-tokens",
+                        "application/json",
+                        "{\"deviceId\":\"no-such-device-2\"}"),
+                404,
                 "device-unknown");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/enrollment-tokens", "application/json",
-                "{\"deviceId\":\"no-such-device-2\"}"), 404, "device-unknown");
     }
 
     /** What a recursive DER parser does with it is not this test's business; that the answer is clean is. */
@@ -209,13 +305,27 @@ class AdminApiBadInputIT {
             der[2 * i + 1] = (byte) 0x80;
         }
         Files.write(dir.resolve("deep.der"), der); // the end-of-contents octets are the zeros that follow
-        Run r = run(dir, "curl", "-sS", "--max-time", "60", "--cacert", SERVER.rootCaPem().toString(),
-                "-u", "admin:" + SERVER.adminPassword, "-H", "Content-Type: application/pkcs10",
-                "--data-binary", "@deep.der", "-w", "\n%{http_code} %{content_type}",
+        Run r = run(
+                dir,
+                "curl",
+                "-sS",
+                "--max-time",
+                "60",
+                "--cacert",
+                SERVER.rootCaPem().toString(),
+                "-u",
+                "admin:" + SERVER.adminPassword,
+                "-H",
+                "Content-Type: application/pkcs10",
+                "--data-binary",
+                "@deep.der",
+                "-w",
+                "\n%{http_code} %{content_type}",
                 SERVER.https("/api/v1/admin/devices/" + id + "/certificates").toString());
         assertEquals(0, r.exitCode(), r.output());
         String last = r.output().strip().substring(r.output().strip().lastIndexOf('\n') + 1);
-        assertTrue(last.startsWith("400 application/problem+json") || last.startsWith("500 application/problem+json"),
+        assertTrue(
+                last.startsWith("400 application/problem+json") || last.startsWith("500 application/problem+json"),
                 r.output());
         assertTrue(r.output().contains("urn:devicetrust:problem:"), r.output());
         assertTrue(!r.output().contains("StackOverflow") && !r.output().contains("at org."), r.output());
@@ -228,8 +338,7 @@ class AdminApiBadInputIT {
 
     @Test
     void wrongPasswordIsRefusedWithAChallenge() {
-        HttpResponse<String> r = SERVER.asUser("admin", "not-the-password", "GET", "/api/v1/admin/devices", null,
-                null);
+        HttpResponse<String> r = SERVER.asUser("admin", "not-the-password", "GET", "/api/v1/admin/devices", null, null);
         assertEquals(401, r.statusCode());
         assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
         assertEquals("urn:devicetrust:problem:unauthenticated", json(r.body()).getString("type"));

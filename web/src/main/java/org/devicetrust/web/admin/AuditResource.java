@@ -16,8 +16,7 @@ public class AuditResource {
     @Inject
     AuditLog audit;
 
-    public record VerificationResponse(boolean intact, long checked, long firstBrokenRecord, String reason) {
-    }
+    public record VerificationResponse(boolean intact, long checked, long firstBrokenRecord, String reason) {}
 
     @POST
     @Path("verification")

@@ -30,8 +30,7 @@ public class CertificatesResource {
     @Inject
     CrlPublisher crlPublisher;
 
-    public record CrlResponse(long crlNumber, java.time.Instant thisUpdate, java.time.Instant nextUpdate,
-            int entries) {
+    public record CrlResponse(long crlNumber, java.time.Instant thisUpdate, java.time.Instant nextUpdate, int entries) {
         static CrlResponse of(PublishedCrl crl) {
             return new CrlResponse(crl.crlNumber(), crl.thisUpdate(), crl.nextUpdate(), crl.entryCount());
         }
@@ -40,7 +39,9 @@ public class CertificatesResource {
     @GET
     @Path("certificates/{serial}")
     public CertificateResponse get(@PathParam("serial") String serial) {
-        return certificates.findBySerial(serial).map(CertificateResponse::of)
+        return certificates
+                .findBySerial(serial)
+                .map(CertificateResponse::of)
                 .orElseThrow(() -> new PkiException.UnknownSerial("no certificate with serial " + serial));
     }
 
@@ -60,8 +61,9 @@ public class CertificatesResource {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
     public BulkRevocationResponse revokeAll(BulkRevocationRequest request) {
         if (request == null || request.serials() == null) {
-            throw new PkiException(ProblemType.BULK_SIZE_INVALID, "the body must be {\"serials\": [\"<hex>\", ...], "
-                    + "\"reason\": \"<RFC 5280 reason>\"}");
+            throw new PkiException(
+                    ProblemType.BULK_SIZE_INVALID,
+                    "the body must be {\"serials\": [\"<hex>\", ...], " + "\"reason\": \"<RFC 5280 reason>\"}");
         }
         return BulkRevocationResponse.of(revocation.revokeAll(request.serials(), reason(request.reason())));
     }
@@ -83,7 +85,9 @@ public class CertificatesResource {
     @GET
     @Path("crl")
     public CrlResponse current() {
-        return certificates.currentCrl().map(CrlResponse::of)
+        return certificates
+                .currentCrl()
+                .map(CrlResponse::of)
                 .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no CRL published yet"));
     }
 }

@@ -4,26 +4,26 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.List;
 import java.util.Locale;
-import jakarta.ws.rs.HeaderParam;
-import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.device.boundary.DeviceCertificates;
-import org.devicetrust.pki.boundary.PkiException;
-import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.boundary.DeviceRegistry.DeviceQuery;
 import org.devicetrust.device.boundary.DeviceRegistry.SortField;
 import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.PkiException;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 
 /** Admin API: the device registry and issuance of device certificates. */
@@ -50,16 +50,24 @@ public class DevicesResource {
             throw new InvalidRequest("a JSON body {\"id\": ..., \"name\": ...} is required");
         }
         var device = registry.register(request.id(), request.name());
-        return Response.created(uri.getAbsolutePathBuilder().path(device.id().value()).build())
-                .entity(DeviceResponse.of(device)).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(device.id().value()).build())
+                .entity(DeviceResponse.of(device))
+                .build();
     }
 
     @GET
-    public DeviceListResponse list(@QueryParam("q") String text, @QueryParam("status") String status,
-            @QueryParam("sort") @DefaultValue("id") String sort, @QueryParam("asc") @DefaultValue("true") boolean asc,
-            @QueryParam("first") @DefaultValue("0") int first, @QueryParam("size") @DefaultValue("50") int size) {
+    public DeviceListResponse list(
+            @QueryParam("q") String text,
+            @QueryParam("status") String status,
+            @QueryParam("sort") @DefaultValue("id") String sort,
+            @QueryParam("asc") @DefaultValue("true") boolean asc,
+            @QueryParam("first") @DefaultValue("0") int first,
+            @QueryParam("size") @DefaultValue("50") int size) {
         DeviceQuery query = new DeviceQuery(text, parseStatus(status), parseSort(sort), asc, first, size);
-        return new DeviceListResponse(registry.count(query), first,
+        return new DeviceListResponse(
+                registry.count(query),
+                first,
                 registry.list(query).stream().map(DeviceResponse::of).toList());
     }
 
@@ -84,13 +92,16 @@ public class DevicesResource {
     @Path("{id}/certificates")
     @Consumes({PKCS10, PEM, MediaType.TEXT_PLAIN})
     @Produces({MediaType.APPLICATION_JSON, PEM})
-    public Response issue(@PathParam("id") String deviceId, byte[] csr, @Context UriInfo uri,
-            @HeaderParam("Accept") String accept) {
+    public Response issue(
+            @PathParam("id") String deviceId, byte[] csr, @Context UriInfo uri, @HeaderParam("Accept") String accept) {
         if (csr == null || csr.length == 0) {
             throw new PkiException.InvalidCsr(ProblemType.CSR_MALFORMED, "the request body must hold a PKCS#10 CSR");
         }
         var issued = deviceCertificates.issue(deviceId, csr);
-        var location = uri.getBaseUriBuilder().path("admin/certificates").path(issued.serialHex()).build();
+        var location = uri.getBaseUriBuilder()
+                .path("admin/certificates")
+                .path(issued.serialHex())
+                .build();
         if (accept != null && accept.contains(PEM) && !accept.contains(MediaType.APPLICATION_JSON)) {
             return Response.created(location).type(PEM).entity(issued.pem()).build();
         }
@@ -100,7 +111,9 @@ public class DevicesResource {
     @GET
     @Path("{id}/certificates")
     public List<CertificateResponse> certificates(@PathParam("id") String deviceId) {
-        return certificates.certificatesOf(deviceId).stream().map(CertificateResponse::of).toList();
+        return certificates.certificatesOf(deviceId).stream()
+                .map(CertificateResponse::of)
+                .toList();
     }
 
     static DeviceStatus parseStatus(String status) {

@@ -21,8 +21,7 @@ import org.devicetrust.web.problem.InvalidRequest;
 public class EnrollmentTokensResource {
 
     /** {@code validityHours} is optional (default {@code devicetrust.est.token-validity-hours}, 72). */
-    public record EnrollmentTokenRequest(String deviceId, Integer validityHours) {
-    }
+    public record EnrollmentTokenRequest(String deviceId, Integer validityHours) {}
 
     /** HTTP Basic for EST simpleenroll: user = {@code deviceId}, password = {@code token}. */
     public record EnrollmentTokenResponse(String deviceId, String token, Instant expiresAt) {
@@ -44,7 +43,9 @@ public class EnrollmentTokensResource {
         Enrollment.NewToken token = enrollment.createToken(request.deviceId(), request.validityHours());
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
-        return Response.status(Response.Status.CREATED).cacheControl(noStore)
-                .entity(new EnrollmentTokenResponse(token.deviceId(), token.token(), token.expiresAt())).build();
+        return Response.status(Response.Status.CREATED)
+                .cacheControl(noStore)
+                .entity(new EnrollmentTokenResponse(token.deviceId(), token.token(), token.expiresAt()))
+                .build();
     }
 }

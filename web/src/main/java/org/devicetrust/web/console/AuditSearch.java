@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.boundary.AuditLog.AuditQuery;
-import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
+import org.devicetrust.audit.entity.ChainVerification;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
 import org.primefaces.model.SortMeta;
@@ -47,8 +47,8 @@ public class AuditSearch implements Serializable {
         }
 
         @Override
-        public List<AuditRecord> load(int first, int pageSize, Map<String, SortMeta> sortBy,
-                Map<String, FilterMeta> filterBy) {
+        public List<AuditRecord> load(
+                int first, int pageSize, Map<String, SortMeta> sortBy, Map<String, FilterMeta> filterBy) {
             setRowCount(count(filterBy)); // filters live in this bean, so count with every load
             return audit.search(query(first, Math.max(1, Math.min(pageSize, AuditLog.MAX_PAGE_SIZE))));
         }
@@ -60,8 +60,15 @@ public class AuditSearch implements Serializable {
     }
 
     private AuditQuery query(int first, int pageSize) {
-        return new AuditQuery(from == null ? null : from.toInstant(ZoneOffset.UTC),
-                to == null ? null : to.toInstant(ZoneOffset.UTC), actor, action, outcome, subject, first, pageSize);
+        return new AuditQuery(
+                from == null ? null : from.toInstant(ZoneOffset.UTC),
+                to == null ? null : to.toInstant(ZoneOffset.UTC),
+                actor,
+                action,
+                outcome,
+                subject,
+                first,
+                pageSize);
     }
 
     public void verify() {
@@ -70,8 +77,8 @@ public class AuditSearch implements Serializable {
             if (verification.intact()) {
                 Messages.info("Audit chain intact: " + verification.checked() + " records verified.");
             } else {
-                Messages.error("Audit chain broken: first broken link at record "
-                        + verification.firstBrokenSequence() + " (" + verification.reason() + ").");
+                Messages.error("Audit chain broken: first broken link at record " + verification.firstBrokenSequence()
+                        + " (" + verification.reason() + ").");
             }
         } catch (RuntimeException e) {
             Messages.failure("Verification not run", e);

@@ -29,8 +29,7 @@ public class CrlPublication implements Serializable {
     private static final int ENTRIES_SHOWN = 1000;
 
     /** One revoked serial as the published CRL lists it. */
-    public record Entry(String serialHex, java.time.Instant revokedAt) implements Serializable {
-    }
+    public record Entry(String serialHex, java.time.Instant revokedAt) implements Serializable {}
 
     @Inject
     CertificateQueries certificates;
@@ -58,19 +57,24 @@ public class CrlPublication implements Serializable {
 
     public StreamedContent getDownload() {
         byte[] der = crl == null ? new byte[0] : crl.der();
-        return DefaultStreamedContent.builder().name("device-ca.crl").contentType("application/pkix-crl")
-                .contentLength((long) der.length).stream(() -> new ByteArrayInputStream(der)).build();
+        return DefaultStreamedContent.builder()
+                .name("device-ca.crl")
+                .contentType("application/pkix-crl")
+                .contentLength((long) der.length)
+                .stream(() -> new ByteArrayInputStream(der))
+                .build();
     }
 
     private static List<Entry> entriesOf(byte[] der) {
         try {
-            X509CRL parsed = (X509CRL) CertificateFactory.getInstance("X.509")
-                    .generateCRL(new ByteArrayInputStream(der));
+            X509CRL parsed =
+                    (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
             Set<? extends X509CRLEntry> revoked = parsed.getRevokedCertificates();
             List<Entry> list = new ArrayList<>();
             if (revoked != null) {
                 for (X509CRLEntry entry : revoked) {
-                    list.add(new Entry(IssuedCertificate.serialHex(entry.getSerialNumber()),
+                    list.add(new Entry(
+                            IssuedCertificate.serialHex(entry.getSerialNumber()),
                             entry.getRevocationDate().toInstant()));
                 }
             }
@@ -91,6 +95,8 @@ public class CrlPublication implements Serializable {
     }
 
     public String getAge() {
-        return crl == null ? "" : Durations.human(java.time.Duration.between(crl.thisUpdate(), java.time.Instant.now()));
+        return crl == null
+                ? ""
+                : Durations.human(java.time.Duration.between(crl.thisUpdate(), java.time.Instant.now()));
     }
 }

@@ -29,7 +29,8 @@ public class Dashboard implements Serializable {
 
     private static final long serialVersionUID = 1L;
     static final int EXPIRY_WINDOW_DAYS = 30;
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:00").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("HH:00").withZone(ZoneOffset.UTC);
 
     @Inject
     DeviceRegistry registry;
@@ -68,22 +69,41 @@ public class Dashboard implements Serializable {
         }
         return Json.createObjectBuilder()
                 .add("type", "bar")
-                .add("data", Json.createObjectBuilder()
-                        .add("labels", labels)
-                        .add("datasets", Json.createArrayBuilder()
-                                .add(Json.createObjectBuilder().add("label", "allowed").add("data", allowed)
-                                        .add("backgroundColor", "#22c55e"))
-                                .add(Json.createObjectBuilder().add("label", "refused").add("data", refused)
-                                        .add("backgroundColor", "#ef4444"))))
-                .add("options", Json.createObjectBuilder()
-                        .add("animation", false)
-                        .add("responsive", true)
-                        .add("maintainAspectRatio", false)
-                        .add("scales", Json.createObjectBuilder()
-                                .add("x", Json.createObjectBuilder().add("stacked", true))
-                                .add("y", Json.createObjectBuilder().add("stacked", true)
-                                        .add("beginAtZero", true))))
-                .build().toString();
+                .add(
+                        "data",
+                        Json.createObjectBuilder()
+                                .add("labels", labels)
+                                .add(
+                                        "datasets",
+                                        Json.createArrayBuilder()
+                                                .add(Json.createObjectBuilder()
+                                                        .add("label", "allowed")
+                                                        .add("data", allowed)
+                                                        .add("backgroundColor", "#22c55e"))
+                                                .add(Json.createObjectBuilder()
+                                                        .add("label", "refused")
+                                                        .add("data", refused)
+                                                        .add("backgroundColor", "#ef4444"))))
+                .add(
+                        "options",
+                        Json.createObjectBuilder()
+                                .add("animation", false)
+                                .add("responsive", true)
+                                .add("maintainAspectRatio", false)
+                                .add(
+                                        "scales",
+                                        Json.createObjectBuilder()
+                                                .add(
+                                                        "x",
+                                                        Json.createObjectBuilder()
+                                                                .add("stacked", true))
+                                                .add(
+                                                        "y",
+                                                        Json.createObjectBuilder()
+                                                                .add("stacked", true)
+                                                                .add("beginAtZero", true))))
+                .build()
+                .toString();
     }
 
     public long getAllowedTotal() {
@@ -95,7 +115,8 @@ public class Dashboard implements Serializable {
     }
 
     public String getCrlAge() {
-        return Optional.ofNullable(crl).map(c -> Durations.human(Duration.between(c.thisUpdate(), Instant.now())))
+        return Optional.ofNullable(crl)
+                .map(c -> Durations.human(Duration.between(c.thisUpdate(), Instant.now())))
                 .orElse("");
     }
 

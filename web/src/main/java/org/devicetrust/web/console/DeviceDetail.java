@@ -52,6 +52,7 @@ public class DeviceDetail implements Serializable {
 
     /** The token just created: shown in this view only, never stored in clear or logged. */
     private Enrollment.NewToken newToken;
+
     private String statusReason;
     private String revokeSerial;
     private RevocationReason revokeReason = RevocationReason.UNSPECIFIED;
@@ -126,9 +127,12 @@ public class DeviceDetail implements Serializable {
 
     public StreamedContent pem(IssuedCertificate certificate) {
         byte[] pem = certificate.pem().getBytes(StandardCharsets.US_ASCII);
-        return DefaultStreamedContent.builder().name(id + "-" + certificate.serialHex() + ".pem")
-                .contentType("application/x-pem-file").contentLength((long) pem.length)
-                .stream(() -> new ByteArrayInputStream(pem)).build();
+        return DefaultStreamedContent.builder()
+                .name(id + "-" + certificate.serialHex() + ".pem")
+                .contentType("application/x-pem-file")
+                .contentLength((long) pem.length)
+                .stream(() -> new ByteArrayInputStream(pem))
+                .build();
     }
 
     public boolean isActive() {

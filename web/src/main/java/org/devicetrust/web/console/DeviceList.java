@@ -72,9 +72,11 @@ public class DeviceList implements Serializable {
         }
 
         @Override
-        public List<Device> load(int first, int pageSize, Map<String, SortMeta> sortBy,
-                Map<String, FilterMeta> filterBy) {
-            SortMeta sort = sortBy == null || sortBy.isEmpty() ? null : sortBy.values().iterator().next();
+        public List<Device> load(
+                int first, int pageSize, Map<String, SortMeta> sortBy, Map<String, FilterMeta> filterBy) {
+            SortMeta sort = sortBy == null || sortBy.isEmpty()
+                    ? null
+                    : sortBy.values().iterator().next();
             // The filter lives in this bean, not in the table's filter map, so the table would keep its old
             // count: count with every load (one indexed COUNT next to the page query).
             setRowCount(count(filterBy));
@@ -131,7 +133,8 @@ public class DeviceList implements Serializable {
     public void startBulkRevoke() {
         pendingSerials = new ArrayList<>();
         for (Device device : selection) {
-            for (IssuedCertificate certificate : certificates.certificatesOf(device.id().value())) {
+            for (IssuedCertificate certificate :
+                    certificates.certificatesOf(device.id().value())) {
                 if (certificate.status() == CertificateStatus.ISSUED) {
                     pendingSerials.add(certificate.serialHex());
                 }

@@ -53,8 +53,8 @@ public class IssueCertificate implements Serializable {
                 return;
             }
             issued = deviceCertificates.issue(trimmed(deviceId), csr);
-            Messages.info("Certificate " + issued.serialHex() + " issued to device " + issued.deviceId().value()
-                    + ".");
+            Messages.info("Certificate " + issued.serialHex() + " issued to device "
+                    + issued.deviceId().value() + ".");
             csrPem = null;
         } catch (IOException e) {
             Messages.error("The uploaded CSR could not be read.");
@@ -73,8 +73,10 @@ public class IssueCertificate implements Serializable {
             issued = credential.certificate();
             factoryPkcs12 = credential.pkcs12();
             char[] password = credential.password();
-            FacesContext.getCurrentInstance().getExternalContext().getRequestMap().put(PASSWORD_ATTRIBUTE,
-                    new String(password));
+            FacesContext.getCurrentInstance()
+                    .getExternalContext()
+                    .getRequestMap()
+                    .put(PASSWORD_ATTRIBUTE, new String(password));
             Arrays.fill(password, '\0');
             Messages.info("Certificate " + issued.serialHex() + " issued to device " + id
                     + ". Download the PKCS#12 now and note the password: neither is shown again.");
@@ -87,26 +89,27 @@ public class IssueCertificate implements Serializable {
     public StreamedContent getFactoryDownload() {
         byte[] bytes = factoryPkcs12;
         String name = (issued == null ? "device" : issued.deviceId().value()) + ".p12";
-        return DefaultStreamedContent.builder().name(name).contentType("application/x-pkcs12")
-                .stream(() -> {
+        return DefaultStreamedContent.builder().name(name).contentType("application/x-pkcs12").stream(() -> {
                     factoryPkcs12 = null;
                     return new ByteArrayInputStream(bytes == null ? new byte[0] : bytes);
-                }).build();
+                })
+                .build();
     }
 
     public StreamedContent getIssuedPem() {
         byte[] pem = issued == null ? new byte[0] : issued.pem().getBytes(StandardCharsets.US_ASCII);
-        String name = issued == null ? "certificate.pem" : issued.deviceId().value() + "-" + issued.serialHex()
-                + ".pem";
-        return DefaultStreamedContent.builder().name(name).contentType("application/x-pem-file")
-                .stream(() -> new ByteArrayInputStream(pem)).build();
+        String name =
+                issued == null ? "certificate.pem" : issued.deviceId().value() + "-" + issued.serialHex() + ".pem";
+        return DefaultStreamedContent.builder().name(name).contentType("application/x-pem-file").stream(
+                        () -> new ByteArrayInputStream(pem))
+                .build();
     }
 
     private byte[] csrBytes() throws IOException {
         if (csrFile != null && csrFile.getSize() > 0) {
             if (csrFile.getSize() > MAX_CSR_BYTES) {
-                throw new PkiException.InvalidCsr(ProblemType.CSR_TOO_LARGE,
-                        "the CSR file is larger than " + MAX_CSR_BYTES + " bytes");
+                throw new PkiException.InvalidCsr(
+                        ProblemType.CSR_TOO_LARGE, "the CSR file is larger than " + MAX_CSR_BYTES + " bytes");
             }
             try (InputStream in = csrFile.getInputStream()) {
                 return in.readNBytes(MAX_CSR_BYTES);
@@ -153,7 +156,9 @@ public class IssueCertificate implements Serializable {
 
     /** Shown once: only in the response to the request that generated it. */
     public String getFactoryPassword() {
-        return (String) FacesContext.getCurrentInstance().getExternalContext().getRequestMap()
+        return (String) FacesContext.getCurrentInstance()
+                .getExternalContext()
+                .getRequestMap()
                 .get(PASSWORD_ATTRIBUTE);
     }
 }

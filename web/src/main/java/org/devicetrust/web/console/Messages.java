@@ -8,17 +8,14 @@ import org.devicetrust.web.problem.ProblemDetails;
 /** Turns outcomes into messages a person can act on; never a stack trace. */
 final class Messages {
 
-    private Messages() {
-    }
+    private Messages() {}
 
     static void info(String text) {
-        FacesContext.getCurrentInstance().addMessage(null,
-                new FacesMessage(FacesMessage.SEVERITY_INFO, text, null));
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_INFO, text, null));
     }
 
     static void error(String text) {
-        FacesContext.getCurrentInstance().addMessage(null,
-                new FacesMessage(FacesMessage.SEVERITY_ERROR, text, null));
+        FacesContext.getCurrentInstance().addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, text, null));
     }
 
     /** A refusal from a boundary: its own message for the refusals it names, a generic one otherwise. */

@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.boundary.AccessCounters;
+import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.entity.AccessReason;
 
 /**
@@ -23,9 +23,10 @@ import org.devicetrust.device.entity.AccessReason;
 public class DeviceAccessMetricsResource {
 
     /** Counts by problem type ({@code allowed} for allowed requests) and decision-time percentiles. */
-    public record DeviceAccessMetricsResponse(Map<String, Long> decisions, AccessCounters.Percentiles authentication,
-            AccessCounters.Percentiles authorization) {
-    }
+    public record DeviceAccessMetricsResponse(
+            Map<String, Long> decisions,
+            AccessCounters.Percentiles authentication,
+            AccessCounters.Percentiles authorization) {}
 
     @Inject
     DeviceAccess access;
@@ -35,8 +36,8 @@ public class DeviceAccessMetricsResource {
         AccessCounters counters = access.counters();
         Map<String, Long> decisions = new LinkedHashMap<>();
         counters.counts().forEach((AccessReason reason, Long count) -> decisions.put(reason.problemType(), count));
-        return new DeviceAccessMetricsResponse(decisions, counters.authenticationTimes(),
-                counters.authorizationTimes());
+        return new DeviceAccessMetricsResponse(
+                decisions, counters.authenticationTimes(), counters.authorizationTimes());
     }
 
     /** Forgets the decision-time samples (counts stay), so a benchmark can measure one phase. */

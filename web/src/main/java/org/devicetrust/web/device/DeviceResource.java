@@ -44,25 +44,33 @@ public class DeviceResource {
     @POST
     @Path("telemetry")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response postTelemetry(@PathParam("id") String id, InputStream body, @Context UriInfo uri,
-            @Context HttpServletRequest request) throws IOException {
+    public Response postTelemetry(
+            @PathParam("id") String id, InputStream body, @Context UriInfo uri, @Context HttpServletRequest request)
+            throws IOException {
         byte[] document = body == null ? new byte[0] : body.readNBytes(DeviceAccess.MAX_TELEMETRY_BYTES + 1);
         if (document.length > DeviceAccess.MAX_TELEMETRY_BYTES) {
-            return ProblemMapper.problem(ProblemType.TELEMETRY_TOO_LARGE,
+            return ProblemMapper.problem(
+                    ProblemType.TELEMETRY_TOO_LARGE,
                     "telemetry is limited to " + DeviceAccess.MAX_TELEMETRY_BYTES + " bytes");
         }
         Telemetry stored = access.recordTelemetry(authentication(request), id, document);
         TelemetryResponse response = TelemetryResponse.of(stored);
-        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(stored.id())).build())
-                .entity(response).build();
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(String.valueOf(stored.id()))
+                        .build())
+                .entity(response)
+                .build();
     }
 
     @GET
     @Path("telemetry")
-    public TelemetryListResponse telemetry(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("20") int limit, @Context HttpServletRequest request) {
+    public TelemetryListResponse telemetry(
+            @PathParam("id") String id,
+            @QueryParam("limit") @DefaultValue("20") int limit,
+            @Context HttpServletRequest request) {
         TelemetryPage page = access.telemetry(authentication(request), id, limit);
-        return new TelemetryListResponse(page.total(), page.newest().stream().map(TelemetryResponse::of).toList());
+        return new TelemetryListResponse(
+                page.total(), page.newest().stream().map(TelemetryResponse::of).toList());
     }
 
     private static DeviceAuthentication authentication(HttpServletRequest request) {

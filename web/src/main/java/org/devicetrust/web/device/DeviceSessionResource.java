@@ -22,8 +22,9 @@ import org.devicetrust.web.security.DeviceCertificateAuthentication;
 @Path("device/session")
 public class DeviceSessionResource {
 
-    private static final List<Variant> VARIANTS = Variant.mediaTypes(MediaType.TEXT_PLAIN_TYPE,
-            MediaType.APPLICATION_JSON_TYPE).build();
+    private static final List<Variant> VARIANTS = Variant.mediaTypes(
+                    MediaType.TEXT_PLAIN_TYPE, MediaType.APPLICATION_JSON_TYPE)
+            .build();
 
     @Inject
     DeviceAccess access;
@@ -31,14 +32,21 @@ public class DeviceSessionResource {
     @GET
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     public Response session(@Context Request request, @Context HttpServletRequest servletRequest) {
-        DeviceAuthentication authentication = (DeviceAuthentication) servletRequest
-                .getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);
+        DeviceAuthentication authentication =
+                (DeviceAuthentication) servletRequest.getAttribute(DeviceCertificateAuthentication.AUTHENTICATION);
         DeviceAccess.AuthorizedDevice device = access.authorize(authentication, null, "GET session");
         Variant variant = request.selectVariant(VARIANTS);
         if (variant != null && MediaType.APPLICATION_JSON_TYPE.isCompatible(variant.getMediaType())) {
-            return Response.ok(new DeviceSessionResponse(device.id().value(), authentication.serialHex(),
-                    authentication.notAfter(), device.status().name()), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(
+                            new DeviceSessionResponse(
+                                    device.id().value(),
+                                    authentication.serialHex(),
+                                    authentication.notAfter(),
+                                    device.status().name()),
+                            MediaType.APPLICATION_JSON_TYPE)
+                    .build();
         }
-        return Response.ok("AUTH OK " + device.id().value() + "\n", MediaType.TEXT_PLAIN_TYPE).build();
+        return Response.ok("AUTH OK " + device.id().value() + "\n", MediaType.TEXT_PLAIN_TYPE)
+                .build();
     }
 }

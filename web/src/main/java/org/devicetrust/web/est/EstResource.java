@@ -47,7 +47,9 @@ public class EstResource {
     public Response caCertificates() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(300);
-        return base64(PKCS7_MIME, enrollment.caCertificates()).cacheControl(cache).build();
+        return base64(PKCS7_MIME, enrollment.caCertificates())
+                .cacheControl(cache)
+                .build();
     }
 
     /** RFC 7030 4.5: what the CSR must contain (EC P-256 key, ECDSA with SHA-256). Public. */
@@ -64,15 +66,20 @@ public class EstResource {
      */
     @POST
     @Path("simpleenroll")
-    public Response simpleEnroll(@HeaderParam("Authorization") String authorization,
-            @HeaderParam("Content-Type") String contentType, byte[] body) {
-        X509Certificate[] chain = request.getAttribute(CLIENT_CERTIFICATE) instanceof X509Certificate[] presented
-                && presented.length > 0 ? presented : null;
+    public Response simpleEnroll(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Content-Type") String contentType,
+            byte[] body) {
+        X509Certificate[] chain =
+                request.getAttribute(CLIENT_CERTIFICATE) instanceof X509Certificate[] presented && presented.length > 0
+                        ? presented
+                        : null;
         if (authorization == null && chain != null) {
             try {
                 enrollment.authenticateFactoryCertificate(chain);
                 byte[] csr = csr(AuditAction.EST_ENROLL, null, contentType, body);
-                return certsOnly(enrollment.enrollWithFactoryCertificate(chain, csr).certificate());
+                return certsOnly(
+                        enrollment.enrollWithFactoryCertificate(chain, csr).certificate());
             } catch (EnrollmentException.Unauthenticated e) {
                 return unauthorized(e);
             }
@@ -90,7 +97,8 @@ public class EstResource {
         try {
             enrollment.authenticate(deviceId, credentials[1]);
             byte[] csr = csr(AuditAction.EST_ENROLL, deviceId, contentType, body);
-            X509Certificate issued = enrollment.enroll(deviceId, credentials[1], csr).certificate();
+            X509Certificate issued =
+                    enrollment.enroll(deviceId, credentials[1], csr).certificate();
             return certsOnly(issued);
         } catch (EnrollmentException.Unauthenticated e) {
             return unauthorized(e);
@@ -104,10 +112,13 @@ public class EstResource {
     @POST
     @Path("simplereenroll")
     public Response simpleReenroll(@HeaderParam("Content-Type") String contentType, byte[] body) {
-        String deviceId = request.getUserPrincipal() == null ? null : request.getUserPrincipal().getName();
+        String deviceId = request.getUserPrincipal() == null
+                ? null
+                : request.getUserPrincipal().getName();
         byte[] csr = csr(AuditAction.EST_REENROLL, deviceId, contentType, body);
         X509Certificate[] chain = (X509Certificate[]) request.getAttribute(CLIENT_CERTIFICATE);
-        X509Certificate issued = enrollment.reenroll(chain == null || chain.length == 0 ? null : chain[0], csr)
+        X509Certificate issued = enrollment
+                .reenroll(chain == null || chain.length == 0 ? null : chain[0], csr)
                 .certificate();
         return certsOnly(issued);
     }
@@ -115,15 +126,21 @@ public class EstResource {
     /** The DER of a base64 PKCS#10 body; a wrong content type is 415, bad base64 400 (both audited). */
     private byte[] csr(AuditAction action, String deviceId, String contentType, byte[] body) {
         if (contentType == null || !PKCS10.equals(mediaType(contentType))) {
-            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
-                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
+            enrollment.refuse(
+                    action,
+                    deviceId,
+                    new EnrollmentException.InvalidRequest(
+                            ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                            "the CSR must be sent as " + PKCS10 + " (base64 of the DER)"));
         }
         byte[] der = decodeBase64(body);
         if (der == null) {
-            enrollment.refuse(action, deviceId, new EnrollmentException.InvalidRequest(
-                    ProblemType.CSR_BASE64_MALFORMED,
-                    "the body must be the base64 encoding of a DER PKCS#10 request"));
+            enrollment.refuse(
+                    action,
+                    deviceId,
+                    new EnrollmentException.InvalidRequest(
+                            ProblemType.CSR_BASE64_MALFORMED,
+                            "the body must be the base64 encoding of a DER PKCS#10 request"));
         }
         return der;
     }
@@ -144,7 +161,9 @@ public class EstResource {
 
     static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip()
+                .toLowerCase(Locale.ROOT);
     }
 
     /** {user, password} of an HTTP Basic header, or {@code null} when there is none or it is malformed. */
@@ -173,8 +192,9 @@ public class EstResource {
     }
 
     private static Response unauthorized(EnrollmentException e) {
-        return Response.fromResponse(ProblemMapper.response(ProblemClassifier.classify(
-                e != null ? e : new EnrollmentException.Unauthenticated())))
-                .header("WWW-Authenticate", CHALLENGE).build();
+        return Response.fromResponse(ProblemMapper.response(
+                        ProblemClassifier.classify(e != null ? e : new EnrollmentException.Unauthenticated())))
+                .header("WWW-Authenticate", CHALLENGE)
+                .build();
     }
 }

@@ -24,7 +24,8 @@ public class EstTransportFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext context) {
         if (!request.isSecure()) {
-            context.abortWith(ProblemMapper.problem(ProblemType.TLS_REQUIRED,
+            context.abortWith(ProblemMapper.problem(
+                    ProblemType.TLS_REQUIRED,
                     "EST is served over HTTPS only; enrollment tokens must never cross the network in the clear"));
         }
     }

@@ -38,11 +38,12 @@ public class PkiResource {
         PublishedCrl crl = certificates.currentCrl().orElseThrow(() -> new NotFoundException("no CRL published yet"));
         CacheControl cache = new CacheControl();
         cache.setMaxAge(60);
-        Response.ResponseBuilder response = pem
-                ? Response.ok(certificates.currentCrlPem().orElseThrow(), PEM)
-                : Response.ok(crl.der(), PKIX_CRL);
-        return response.cacheControl(cache).lastModified(java.util.Date.from(crl.thisUpdate()))
-                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+        Response.ResponseBuilder response =
+                pem ? Response.ok(certificates.currentCrlPem().orElseThrow(), PEM) : Response.ok(crl.der(), PKIX_CRL);
+        return response.cacheControl(cache)
+                .lastModified(java.util.Date.from(crl.thisUpdate()))
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .build();
     }
 
     /** CA certificates: root-ca, device-ca and ca-chain (.pem), or root-ca / device-ca as DER (.crt). */
@@ -53,13 +54,19 @@ public class PkiResource {
         X509Certificate deviceCa = certificates.deviceCaCertificate();
         try {
             return switch (file) {
-                case "root-ca.pem" -> Response.ok(CertificateQueries.pem(root), PEM).build();
-                case "device-ca.pem" -> Response.ok(CertificateQueries.pem(deviceCa), PEM).build();
-                case "ca-chain.pem" -> Response.ok(CertificateQueries.pem(deviceCa) + CertificateQueries.pem(root), PEM).build();
+                case "root-ca.pem" ->
+                    Response.ok(CertificateQueries.pem(root), PEM).build();
+                case "device-ca.pem" ->
+                    Response.ok(CertificateQueries.pem(deviceCa), PEM).build();
+                case "ca-chain.pem" ->
+                    Response.ok(CertificateQueries.pem(deviceCa) + CertificateQueries.pem(root), PEM)
+                            .build();
                 case "root-ca.crt" -> Response.ok(root.getEncoded(), PKIX_CERT).build();
-                case "device-ca.crt" -> Response.ok(deviceCa.getEncoded(), PKIX_CERT).build();
-                default -> throw new NotFoundException(
-                        "no such file; available: root-ca.pem, device-ca.pem, ca-chain.pem, root-ca.crt, device-ca.crt");
+                case "device-ca.crt" ->
+                    Response.ok(deviceCa.getEncoded(), PKIX_CERT).build();
+                default ->
+                    throw new NotFoundException(
+                            "no such file; available: root-ca.pem, device-ca.pem, ca-chain.pem, root-ca.crt, device-ca.crt");
             };
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot encode a CA certificate", e);

@@ -23,8 +23,8 @@ public class BodyLimitFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (request.getLength() > LIMIT) {
-            request.abortWith(ProblemMapper.problem(ProblemType.BODY_TOO_LARGE,
-                    "request bodies are limited to " + LIMIT + " bytes"));
+            request.abortWith(ProblemMapper.problem(
+                    ProblemType.BODY_TOO_LARGE, "request bodies are limited to " + LIMIT + " bytes"));
             return;
         }
         if (request.hasEntity()) {

@@ -5,10 +5,10 @@ import jakarta.ejb.EJBException;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.WebApplicationException;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.List;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,8 +35,7 @@ public final class ProblemClassifier {
     private static final Logger LOG = Logger.getLogger(ProblemClassifier.class.getName());
     private static final int MAX_CAUSES = 64;
 
-    private ProblemClassifier() {
-    }
+    private ProblemClassifier() {}
 
     /** The one HTTP status of each kind, so the one status of each catalogue type. */
     public static int status(Kind kind) {
@@ -72,17 +71,20 @@ public final class ProblemClassifier {
             return ProblemDetails.of(ProblemType.BODY_TOO_LARGE, tooLarge.getMessage());
         }
         if (e instanceof UnreadableBody || cause(thrown, JsonParsingException.class) != null) {
-            return ProblemDetails.of(ProblemType.JSON_INVALID, "the body is not the JSON this request takes "
-                    + "(malformed or truncated, nested too deeply, or a value of the wrong type); see the API "
-                    + "description");
+            return ProblemDetails.of(
+                    ProblemType.JSON_INVALID,
+                    "the body is not the JSON this request takes "
+                            + "(malformed or truncated, nested too deeply, or a value of the wrong type); see the API "
+                            + "description");
         }
-        if (e instanceof WebApplicationException w && w.getResponse() != null
+        if (e instanceof WebApplicationException w
+                && w.getResponse() != null
                 && w.getResponse().getStatus() < 500) {
             return refusedByJaxRs(w);
         }
         if (unreachableDatabase(thrown)) {
-            return ProblemDetails.of(ProblemType.DATABASE_UNAVAILABLE,
-                    "the database does not answer; try again shortly");
+            return ProblemDetails.of(
+                    ProblemType.DATABASE_UNAVAILABLE, "the database does not answer; try again shortly");
         }
         return incident(thrown);
     }
@@ -92,14 +94,18 @@ public final class ProblemClassifier {
         String incident = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
         if (cause(thrown, StackOverflowError.class) != null) {
             // the stack of a stack overflow is a thousand frames of one recursion: its distinct frames say where
-            List<String> frames = Arrays.stream(cause(thrown, StackOverflowError.class).getStackTrace())
-                    .map(StackTraceElement::toString).distinct().limit(16).toList();
+            List<String> frames = Arrays.stream(
+                            cause(thrown, StackOverflowError.class).getStackTrace())
+                    .map(StackTraceElement::toString)
+                    .distinct()
+                    .limit(16)
+                    .toList();
             LOG.log(Level.SEVERE, "DeviceTrust: stack overflow, incident " + incident + ", in " + frames);
         } else {
             LOG.log(Level.SEVERE, "DeviceTrust: unexpected failure, incident " + incident, thrown);
         }
-        return ProblemDetails.of(ProblemType.SERVER_ERROR,
-                "the server could not complete the request (incident " + incident + ")");
+        return ProblemDetails.of(
+                ProblemType.SERVER_ERROR, "the server could not complete the request (incident " + incident + ")");
     }
 
     private static ProblemDetails refusedByJaxRs(WebApplicationException w) {
@@ -128,7 +134,8 @@ public final class ProblemClassifier {
         for (int i = 0; current != null && i < MAX_CAUSES; i++, current = current.getCause()) {
             if (current instanceof SQLTransientConnectionException
                     || current instanceof SQLNonTransientConnectionException
-                    || current instanceof SQLException sql && sql.getSQLState() != null
+                    || current instanceof SQLException sql
+                            && sql.getSQLState() != null
                             && sql.getSQLState().startsWith("08")) {
                 return true;
             }
@@ -150,8 +157,12 @@ public final class ProblemClassifier {
     /** Past the EJB container's wrappers (a refused role is an answer of its own, so it is not unwrapped). */
     private static Throwable unwrap(Throwable thrown) {
         Throwable current = thrown;
-        for (int i = 0; i < MAX_CAUSES && current instanceof EJBException && !(current instanceof EJBAccessException)
-                && current.getCause() != null; i++) {
+        for (int i = 0;
+                i < MAX_CAUSES
+                        && current instanceof EJBException
+                        && !(current instanceof EJBAccessException)
+                        && current.getCause() != null;
+                i++) {
             current = current.getCause();
         }
         return current;

@@ -31,6 +31,7 @@ public record ProblemDetails(ProblemType type, int status, String title, String 
                 .add("title", title)
                 .add("status", status)
                 .add("detail", detail)
-                .build().toString();
+                .build()
+                .toString();
     }
 }

@@ -21,7 +21,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     public static Response response(ProblemDetails problem) {
-        return Response.status(problem.status()).type(MEDIA_TYPE).entity(problem.toJson()).build();
+        return Response.status(problem.status())
+                .type(MEDIA_TYPE)
+                .entity(problem.toJson())
+                .build();
     }
 
     /** A catalogued problem with its one status, for resources and filters that answer without throwing. */

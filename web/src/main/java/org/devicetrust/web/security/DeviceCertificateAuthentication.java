@@ -23,6 +23,7 @@ public class DeviceCertificateAuthentication {
 
     /** Request attribute holding the {@link DeviceAuthentication} of an authenticated device request. */
     public static final String AUTHENTICATION = DeviceAuthentication.class.getName();
+
     public static final String DEVICE_GROUP = "device";
     static final String CLIENT_CHAIN = "jakarta.servlet.request.X509Certificate";
     static final String TLS_SESSION = "jakarta.servlet.request.ssl_session_id";
@@ -31,25 +32,27 @@ public class DeviceCertificateAuthentication {
     DeviceAccess access;
 
     public static boolean appliesTo(String path) {
-        return path.startsWith("/api/v1/device/") || path.startsWith("/api/v1/devices/")
+        return path.startsWith("/api/v1/device/")
+                || path.startsWith("/api/v1/devices/")
                 || path.equals("/.well-known/est/simplereenroll");
     }
 
-    public AuthenticationStatus authenticate(HttpServletRequest request, HttpServletResponse response,
-            HttpMessageContext context) {
+    public AuthenticationStatus authenticate(
+            HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
         Object attribute = request.getAttribute(CLIENT_CHAIN);
         X509Certificate[] chain = attribute instanceof X509Certificate[] certificates ? certificates : null;
         String resource = request.getMethod() + " " + request.getRequestURI();
         try {
             Object session = request.getAttribute(TLS_SESSION);
-            DeviceAuthentication device = access.authenticate(chain, session instanceof String id ? id : null,
-                    resource);
+            DeviceAuthentication device =
+                    access.authenticate(chain, session instanceof String id ? id : null, resource);
             request.setAttribute(AUTHENTICATION, device);
             return context.notifyContainerAboutLogin(device.deviceId(), Set.of(DEVICE_GROUP));
         } catch (RuntimeException refused) {
             // a refusal (401, 403) or a failure behind it (503 when the database is down): problem details
             // from the classifier either way, never the container's empty error page
-            return Problems.writeFailure(response, refused) ? AuthenticationStatus.SEND_FAILURE
+            return Problems.writeFailure(response, refused)
+                    ? AuthenticationStatus.SEND_FAILURE
                     : context.responseUnauthorized();
         }
     }

@@ -12,9 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 import org.devicetrust.platform.boundary.ProblemType;
 
 /**
@@ -35,8 +35,7 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     static final String SESSION_LOGIN = ConsoleLogin.class.getName();
 
     /** What the console session remembers of a login; the password is never kept. */
-    public record ConsoleLogin(String caller, Set<String> groups) implements Serializable {
-    }
+    public record ConsoleLogin(String caller, Set<String> groups) implements Serializable {}
 
     @Inject
     AdministratorIdentityStore administrators;
@@ -45,19 +44,21 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     DeviceCertificateAuthentication devices;
 
     @Override
-    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
-            HttpMessageContext context) throws AuthenticationException {
+    public AuthenticationStatus validateRequest(
+            HttpServletRequest request, HttpServletResponse response, HttpMessageContext context)
+            throws AuthenticationException {
         try {
             return decide(request, response, context);
         } catch (RuntimeException | StackOverflowError e) {
             // e.g. the account store's database is down: the classified problem, not the container's page
-            return Problems.writeFailure(response, e) ? AuthenticationStatus.SEND_FAILURE
+            return Problems.writeFailure(response, e)
+                    ? AuthenticationStatus.SEND_FAILURE
                     : context.responseUnauthorized();
         }
     }
 
-    private AuthenticationStatus decide(HttpServletRequest request, HttpServletResponse response,
-            HttpMessageContext context) {
+    private AuthenticationStatus decide(
+            HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
 
         // Programmatic login from the console's login page (SecurityContext.authenticate).
@@ -71,12 +72,16 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
             }
             request.getSession(true);
             request.changeSessionId(); // no session fixation across the login
-            request.getSession().setAttribute(SESSION_LOGIN, new ConsoleLogin(result.getCallerPrincipal().getName(),
-                    Set.copyOf(result.getCallerGroups())));
+            request.getSession()
+                    .setAttribute(
+                            SESSION_LOGIN,
+                            new ConsoleLogin(
+                                    result.getCallerPrincipal().getName(), Set.copyOf(result.getCallerGroups())));
             return context.notifyContainerAboutLogin(result);
         }
         HttpSession session = request.getSession(false);
-        if (session != null && session.getAttribute(SESSION_LOGIN) instanceof ConsoleLogin login
+        if (session != null
+                && session.getAttribute(SESSION_LOGIN) instanceof ConsoleLogin login
                 && !path.startsWith("/api/")) {
             return context.notifyContainerAboutLogin(login.caller(), login.groups());
         }
@@ -95,8 +100,8 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
         return context.doNothing();
     }
 
-    private AuthenticationStatus basic(HttpServletRequest request, HttpServletResponse response,
-            HttpMessageContext context) {
+    private AuthenticationStatus basic(
+            HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return context.isProtected() ? challenge(response, context) : context.doNothing();
@@ -111,8 +116,8 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
         if (colon <= 0) {
             return challenge(response, context);
         }
-        CredentialValidationResult result = administrators.validateApiCredentials(decoded.substring(0, colon),
-                decoded.substring(colon + 1).toCharArray());
+        CredentialValidationResult result = administrators.validateApiCredentials(
+                decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
         return result.getStatus() == CredentialValidationResult.Status.VALID
                 ? context.notifyContainerAboutLogin(result)
                 : challenge(response, context);
@@ -121,7 +126,9 @@ public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMec
     private static AuthenticationStatus challenge(HttpServletResponse response, HttpMessageContext context) {
         response.setHeader("WWW-Authenticate", "Basic realm=\"DeviceTrust admin API\", charset=\"UTF-8\"");
         try {
-            Problems.write(response, ProblemType.UNAUTHENTICATED,
+            Problems.write(
+                    response,
+                    ProblemType.UNAUTHENTICATED,
                     "the admin API needs HTTP Basic credentials of an administrator account");
         } catch (IOException e) {
             return context.responseUnauthorized();

@@ -9,8 +9,7 @@ import org.devicetrust.web.problem.ProblemDetails;
 /** Writes RFC 9457 problem details from places outside JAX-RS (the authentication mechanism). */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static void write(HttpServletResponse response, ProblemDetails problem) throws IOException {
         response.setStatus(problem.status());

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class ProblemCatalogueTest {
 
     private static final Path DOCS = Path.of("../docs/problems.md");
-    private static final Pattern REFUSAL = Pattern.compile(
-            "(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr)"
+    private static final Pattern REFUSAL =
+            Pattern.compile("(\\bnew\\s+[\\w.]*(Exception|Refused|Rejected|Unauthenticated|InvalidRequest|InvalidCsr)"
                     + "|\\bsuper)\\s*\\(");
     private static final Pattern TYPE_LITERAL = Pattern.compile("\"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\"");
     /** A row of the catalogue table: {@code | `type` | status | meaning | what to do |}. */
-    private static final Pattern ROW = Pattern.compile(
-            "^\\|\\s*`([a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.+)\\|(.+)\\|\\s*$", Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*`([a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.+)\\|(.+)\\|\\s*$", Pattern.MULTILINE);
 
     @Test
     void everyTypeIsDocumentedWithItsStatusMeaningAndWhatToDo() throws IOException {
@@ -41,8 +41,8 @@ class ProblemCatalogueTest {
             if (entry == null) {
                 wrong.add(type + " is documented but not in the catalogue");
             } else if (ProblemClassifier.status(entry) != Integer.parseInt(row.group(2))) {
-                wrong.add(type + " is documented as " + row.group(2) + " but answers "
-                        + ProblemClassifier.status(entry));
+                wrong.add(
+                        type + " is documented as " + row.group(2) + " but answers " + ProblemClassifier.status(entry));
             } else if (row.group(3).isBlank() || row.group(4).isBlank()) {
                 wrong.add(type + " needs its meaning and what the client should do");
             }

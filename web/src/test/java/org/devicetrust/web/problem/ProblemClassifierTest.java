@@ -54,8 +54,8 @@ class ProblemClassifierTest {
 
     @Test
     void aBodyOverTheLimitIs413HoweverDeepItIsWrapped() {
-        ProblemDetails p = ProblemClassifier.classify(new UnreadableBody(new JsonbException("read failed",
-                new UncheckedIOException(new java.io.IOException(new BodyTooLargeException(65536))))));
+        ProblemDetails p = ProblemClassifier.classify(new UnreadableBody(new JsonbException(
+                "read failed", new UncheckedIOException(new java.io.IOException(new BodyTooLargeException(65536))))));
         assertEquals(ProblemType.BODY_TOO_LARGE, p.type());
         assertEquals(413, p.status());
     }
@@ -67,14 +67,22 @@ class ProblemClassifierTest {
         assertEquals(ProblemType.JSON_INVALID, p.type());
         assertEquals(400, p.status());
         assertFalse(p.detail().contains("org.devicetrust"), "no class names to the client: " + p.detail());
-        assertEquals(400, ProblemClassifier.classify(new UnreadableBody(new StackOverflowError())).status());
-        assertEquals(400, ProblemClassifier.classify(new RuntimeException(
-                new JsonParsingException("unexpected end", null))).status());
+        assertEquals(
+                400,
+                ProblemClassifier.classify(new UnreadableBody(new StackOverflowError()))
+                        .status());
+        assertEquals(
+                400,
+                ProblemClassifier.classify(new RuntimeException(new JsonParsingException("unexpected end", null)))
+                        .status());
     }
 
     @Test
     void aJsonFailureOutsideRequestReadingIsTheServersFault() {
-        assertEquals(500, ProblemClassifier.classify(new JsonbException("cannot serialize")).status());
+        assertEquals(
+                500,
+                ProblemClassifier.classify(new JsonbException("cannot serialize"))
+                        .status());
     }
 
     @Test
@@ -86,12 +94,19 @@ class ProblemClassifierTest {
 
     @Test
     void anUnreachableDatabaseIsUnavailableNotAnError() {
-        assertEquals(ProblemType.DATABASE_UNAVAILABLE, ProblemClassifier.classify(new EJBException(
-                new RuntimeException(new SQLTransientConnectionException("pool exhausted")))).type());
-        assertEquals(503, ProblemClassifier.classify(new RuntimeException(
-                new SQLException("connection refused", "08001"))).status());
-        assertEquals(500, ProblemClassifier.classify(new RuntimeException(
-                new SQLException("value too long", "22001"))).status());
+        assertEquals(
+                ProblemType.DATABASE_UNAVAILABLE,
+                ProblemClassifier.classify(new EJBException(
+                                new RuntimeException(new SQLTransientConnectionException("pool exhausted"))))
+                        .type());
+        assertEquals(
+                503,
+                ProblemClassifier.classify(new RuntimeException(new SQLException("connection refused", "08001")))
+                        .status());
+        assertEquals(
+                500,
+                ProblemClassifier.classify(new RuntimeException(new SQLException("value too long", "22001")))
+                        .status());
     }
 
     @Test
@@ -100,14 +115,17 @@ class ProblemClassifierTest {
             int status = ProblemClassifier.status(type);
             assertEquals(status, ProblemDetails.of(type, "x").status());
             assertTrue(status >= 400 && status < 600, type + " " + status);
-            assertEquals(type.type().equals("server-error") || type.kind().name().equals("UNAVAILABLE"),
-                    status >= 500, type + " " + status);
+            assertEquals(
+                    type.type().equals("server-error") || type.kind().name().equals("UNAVAILABLE"),
+                    status >= 500,
+                    type + " " + status);
         }
     }
 
     @Test
     void aStatusChosenByHandIsRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ProblemDetails(ProblemType.DEVICE_UNKNOWN, 403, "Unknown device", "x"));
     }
 }
