@@ -7,16 +7,15 @@ import org.devicetrust.web.admin.AuditResource;
 import org.devicetrust.web.admin.CertificatesResource;
 import org.devicetrust.web.admin.DevicesResource;
 import org.devicetrust.web.device.DeviceAccessMetricsResource;
-import org.devicetrust.web.device.DeviceResource;
-import org.devicetrust.web.device.DeviceSessionResource;
 import org.devicetrust.web.problem.BodyLimitFilter;
 import org.devicetrust.web.problem.BodyReading;
 import org.devicetrust.web.problem.ProblemMapper;
 import org.devicetrust.web.status.StatusResource;
 
 /**
- * The JSON API: admin operations ({@code admin/...}, HTTP Basic), the device API ({@code device/...},
- * {@code devices/...}, client certificates) and the public status. Classes are listed so that each JAX-RS
+ * The JSON API: admin operations ({@code admin/...}, HTTP Basic) and the public status. The device API
+ * ({@code device/...}, {@code devices/...}) is a plain servlet ({@code DeviceApiServlet}), mapped more
+ * specifically than this application, so that device requests pass no JAX-RS machinery. Classes are listed so that each JAX-RS
  * application of this module serves only its own resources.
  */
 @ApplicationPath("/api/v1")
@@ -33,8 +32,6 @@ public class ApiApplication extends Application {
                 DevicesResource.class,
                 CertificatesResource.class,
                 AuditResource.class,
-                DeviceSessionResource.class,
-                DeviceResource.class,
                 DeviceAccessMetricsResource.class);
     }
 }

@@ -1,13 +1,11 @@
 package org.devicetrust.device.boundary;
 
-import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.ApplicationException;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
-import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -99,10 +97,38 @@ public class DeviceAccess {
 
     /**
      * Who a good certificate says the caller is; {@code session} is this node's record of the TLS session the
-     * request came on (null when the container named none).
+     * request came on (null when the container named none). Only {@link #authenticate} makes one, so holding
+     * one is the proof the authorization methods ask for (the device API has no container login).
      */
-    public record DeviceAuthentication(
-            String deviceId, String serialHex, Instant notAfter, TlsSessions.Session session) {}
+    public static final class DeviceAuthentication {
+        private final String deviceId;
+        private final String serialHex;
+        private final Instant notAfter;
+        private final TlsSessions.Session session;
+
+        private DeviceAuthentication(String deviceId, String serialHex, Instant notAfter, TlsSessions.Session session) {
+            this.deviceId = deviceId;
+            this.serialHex = serialHex;
+            this.notAfter = notAfter;
+            this.session = session;
+        }
+
+        public String deviceId() {
+            return deviceId;
+        }
+
+        public String serialHex() {
+            return serialHex;
+        }
+
+        public Instant notAfter() {
+            return notAfter;
+        }
+
+        TlsSessions.Session session() {
+            return session;
+        }
+    }
 
     /** A device allowed to act now, with its status when the decision was taken. */
     public record AuthorizedDevice(DeviceId id, DeviceStatus status) {}
@@ -121,9 +147,6 @@ public class DeviceAccess {
 
     @EJB
     AuditLog audit;
-
-    @Resource
-    SessionContext context;
 
     /** Sessions this node knows; well above the connections one node holds open. */
     static final int TLS_SESSIONS = 200_000;
@@ -206,23 +229,19 @@ public class DeviceAccess {
      * the first allowed request of each TLS session; later allowed requests on that session are counted (the
      * hourly decision counts), not chained. A request without a known TLS session is always chained.
      *
-     * @param who the authentication of this request ({@link #authenticate})
+     * @param who the authentication of this request ({@link #authenticate}): the caller is its device
      * @return the caller's device id and status as the authorization view has them now
      * @throws Refused with a 403 reason: unknown device, suspended, decommissioned, another device's resource
      * @throws Unavailable when the authorization view cannot prove it is fresh
      */
-    @RolesAllowed("device")
+    @PermitAll
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public AuthorizedDevice authorize(DeviceAuthentication who, String resourceDeviceId, String resource) {
         long started = System.nanoTime();
-        String caller = caller();
-        if (who == null || !sameId(caller, who.deviceId())) {
-            throw refuse(
-                    AccessReason.WRONG_DEVICE,
-                    caller,
-                    resource,
-                    "the request's authentication is not the" + " caller's own");
+        if (who == null) {
+            throw refuse(AccessReason.NO_CERTIFICATE, AuditLog.ANONYMOUS, resource, "the request is not authenticated");
         }
+        String caller = who.deviceId();
         DeviceStatus status;
         try {
             status = DeviceId.isValid(caller) ? views.view().device(caller).orElse(null) : null;
@@ -279,7 +298,7 @@ public class DeviceAccess {
     }
 
     /** Authorizes, then reads the caller's own record from the database. */
-    @RolesAllowed("device")
+    @PermitAll
     public Device deviceRecord(DeviceAuthentication who, String resourceDeviceId, String resource) {
         AuthorizedDevice device = authorize(who, resourceDeviceId, resource);
         Device record = em.find(Device.class, device.id().value());
@@ -294,7 +313,7 @@ public class DeviceAccess {
     }
 
     /** Authorizes, validates and stores one telemetry document of the caller about itself. */
-    @RolesAllowed("device")
+    @PermitAll
     public Telemetry recordTelemetry(DeviceAuthentication who, String resourceDeviceId, byte[] document) {
         AuthorizedDevice device = authorize(who, resourceDeviceId, "POST telemetry " + resourceDeviceId);
         String certificateSerial = who.serialHex();
@@ -310,7 +329,7 @@ public class DeviceAccess {
     }
 
     /** The newest telemetry of the caller (at most {@code max}) and how many there are in all. */
-    @RolesAllowed("device")
+    @PermitAll
     public TelemetryPage telemetry(DeviceAuthentication who, String resourceDeviceId, int max) {
         AuthorizedDevice device = authorize(who, resourceDeviceId, "GET telemetry " + resourceDeviceId);
         long total = em.createNamedQuery(Telemetry.COUNT_BY_DEVICE, Long.class)
@@ -369,10 +388,6 @@ public class DeviceAccess {
             check = current;
         }
         return current;
-    }
-
-    private String caller() {
-        return AuditLog.nameOf(context.getCallerPrincipal());
     }
 
     /** Device ids are not secrets, but comparing without early exit costs nothing and leaks nothing. */

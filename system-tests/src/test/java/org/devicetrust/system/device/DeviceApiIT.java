@@ -285,6 +285,21 @@ class DeviceApiIT {
         assertTrue(json(audit.body()).getBoolean("intact"), audit.body());
     }
 
+    @Test
+    void theOpenApiDescriptionStillListsTheDeviceApi() {
+        HttpResponse<String> openapi = SERVER.get(SERVER.https("/openapi"));
+        assertEquals(200, openapi.statusCode(), openapi.body());
+        for (String expected : List.of(
+                "/api/v1/device/session:",
+                "/api/v1/devices/{id}:",
+                "/api/v1/devices/{id}/telemetry:",
+                "operationId: postTelemetry",
+                "TelemetryListResponse:",
+                "/api/v1/admin/devices")) {
+            assertTrue(openapi.body().contains(expected), expected + " in " + openapi.body());
+        }
+    }
+
     /**
      * The audit rule: every refusal and the first allowed request of a TLS session are chained; the session's
      * later allowed requests are counted (decision counters and the hourly counts), not chained.

@@ -10,7 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.junit.jupiter.api.Test;
@@ -143,6 +149,39 @@ class AdminApiBadInputIT {
                         "POST", "/api/v1/admin/devices", "application/json", "{\"id\":\"Bad ID!\",\"name\":\"x\"}"),
                 400,
                 "device-id-invalid");
+    }
+
+    /**
+     * A NUL byte (which PostgreSQL cannot store in text) in a device id, sent many times beside well-behaved
+     * registrations: each poison request fails alone with a 400, every other request succeeds, and the audit
+     * chain, which records the refusals with the id as seen, stays intact.
+     */
+    @Test
+    void aPoisonIdFailsAloneWhileTheRequestsBesideItSucceed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> poison = new ArrayList<>();
+            List<Future<HttpResponse<String>>> good = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String bad = "{\"id\":\"ab\\u0000c-" + i + "\",\"name\":\"nul\\u0000name\"}";
+                String fine =
+                        "{\"id\":\"beside-poison-" + System.nanoTime() % 10_000_000 + "-" + i + "\",\"name\":\"fine\"}";
+                poison.add(pool.submit(() -> SERVER.admin("POST", "/api/v1/admin/devices", "application/json", bad)));
+                good.add(pool.submit(() -> SERVER.admin("POST", "/api/v1/admin/devices", "application/json", fine)));
+            }
+            for (Future<HttpResponse<String>> r : poison) {
+                assertProblem(r.get(60, TimeUnit.SECONDS), 400, "device-id-invalid");
+            }
+            for (Future<HttpResponse<String>> r : good) {
+                HttpResponse<String> answer = r.get(60, TimeUnit.SECONDS);
+                assertEquals(201, answer.statusCode(), answer.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        HttpResponse<String> audit = SERVER.admin("POST", "/api/v1/admin/audit/verification", null, null);
+        assertEquals(200, audit.statusCode(), audit.body());
+        assertTrue(json(audit.body()).getBoolean("intact"), audit.body());
     }
 
     @Test

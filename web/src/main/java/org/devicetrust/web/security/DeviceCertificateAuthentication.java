@@ -31,10 +31,9 @@ public class DeviceCertificateAuthentication {
     @Inject
     DeviceAccess access;
 
+    /** EST re-enrollment; the device API proper authenticates in its own servlet, without a container login. */
     public static boolean appliesTo(String path) {
-        return path.startsWith("/api/v1/device/")
-                || path.startsWith("/api/v1/devices/")
-                || path.equals("/.well-known/est/simplereenroll");
+        return path.equals("/.well-known/est/simplereenroll");
     }
 
     public AuthenticationStatus authenticate(

@@ -22,11 +22,12 @@ import org.devicetrust.platform.boundary.ProblemType;
  * <ul>
  * <li>{@code /api/v1/admin/**}: HTTP Basic over TLS against the administrator accounts, no session (a
  * credential verified in the last minute is not hashed again, see {@link VerifiedCredentials});</li>
- * <li>{@code /api/v1/device/**}, {@code /api/v1/devices/**} and EST re-enrollment: the TLS client certificate
- * (see {@link DeviceCertificateAuthentication});</li>
+ * <li>EST re-enrollment: the TLS client certificate (see {@link DeviceCertificateAuthentication});</li>
  * <li>the console ({@code /console/**}): a form login page; the session carries the login afterwards.</li>
  * </ul>
- * Everything not listed is public (PKI files, status) or refused by the security constraints in web.xml.
+ * Everything not listed is public (PKI files, status) or refused by the security constraints in web.xml. The
+ * device API ({@code /api/v1/device/**}, {@code /api/v1/devices/**}) is not listed: its servlet authenticates
+ * each request by its certificate without a container login.
  */
 @ApplicationScoped
 public class DeviceTrustAuthenticationMechanism implements HttpAuthenticationMechanism {

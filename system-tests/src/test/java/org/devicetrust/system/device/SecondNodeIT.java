@@ -1,0 +1,128 @@
+package org.devicetrust.system.device;
+
+import static org.devicetrust.system.device.DeviceCredentials.SERVER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.devicetrust.system.device.DeviceCredentials.Credential;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two DeviceTrust servers on one PostgreSQL: a second Payara domain, started here by the launcher with the
+ * same data directory (CA keys) and database as the server under test but ports of its own. A revocation or a
+ * suspension made through the first server is refused by the second within the authorization view's bound,
+ * read from the change feed; nothing else connects the two.
+ */
+class SecondNodeIT {
+
+    private static final int OFFSET = 500;
+    private static Path home;
+    private static Map<String, String> nodeEnv;
+    private static int devicePort;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startSecondNode() throws Exception {
+        String launcher = System.getProperty("devicetrust.launcher");
+        String base = System.getenv("DEVICETRUST_PORT_BASE");
+        assumeTrue(
+                launcher != null && base != null && System.getenv("DEVICETRUST_DB_URL") != null,
+                "needs the launcher, a port base and PostgreSQL (as the test command runs it)");
+        int portBase = Integer.parseInt(base.strip()) + OFFSET;
+        devicePort = portBase + 43;
+        home = Files.createTempDirectory("devicetrust-node-b");
+        nodeEnv = Map.of(
+                "DEVICETRUST_HOME",
+                home.toString(),
+                "DEVICETRUST_PORT_BASE",
+                String.valueOf(portBase),
+                "DEVICETRUST_DATA_DIR",
+                SERVER.dataDir.toString());
+        long started = System.nanoTime();
+        String output = launch(launcher, "start");
+        System.out.printf("second node started in %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+        assertTrue(output.contains("DeviceTrust is running"), output);
+    }
+
+    @AfterAll
+    static void stopSecondNode() throws Exception {
+        if (home != null) {
+            launch(System.getProperty("devicetrust.launcher"), "stop");
+        }
+    }
+
+    @Test
+    void aRevocationThroughOneServerIsRefusedByTheOtherWithinTheBound() throws Exception {
+        Credential device = DeviceCredentials.registeredDevice(dir, "two-nodes");
+        HttpClient client = device.client();
+        assertEquals(200, sessionOnNodeB(client), "the second node knows the certificate issued by the first");
+
+        List<Long> refusedAfter = new ArrayList<>();
+        assertEquals(200, DeviceCredentials.revoke(device.serial()).statusCode());
+        refusedAfter.add(waitUntilRefused(client, System.nanoTime()));
+
+        Credential other = DeviceCredentials.registeredDevice(dir, "two-nodes-suspend");
+        HttpClient otherClient = other.client();
+        assertEquals(200, sessionOnNodeB(otherClient));
+        assertEquals(
+                200,
+                DeviceCredentials.changeStatus(other.deviceId(), "SUSPENDED").statusCode());
+        refusedAfter.add(waitUntilRefused(otherClient, System.nanoTime()));
+
+        System.out.println("refused by the second node after (ms): revocation " + refusedAfter.get(0) + ", suspension "
+                + refusedAfter.get(1));
+        for (long ms : refusedAfter) {
+            assertTrue(ms >= 0 && ms < 1500, "refused within the 1 s bound (and slack for the request): " + ms);
+        }
+    }
+
+    private static long waitUntilRefused(HttpClient client, long since) throws Exception {
+        while (System.nanoTime() - since < Duration.ofSeconds(10).toNanos()) {
+            int status = sessionOnNodeB(client);
+            if (status == 401 || status == 403) {
+                return (System.nanoTime() - since) / 1_000_000;
+            }
+            assertEquals(200, status, "only allowed or refused, never an error");
+            Thread.sleep(20);
+        }
+        return -1;
+    }
+
+    private static int sessionOnNodeB(HttpClient client) throws IOException, InterruptedException {
+        return client.send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + devicePort + "/api/v1/device/session"))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Accept", "text/plain")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    private static String launch(String launcher, String command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(launcher, command).redirectErrorStream(true);
+        pb.environment().putAll(nodeEnv);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+}
