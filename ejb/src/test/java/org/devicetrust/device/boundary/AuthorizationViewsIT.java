@@ -83,6 +83,20 @@ class AuthorizationViewsIT {
     }
 
     @Test
+    void aLocalChangeAfterOneReadBackFromTheFeedStillAppliesAtOnce() throws Exception {
+        String device = "view-" + UUID.randomUUID().toString().substring(0, 8);
+        registry.register(device, "view test");
+        Thread.sleep(600); // the poller has now read the registration back from the feed, with its number
+        registry.changeStatus(device, DeviceStatus.SUSPENDED, "view test");
+        assertEquals(
+                Optional.of(DeviceStatus.SUSPENDED),
+                views.view().device(device),
+                "the change carries its feed number, so it is newer than the registration read back");
+        registry.changeStatus(device, DeviceStatus.ACTIVE, "view test");
+        assertEquals(Optional.of(DeviceStatus.ACTIVE), views.view().device(device));
+    }
+
+    @Test
     void aChangeCommittedByAnotherNodeArrivesWithinTheStalenessBound() throws Exception {
         String device = "view-" + UUID.randomUUID().toString().substring(0, 8);
         registry.register(device, "view test");
