@@ -6,7 +6,9 @@
 #include "board.h"
 #include "fw/err.h"
 
-static const mbedtls_ecp_group_id link_curves[] = {MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_NONE};
+/* ECDHE groups, preferred first (X25519 costs the device less), and the curve of the server's key. */
+static const mbedtls_ecp_group_id link_curves[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1,
+                                                   MBEDTLS_ECP_DP_NONE};
 static const int link_suites[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, 0};
 
 void fw_link_log_mbedtls(const char *what, int ret)
@@ -192,6 +194,7 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg)
         return rc;
     }
     uint32_t start = fw_board_instret();
+    uint32_t start_wait = fw_uart_wait_instructions();
     uint64_t start_ticks = fw_board_ticks();
     int ret;
     while ((ret = mbedtls_ssl_handshake(&l->ssl)) != 0) {
@@ -200,6 +203,7 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg)
         }
     }
     uint32_t cost = fw_board_instret() - start;
+    uint32_t waited = fw_uart_wait_instructions() - start_wait;
     uint64_t ticks = fw_board_ticks() - start_ticks;
     l->resumed = !l->chain_verified;
     fw_log_begin();
@@ -210,7 +214,9 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg)
     fw_log_str(mbedtls_ssl_get_ciphersuite(&l->ssl));
     fw_log_str("): ");
     fw_log_u32(cost);
-    fw_log_str(" instructions, ");
+    fw_log_str(" instructions (");
+    fw_log_u32(waited);
+    fw_log_str(" polling for the server), ");
     fw_log_u32((uint32_t)(ticks / (FW_BOARD_TICKS_PER_SECOND / 1000u)));
     fw_log_str(" ms");
     fw_log_end();
