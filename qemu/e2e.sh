@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end: emulated devices (QEMU, firmware doing its own TLS) against a running DeviceTrust
-# backend, eight scenarios from issue 7. Settings come from the launcher's environment:
+# backend: eight scenarios from issue 7, three of TLS session resumption across reboots (issue 12). Settings come from the launcher's environment:
 # DEVICETRUST_HOME, DEVICETRUST_PORT_BASE (or the *_PORT variables), DEVICETRUST_ADMIN_PASSWORD.
 # Loopback only; every QEMU run is bounded (DEVICETRUST_DEVICE_TIMEOUT, default 90 s).
 # Last line: "e2e: N passed, N failed"; exit status non-zero on any failure.
@@ -41,6 +41,9 @@ admin() { # admin METHOD PATH [JSON] -> body
 # boot ID LOG [options]: boots, keeps the log, returns the exit code
 boot() { local id=$1 logf=$2; shift 2; "$dev" boot "$id" "$@" > "$logf" 2>&1; }
 has() { grep -q -- "$2" "$1"; }
+handshake() { grep -m1 "^DEVICE: TLS 1.2 handshake with" "$1"; }
+resumed() { handshake "$1" | grep -q "session resumed"; }
+full() { handshake "$1" | grep -qv "session resumed"; }
 serials() { sed -n 's/^DEVICE: presenting certificate serial \(.*\)$/\1/p' "$1"; }
 show() { sed 's/^/    | /' "$1"; }
 
@@ -48,7 +51,7 @@ show() { sed 's/^/    | /' "$1"; }
 if [ -z "${DEVICETRUST_ADMIN_PASSWORD:-}" ] || [ ! -f "$data/pki/root-ca.pem" ] ||
    ! curl -sSf --max-time 5 -o /dev/null "http://localhost:$http_port/pki/ca/root-ca.pem"; then
   say "no running backend (http $http_port, data $data, DEVICETRUST_ADMIN_PASSWORD set?)"
-  echo "e2e: 0 passed, 8 failed"
+  echo "e2e: 0 passed, 11 failed"
   exit 1
 fi
 say "backend: https $https_port (EST), device listener $device_port; devices ${run_id}-*"
@@ -173,6 +176,49 @@ ok=0; [ "$c1" = 10 ] && [ "$c" = 0 ] && has "$out/8a.log" "renewing with simpler
   [ -n "$new" ] && [ "$new" != "$old" ] && [ "$new" = "$renewed" ] && ! has "$out/8.log" "RENEWED" && ok=1
 result 8 "expiring certificate: simplereenroll, then AUTH OK with the new serial ($old -> $new)" $ok "exits $c1 / $c"
 [ $ok = 1 ] || { show "$out/8a.log"; show "$out/8.log"; }
+
+# ---------------------------------------------------------------- 9. revoked, on a resumed session
+# Resumption skips the certificates, so the refusal must come from the backend's check on every request.
+d9=$run_id-9
+"$dev" create "$d9" > "$out/9-create.log" 2>&1
+boot "$d9" "$out/9a.log"; c1=$?
+serial=$(serials "$out/9a.log" | tail -1 | tr -d ':')
+admin POST "admin/certificates/$serial/revocation" '{"reason":"keyCompromise"}' > "$out/9-revoke.json" 2>&1
+boot "$d9" "$out/9.log"; c=$?
+ok=0; [ "$c1" = 0 ] && has "$out/9a.log" "TLS session stored" && [ "$c" = 13 ] && resumed "$out/9.log" &&
+  has "$out/9.log" "REFUSED: session: HTTP 401 .*certificate-revoked" && ! has "$out/9.log" "AUTH OK" && ok=1
+result 9 "revoked ($serial) after its session was stored: resumed handshake, then 401 certificate-revoked" $ok \
+  "exits $c1 / $c"
+[ $ok = 1 ] || { show "$out/9a.log"; cat "$out/9-revoke.json"; show "$out/9.log"; }
+
+# ---------------------------------------------------------------- 10. resumed after reboot
+d10=$run_id-10
+"$dev" create "$d10" > "$out/10-create.log" 2>&1
+boot "$d10" "$out/10a.log"; c1=$?
+boot "$d10" "$out/10.log"; c=$?
+sent() { sed -n 's/^LINK: device finished (\([0-9]*\) bytes sent.*/\1/p' "$1" | tail -1; }
+ok=0; [ "$c1" = 0 ] && full "$out/10a.log" && has "$out/10a.log" "TLS session stored" && [ "$c" = 0 ] &&
+  has "$out/10.log" "offering the stored TLS session" && resumed "$out/10.log" && has "$out/10.log" "^AUTH OK $d10" &&
+  has "$out/10.log" "telemetry: HTTP 201" && ! has "$out/10.log" "== run 2" && ok=1
+result 10 "reboot: the stored TLS session is resumed, AUTH OK ($(sent "$out/10a.log" | tail -1) -> $(sent "$out/10.log") bytes sent)" \
+  $ok "exits $c1 / $c"
+[ $ok = 1 ] || { show "$out/10a.log"; show "$out/10.log"; }
+
+# ---------------------------------------------------------------- 11. damaged or foreign session record
+# A damaged record, then the record of another device (its certificate differs): neither is offered,
+# the device makes a full handshake, is accepted and stores a session of its own.
+"$dev" tamper "$d10" session-garbage > /dev/null 2>&1
+boot "$d10" "$out/11a.log"; c1=$?
+session_at=$(( $(python3 "$here/formats.py" get IDENTITY_PART_OFFSET) + $(python3 "$here/formats.py" get SESSION_RECORD_OFFSET) ))
+dd if="$home/devices/$d1/pflash1.img" of="$home/devices/$d10/pflash1.img" bs=4096 skip=$((session_at / 4096)) \
+  seek=$((session_at / 4096)) count=1 conv=notrunc status=none
+boot "$d10" "$out/11.log"; c=$?
+ok=0; [ "$c1" = 0 ] && has "$out/11a.log" "stored TLS session not offered: TLS session record invalid" &&
+  full "$out/11a.log" && has "$out/11a.log" "^AUTH OK $d10" && has "$out/11a.log" "TLS session stored" &&
+  [ "$c" = 0 ] && has "$out/11.log" "stored TLS session not offered: TLS session made with another" &&
+  ! has "$out/11.log" "offering the stored" && full "$out/11.log" && has "$out/11.log" "^AUTH OK $d10" && ok=1
+result 11 "damaged or another device's stored session: not offered, full handshake, AUTH OK" $ok "exits $c1 / $c"
+[ $ok = 1 ] || { show "$out/11a.log"; show "$out/11.log"; }
 
 if [ -x "$asadmin" ]; then
   "$asadmin" --port "$admin_port" --interactive=false delete-system-property devicetrust.est.renewal-window-days >> "$out/asadmin.log" 2>&1 || true

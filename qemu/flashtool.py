@@ -143,6 +143,17 @@ def cmd_identity_clock(a):
     identity_write(a.flash, fields)
 
 
+def session_read(path):
+    """The TLS session record after the identity record: its binding, None when absent, "damaged"."""
+    with open(path, "rb") as f:
+        f.seek(IDENTITY_PART_OFFSET + fmt.SESSION_RECORD_OFFSET)
+        raw = f.read(fmt.SESSION_MAX_SIZE)
+    try:
+        return fmt.session_parse(raw)
+    except ValueError:
+        return "damaged"
+
+
 def cmd_identity_show(a):
     fields = identity_read(a.flash)
     if fields is None:
@@ -159,6 +170,12 @@ def cmd_identity_show(a):
             print(f"{n}=present")
         else:
             print(f"{n}={len(v)} bytes")
+    session = session_read(a.flash)
+    if isinstance(session, dict):
+        print(f"tls-session=stored at {session['stored_at']} for {session['server_name']}, "
+              f"root {session['root_digest'].hex()[:16]}..., {session['data_len']} bytes")
+    else:
+        print(f"tls-session={session or 'none'}")
 
 
 def cmd_identity_get(a):

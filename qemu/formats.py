@@ -101,6 +101,27 @@ ID_DEVICE_KEY = 6
 ID_DEVICE_CERT = 7
 DEVICE_ID_MIN_LEN = 3
 DEVICE_ID_MAX_LEN = 64
+SERVER_NAME_MAX_LEN = 64
+
+# ---------------------------------------------------------------- TLS session record (formats.md 7)
+SESSION_MAGIC = 0x53545444  # "DTTS"
+SESSION_FORMAT = 1
+SESSION_RECORD_OFFSET = 0x4000  # in the identity partition, after the identity record's 16 KiB
+SESSION_MAX_SIZE = 0x1000
+SESSION_HEADER_SIZE = 144
+SESSION_DIGEST_SIZE = 32
+SESSION_NAME_SIZE = 64
+SESSION_DATA_ALIGN = 4
+SESSION_DATA_MAX = SESSION_MAX_SIZE - SESSION_HEADER_SIZE - SESSION_DIGEST_SIZE
+SESSION_MAX_AGE = 86400
+SESSION_OFF_MAGIC = 0
+SESSION_OFF_FORMAT = 4
+SESSION_OFF_DATA_LEN = 6
+SESSION_OFF_STORED_AT = 8
+SESSION_OFF_ROOT_DIGEST = 16
+SESSION_OFF_CERT_DIGEST = 48
+SESSION_OFF_SERVER_NAME = 80
+SESSION_OFF_DATA = 144
 
 # ---------------------------------------------------------------- trust anchors and eFuse (formats.md 3)
 KEY_SLOTS = 3
@@ -213,6 +234,24 @@ def identity_parse(raw):
         fields[t] = raw[start:start + ln]
         p = start + ln + (-ln % IDENTITY_FIELD_ALIGN)
     return fields
+
+
+def session_parse(raw):
+    """The TLS session record's binding and size; None when absent (never written, erased); ValueError when damaged."""
+    if int.from_bytes(raw[SESSION_OFF_MAGIC:SESSION_OFF_MAGIC + 4], "little") != SESSION_MAGIC:
+        return None
+    n = int.from_bytes(raw[SESSION_OFF_DATA_LEN:SESSION_OFF_DATA_LEN + 2], "little")
+    end = SESSION_HEADER_SIZE + n + (-n % SESSION_DATA_ALIGN)
+    if not 0 < n <= SESSION_DATA_MAX or \
+            hashlib.sha256(raw[:end]).digest() != raw[end:end + SESSION_DIGEST_SIZE]:
+        raise ValueError("TLS session record damaged")
+    return {
+        "stored_at": int.from_bytes(raw[SESSION_OFF_STORED_AT:SESSION_OFF_STORED_AT + 8], "little"),
+        "root_digest": raw[SESSION_OFF_ROOT_DIGEST:SESSION_OFF_ROOT_DIGEST + 32],
+        "cert_digest": raw[SESSION_OFF_CERT_DIGEST:SESSION_OFF_CERT_DIGEST + 32],
+        "server_name": raw[SESSION_OFF_SERVER_NAME:SESSION_OFF_SERVER_NAME + SESSION_NAME_SIZE].rstrip(b"\0").decode(),
+        "data_len": n,
+    }
 
 
 def constants():

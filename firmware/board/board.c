@@ -12,7 +12,7 @@
 
 extern long fw_semihost(long op, const void *arg);
 
-static char line[160];
+static char line[200];
 static size_t line_len;
 
 void fw_log_begin(void)
@@ -165,18 +165,28 @@ void fw_uart_write(const uint8_t *buf, uint32_t len)
     }
 }
 
+static uint32_t uart_waited; /* instructions spent polling for a first byte (fw_uart_wait_instructions) */
+
+uint32_t fw_uart_wait_instructions(void)
+{
+    return uart_waited;
+}
+
 uint32_t fw_uart_read(uint8_t *buf, uint32_t len, uint32_t timeout_ms)
 {
     uint64_t deadline = fw_board_ticks() + (uint64_t)timeout_ms * (FW_BOARD_TICKS_PER_SECOND / 1000u);
     uint32_t n = 0;
+    uint32_t start = fw_board_instret();
     while (n == 0) {
         if ((uart()[UART_LSR] & UART_LSR_DATA) != 0) {
             break;
         }
         if (fw_board_ticks() > deadline) {
+            uart_waited += fw_board_instret() - start;
             return 0;
         }
     }
+    uart_waited += fw_board_instret() - start;
     while (n < len && (uart()[UART_LSR] & UART_LSR_DATA) != 0) {
         buf[n++] = uart()[UART_RBR];
     }
@@ -218,7 +228,7 @@ uint32_t fw_board_heap_high_water(void)
     }
     return (uint32_t)top;
 }
-#else
+#elif !defined(FW_WITH_APP_HEAP) /* the device app's heap: heap.c */
 void fw_board_heap_init(void)
 {
 }

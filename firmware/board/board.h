@@ -70,6 +70,12 @@ uint64_t fw_board_ticks(void);
 void fw_uart_write(const uint8_t *buf, uint32_t len);
 /* Waits up to timeout_ms for the first byte, then returns what is there (0 = timed out). */
 uint32_t fw_uart_read(uint8_t *buf, uint32_t len, uint32_t timeout_ms);
+/*
+ * Instructions fw_uart_read has spent polling for a first byte since reset: time the device
+ * waits for the other end (a real device would sleep), which instruction counts of network
+ * exchanges include and which varies with how fast the other end answers.
+ */
+uint32_t fw_uart_wait_instructions(void);
 
 /* Static heap for mbedTLS (no malloc on the device). */
 void fw_board_heap_init(void);

@@ -5,7 +5,9 @@
  *   no certificate yet  -> EST simpleenroll over server-auth TLS with the one-time token,
  *                          store the certificate, exit EXIT_REBOOT;
  *   certificate         -> mutual TLS to the device listener: session ("AUTH OK"), one
- *                          telemetry record, and simplereenroll when inside the renewal window.
+ *                          telemetry record, and simplereenroll when inside the renewal window;
+ *                          the TLS session is kept for the next boot (resumed when the server
+ *                          agrees: no certificates, no ECDHE, no signature).
  * Every step returns 0 or a negative fw_err_t; fw_main turns the outcome into the exit code, once.
  * Exit codes and log lines: firmware/docs/identity.md. The link: link.c; mbedTLS hooks: platform.c;
  * EST requests and answers: src/est.c.
@@ -18,6 +20,7 @@
 #include "fw/err.h"
 #include "fw/http.h"
 #include "fw/identity.h"
+#include "fw/session.h"
 #include "fw/text.h"
 #include "link.h"
 #include "mbedtls/ctr_drbg.h"
@@ -53,6 +56,8 @@ typedef struct {
     const fw_handoff_t *boot;
     uint8_t identity_raw[FW_IDENTITY_MAX_SIZE]; /* the record as read from flash; identity points in */
     uint8_t identity_new[FW_IDENTITY_MAX_SIZE]; /* the record being written */
+    uint8_t session_raw[FW_SESSION_MAX_SIZE];   /* TLS session record as read from flash, then as written */
+    uint8_t session_data[FW_SESSION_DATA_MAX];  /* mbedtls_ssl_session_save output until stored, wiped after */
     fw_identity_t identity;
     char device_id[FW_DEVICE_ID_MAX_LEN + 1];
     char server_name[65];
@@ -152,8 +157,24 @@ static int identity_load(device_t *d)
     return fw_identity_parse(d->identity_raw, sizeof(d->identity_raw), &d->identity);
 }
 
-/* Writes next (erase, program, read back) and continues from what the next boot will read. */
-static int identity_store(device_t *d, const fw_identity_t *next)
+static int program(uint32_t base, const uint8_t *bytes, size_t len)
+{
+    for (size_t i = 0; i < len; i += 4) {
+        const uint8_t *b = bytes + i;
+        uint32_t w = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
+        if (fw_board_flash_program_word(base + (uint32_t)i, w) != 0) {
+            return FW_ERR_FLASH_WRITE;
+        }
+    }
+    return FW_OK;
+}
+
+/*
+ * Writes the partition's one sector (erase, program, read back): the identity record next and,
+ * when session is not NULL, the TLS session record after it. Rewriting the identity without a
+ * session drops the stored session, which is what a new key or certificate needs.
+ */
+static int partition_store(device_t *d, const fw_identity_t *next, const uint8_t *session, size_t session_len)
 {
     size_t len = 0;
     int ret = fw_identity_write(next, d->identity_new, sizeof(d->identity_new), &len);
@@ -162,17 +183,69 @@ static int identity_store(device_t *d, const fw_identity_t *next)
         return ret;
     }
     uint32_t base = d->boot->identity_offset;
-    if (fw_board_flash_erase_sector(base) != 0) {
+    if (fw_board_flash_erase_sector(base) != 0 || program(base, d->identity_new, len) != FW_OK ||
+        (session != NULL && program(base + FW_SESSION_RECORD_OFFSET, session, session_len) != FW_OK)) {
         return FW_ERR_FLASH_WRITE;
     }
-    for (size_t i = 0; i < len; i += 4) {
-        const uint8_t *b = d->identity_new + i;
-        uint32_t w = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) | ((uint32_t)b[3] << 24);
-        if (fw_board_flash_program_word(base + (uint32_t)i, w) != 0) {
-            return FW_ERR_FLASH_WRITE;
-        }
-    }
     return identity_load(d) == FW_OK ? FW_OK : FW_ERR_FLASH_WRITE;
+}
+
+/* Writes next (erase, program, read back) and continues from what the next boot will read. */
+static int identity_store(device_t *d, const fw_identity_t *next)
+{
+    return partition_store(d, next, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ TLS session across reboots */
+
+static fw_session_binding_t session_binding(const device_t *d)
+{
+    fw_session_binding_t b = {d->identity.field[FW_ID_ROOT_CA], d->identity.field[FW_ID_SERVER_NAME],
+                              d->identity.field[FW_ID_DEVICE_CERT]};
+    return b;
+}
+
+/* The stored session, when one was made with this server and this certificate; *out untouched otherwise. */
+static void session_load(device_t *d, fw_bytes_t *out)
+{
+    memcpy(d->session_raw,
+           (const void *)(uintptr_t)(FW_FLASH_BASE + d->boot->identity_offset + FW_SESSION_RECORD_OFFSET),
+           sizeof(d->session_raw));
+    fw_session_record_t r;
+    int rc = fw_session_parse(d->session_raw, sizeof(d->session_raw), &r);
+    if (rc == FW_OK) {
+        fw_session_binding_t b = session_binding(d);
+        rc = fw_session_check(&r, &b, (uint64_t)fw_time(NULL));
+    }
+    if (rc == FW_OK) {
+        *out = r.data;
+    } else if (rc != FW_ERR_SESSION_MISSING) {
+        fw_log_kv("DEVICE: stored TLS session not offered: ", fw_err_str(rc));
+    }
+}
+
+/* After a full handshake the backend accepted the device on (AUTH OK): keep its session for the next boot. */
+static int session_store(device_t *d, fw_link_t *l)
+{
+    size_t data_len = 0, len = 0;
+    fw_session_binding_t b = session_binding(d);
+    int rc = fw_link_session_save(l, d->session_data, sizeof(d->session_data), &data_len);
+    if (rc == FW_OK) {
+        rc = fw_session_write(&b, (uint64_t)fw_time(NULL), d->session_data, data_len, d->session_raw,
+                              sizeof(d->session_raw), &len);
+    }
+    mbedtls_platform_zeroize(d->session_data, sizeof(d->session_data));
+    if (rc == FW_OK) {
+        fw_identity_t same = d->identity;
+        rc = partition_store(d, &same, d->session_raw, len);
+    }
+    mbedtls_platform_zeroize(d->session_raw, sizeof(d->session_raw));
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: storing the TLS session failed: ", fw_err_str(rc));
+        return rc;
+    }
+    fw_log_line("DEVICE: TLS session stored in the identity partition");
+    return FW_OK;
 }
 
 /* ------------------------------------------------------------------ keys and requests */
@@ -287,7 +360,7 @@ static int est_request(device_t *d, fw_link_t *l, const char *op, mbedtls_pk_con
 static fw_link_config_t link_config(device_t *d, mbedtls_pk_context *key)
 {
     fw_link_config_t cfg = {&d->identity.field[FW_ID_ROOT_CA], d->server_name, NULL, NULL,
-                            mbedtls_ctr_drbg_random,           &d->drbg};
+                            mbedtls_ctr_drbg_random,           &d->drbg,       NULL};
     if (key != NULL) {
         cfg.device_cert = &d->identity.field[FW_ID_DEVICE_CERT];
         cfg.key = key;
@@ -491,7 +564,11 @@ static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
     fw_link_t l;
     fw_link_init(&l);
     fw_link_config_t cfg = link_config(d, key);
+    fw_bytes_t stored = {0};
+    session_load(d, &stored);
+    cfg.session = stored.ptr != NULL ? &stored : NULL;
     int rc = fw_link_open(&l, &cfg);
+    mbedtls_platform_zeroize(d->session_raw, sizeof(d->session_raw));
     if (rc != FW_OK) {
         fw_link_free(&l);
         return rc;
@@ -503,13 +580,16 @@ static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
     fw_log_kv("DEVICE: presenting certificate serial ", serial);
 
     rc = check_session(d, &l);
+    if (rc == FW_OK && !l.resumed) {
+        rc = session_store(d, &l); /* accepted on a full handshake: the next boot resumes this session */
+    }
     if (rc == FW_OK) {
         rc = send_telemetry(d, &l);
     }
     if (rc == FW_OK &&
         fw_est_renewal_due(x509_seconds(&l.own.valid_from), x509_seconds(&l.own.valid_to), fw_time(NULL))) {
         fw_log_kv("DEVICE: certificate inside its renewal window, renewing with simplereenroll, old serial ", serial);
-        rc = renew(d, &l);
+        rc = renew(d, &l); /* a new key and certificate: the stored session goes with the old ones */
         *renewed = rc == FW_OK;
     }
     fw_link_close(&l);
@@ -521,7 +601,7 @@ static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
 
 static int start(device_t *d)
 {
-    if (d->boot->identity_size < FW_IDENTITY_MAX_SIZE) {
+    if (d->boot->identity_size < FW_SESSION_RECORD_OFFSET + FW_SESSION_MAX_SIZE) {
         fw_log_line("DEVICE: no identity partition");
         return FW_ERR_IDENTITY_MISSING;
     }

@@ -6,7 +6,9 @@
 #include "board.h"
 #include "fw/err.h"
 
-static const mbedtls_ecp_group_id link_curves[] = {MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_NONE};
+/* ECDHE groups, preferred first (X25519 costs the device less), and the curve of the server's key. */
+static const mbedtls_ecp_group_id link_curves[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1,
+                                                   MBEDTLS_ECP_DP_NONE};
 static const int link_suites[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, 0};
 
 void fw_link_log_mbedtls(const char *what, int ret)
@@ -69,6 +71,36 @@ void fw_link_free(fw_link_t *l)
     mbedtls_x509_crt_free(&l->own);
 }
 
+/*
+ * Called for each certificate of the server's chain, which only a full handshake sends: a
+ * resumed one is recognised by its absence. Changes no verdict (flags pass through).
+ */
+static int note_chain(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    (void)crt;
+    (void)depth;
+    (void)flags;
+    ((fw_link_t *)ctx)->chain_verified = 1;
+    return 0;
+}
+
+/* Offers a stored session; one that does not load only costs the offer (full handshake). */
+static void offer_session(fw_link_t *l, const fw_bytes_t *stored)
+{
+    mbedtls_ssl_session session;
+    mbedtls_ssl_session_init(&session);
+    int ret = mbedtls_ssl_session_load(&session, stored->ptr, stored->len);
+    if (ret == 0) {
+        ret = mbedtls_ssl_set_session(&l->ssl, &session);
+    }
+    mbedtls_ssl_session_free(&session);
+    if (ret != 0) {
+        fw_link_log_mbedtls("stored TLS session not offered", ret);
+        return;
+    }
+    fw_log_line("DEVICE: offering the stored TLS session");
+}
+
 static int configure(fw_link_t *l, const fw_link_config_t *cfg)
 {
     int ret = mbedtls_x509_crt_parse_der(&l->root, cfg->root_ca->ptr, cfg->root_ca->len);
@@ -95,6 +127,7 @@ static int configure(fw_link_t *l, const fw_link_config_t *cfg)
     mbedtls_ssl_conf_curves(&l->conf, link_curves);
     mbedtls_ssl_conf_ciphersuites(&l->conf, link_suites);
     mbedtls_ssl_conf_min_version(&l->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_verify(&l->conf, note_chain, l);
     if (l->mutual && mbedtls_ssl_conf_own_cert(&l->conf, &l->own, cfg->key) != 0) {
         return FW_ERR_CRYPTO;
     }
@@ -104,6 +137,9 @@ static int configure(fw_link_t *l, const fw_link_config_t *cfg)
         return FW_ERR_CRYPTO;
     }
     mbedtls_ssl_set_bio(&l->ssl, NULL, uart_send, NULL, uart_recv_timeout);
+    if (l->mutual && cfg->session != NULL) {
+        offer_session(l, cfg->session);
+    }
     return FW_OK;
 }
 
@@ -158,6 +194,7 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg)
         return rc;
     }
     uint32_t start = fw_board_instret();
+    uint32_t start_wait = fw_uart_wait_instructions();
     uint64_t start_ticks = fw_board_ticks();
     int ret;
     while ((ret = mbedtls_ssl_handshake(&l->ssl)) != 0) {
@@ -166,15 +203,20 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg)
         }
     }
     uint32_t cost = fw_board_instret() - start;
+    uint32_t waited = fw_uart_wait_instructions() - start_wait;
     uint64_t ticks = fw_board_ticks() - start_ticks;
+    l->resumed = !l->chain_verified;
     fw_log_begin();
     fw_log_str("DEVICE: TLS 1.2 handshake with ");
     fw_log_str(l->server_name);
     fw_log_str(l->mutual ? " (mutual, " : " (server-auth, ");
+    fw_log_str(l->resumed ? "session resumed, " : "");
     fw_log_str(mbedtls_ssl_get_ciphersuite(&l->ssl));
     fw_log_str("): ");
     fw_log_u32(cost);
-    fw_log_str(" instructions, ");
+    fw_log_str(" instructions (");
+    fw_log_u32(waited);
+    fw_log_str(" polling for the server), ");
     fw_log_u32((uint32_t)(ticks / (FW_BOARD_TICKS_PER_SECOND / 1000u)));
     fw_log_str(" ms");
     fw_log_end();
@@ -245,6 +287,22 @@ int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, s
             return FW_ERR_NETWORK;
         }
     }
+}
+
+int fw_link_session_save(fw_link_t *l, uint8_t *buf, size_t cap, size_t *out_len)
+{
+    mbedtls_ssl_session session;
+    mbedtls_ssl_session_init(&session);
+    int ret = mbedtls_ssl_get_session(&l->ssl, &session);
+    if (ret == 0) {
+        ret = mbedtls_ssl_session_save(&session, buf, cap, out_len);
+    }
+    mbedtls_ssl_session_free(&session);
+    if (ret != 0) {
+        fw_link_log_mbedtls("saving the TLS session", ret);
+        return FW_ERR_CRYPTO;
+    }
+    return FW_OK;
 }
 
 void fw_link_close(fw_link_t *l)

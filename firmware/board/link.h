@@ -24,6 +24,7 @@ typedef struct {
     mbedtls_pk_context *key;
     int (*f_rng)(void *, unsigned char *, size_t);
     void *p_rng;
+    const fw_bytes_t *session; /* mutual TLS: a stored session to offer (mbedtls_ssl_session_save), or NULL */
 } fw_link_config_t;
 
 typedef struct {
@@ -33,6 +34,8 @@ typedef struct {
     mbedtls_x509_crt own; /* the device certificate presented, parsed (mutual TLS only) */
     const char *server_name;
     int mutual;
+    int chain_verified; /* the server's chain was verified in this handshake: a full one */
+    int resumed;        /* the server accepted the offered session: no certificates, no ECDHE */
 } fw_link_t;
 
 void fw_link_init(fw_link_t *l);
@@ -46,6 +49,12 @@ int fw_link_open(fw_link_t *l, const fw_link_config_t *cfg);
  * response; resp points into buf. Every read has the link's read timeout.
  */
 int fw_link_exchange(fw_link_t *l, const fw_http_request_t *req, uint8_t *buf, size_t cap, fw_http_response_t *resp);
+
+/*
+ * The session of the open link, serialised for the next boot (mbedtls_ssl_session_save: holds
+ * the master secret; the caller wipes buf once stored).
+ */
+int fw_link_session_save(fw_link_t *l, uint8_t *buf, size_t cap, size_t *out_len);
 
 /* Sends close_notify (best effort: the link ends with the boot anyway). */
 void fw_link_close(fw_link_t *l);

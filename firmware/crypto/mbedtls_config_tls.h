@@ -1,8 +1,9 @@
 /*
  * mbedTLS 2.28 configuration for the DeviceTrust device app: a TLS 1.2 client with one
- * cipher suite (ECDHE-ECDSA-AES128-GCM-SHA256), P-256 for its own key and ECDHE, P-384 and
- * SHA-384 only to verify the server chain under our P-384 root, X.509 parsing with date
- * checks, CSR writing for enrollment, CTR_DRBG seeded from the RISC-V Zkr `seed` CSR.
+ * cipher suite (ECDHE-ECDSA-AES128-GCM-SHA256), P-256 for its own key, X25519 (preferred:
+ * cheaper) or P-256 for ECDHE, P-384 and SHA-384 only to verify the server chain under our
+ * P-384 root, X.509 parsing with date checks, CSR writing for enrollment, CTR_DRBG seeded
+ * from the RISC-V Zkr `seed` CSR.
  */
 #ifndef FW_MBEDTLS_CONFIG_TLS_H
 #define FW_MBEDTLS_CONFIG_TLS_H
@@ -15,6 +16,7 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA256_PROCESS_ALT /* our compression function (crypto/sha256.c) */
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_ECP_C
@@ -22,6 +24,7 @@
 #define MBEDTLS_ECDH_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED /* ECDHE only (board/link.c) */
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_WINDOW_SIZE 4
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
@@ -68,7 +71,6 @@
 #if defined(FW_TARGET_BARE_METAL)
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
 #include <stdio.h>

@@ -16,6 +16,7 @@
 
 #include "fw/crypto.h"
 #include "fw/err.h"
+#include "sha256_priv.h"
 
 typedef struct {
     uint32_t state[8];
@@ -91,8 +92,7 @@ static inline void store_be32(uint8_t *p, uint32_t v)
 #define W_MESSAGE(i) (w[i] = load_be32(data + 4 * (i)))
 #define W_SCHEDULE(i) (w[i] = SSIG1(w[(i)-2]) + w[(i)-7] + SSIG0(w[(i)-15]) + w[(i)-16])
 
-/* Hashes nblocks 64-byte blocks of data into state. */
-static void sha256_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks)
+void fw_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t nblocks)
 {
     uint32_t schedule[64];
 
@@ -173,11 +173,11 @@ int fw_sha256_update(fw_sha256_ctx_t *ctx, const uint8_t *data, size_t len)
         if (s->used < sizeof(s->block)) {
             return FW_OK;
         }
-        sha256_blocks(s->state, s->block, 1);
+        fw_sha256_blocks(s->state, s->block, 1);
         s->used = 0;
     }
     if (len >= 64) {
-        sha256_blocks(s->state, data, len / 64);
+        fw_sha256_blocks(s->state, data, len / 64);
         data += len & ~(size_t)63;
         len &= 63;
     }
@@ -197,13 +197,13 @@ int fw_sha256_finish(fw_sha256_ctx_t *ctx, uint8_t digest[FW_SHA256_SIZE])
     s->block[n++] = 0x80;
     if (n > 56) {
         memset(s->block + n, 0, 64 - n);
-        sha256_blocks(s->state, s->block, 1);
+        fw_sha256_blocks(s->state, s->block, 1);
         n = 0;
     }
     memset(s->block + n, 0, 56 - n);
     store_be32(s->block + 56, (uint32_t)(bits >> 32));
     store_be32(s->block + 60, (uint32_t)bits);
-    sha256_blocks(s->state, s->block, 1);
+    fw_sha256_blocks(s->state, s->block, 1);
     for (int i = 0; i < 8; i++) {
         store_be32(digest + 4 * i, s->state[i]);
     }

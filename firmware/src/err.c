@@ -43,6 +43,9 @@ const char *fw_err_str(int err)
     case FW_ERR_EST_NOT_BASE64: return "EST answer is not base64";
     case FW_ERR_EST_NO_CERT: return "no certificate for this device's key";
     case FW_ERR_CERT_INVALID: return "certificate invalid";
+    case FW_ERR_SESSION_MISSING: return "no TLS session stored";
+    case FW_ERR_SESSION_INVALID: return "TLS session record invalid";
+    case FW_ERR_SESSION_FOREIGN: return "TLS session made with another server or certificate, or expired";
     default: return "unknown error";
     }
 }

@@ -18,6 +18,19 @@ static int name_char(uint8_t c)
            c == '-';
 }
 
+int fw_identity_server_name_valid(const uint8_t *name, size_t len)
+{
+    if (name == NULL || len == 0 || len > FW_SERVER_NAME_MAX_LEN) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!name_char(name[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int fw_identity_device_id_valid(const uint8_t *id, size_t len)
 {
     if (id == NULL || len < FW_DEVICE_ID_MIN_LEN || len > FW_DEVICE_ID_MAX_LEN) {
@@ -38,7 +51,7 @@ static int field_valid(unsigned type, const uint8_t *v, size_t len)
     size_t max = 0;
     switch (type) {
     case FW_ID_DEVICE_ID: return fw_identity_device_id_valid(v, len);
-    case FW_ID_SERVER_NAME: max = 64; break;
+    case FW_ID_SERVER_NAME: return fw_identity_server_name_valid(v, len);
     case FW_ID_TOKEN: max = 128; break;
     case FW_ID_CLOCK: return len == 8;
     case FW_ID_ROOT_CA:
@@ -50,7 +63,7 @@ static int field_valid(unsigned type, const uint8_t *v, size_t len)
         return 0;
     }
     for (size_t i = 0; i < len; i++) {
-        if (type == FW_ID_TOKEN ? (v[i] < 0x21 || v[i] > 0x7e) : !name_char(v[i])) {
+        if (v[i] < 0x21 || v[i] > 0x7e) {
             return 0;
         }
     }

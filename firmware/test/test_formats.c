@@ -12,6 +12,7 @@
 #include "fw/keys.h"
 #include "fw/layout.h"
 #include "fw/ptable.h"
+#include "fw/session.h"
 #include "test.h"
 
 #define C(name)                     \
@@ -105,6 +106,25 @@ static const struct {
     C(ID_DEVICE_CERT),
     C(DEVICE_ID_MIN_LEN),
     C(DEVICE_ID_MAX_LEN),
+    C(SESSION_MAGIC),
+    C(SESSION_FORMAT),
+    C(SESSION_RECORD_OFFSET),
+    C(SESSION_MAX_SIZE),
+    C(SESSION_HEADER_SIZE),
+    C(SESSION_DIGEST_SIZE),
+    C(SESSION_NAME_SIZE),
+    C(SESSION_DATA_ALIGN),
+    C(SESSION_DATA_MAX),
+    C(SESSION_MAX_AGE),
+    C(SESSION_OFF_MAGIC),
+    C(SESSION_OFF_FORMAT),
+    C(SESSION_OFF_DATA_LEN),
+    C(SESSION_OFF_STORED_AT),
+    C(SESSION_OFF_ROOT_DIGEST),
+    C(SESSION_OFF_CERT_DIGEST),
+    C(SESSION_OFF_SERVER_NAME),
+    C(SESSION_OFF_DATA),
+    C(SERVER_NAME_MAX_LEN),
     C(KEY_SLOTS),
     C(KEYBLOCK_MAGIC),
     C(KEYBLOCK_OFF_MAGIC),

@@ -46,11 +46,14 @@ typedef enum {
     FW_ERR_DEVICE_REFUSED = -35,      /* the server refused this device (alert, HTTP 401/403) */
     FW_ERR_ENROLL_REFUSED = -36,      /* EST answered 401/403 */
     FW_ERR_EST_NOT_BASE64 = -37,
-    FW_ERR_EST_NO_CERT = -38,  /* no certificate in the EST answer carries the device's key */
-    FW_ERR_CERT_INVALID = -39, /* a certificate's DER structure is unusable */
+    FW_ERR_EST_NO_CERT = -38,     /* no certificate in the EST answer carries the device's key */
+    FW_ERR_CERT_INVALID = -39,    /* a certificate's DER structure is unusable */
+    FW_ERR_SESSION_MISSING = -40, /* no TLS session record stored (erased or never written) */
+    FW_ERR_SESSION_INVALID = -41, /* the TLS session record is damaged */
+    FW_ERR_SESSION_FOREIGN = -42, /* the stored session belongs to another server, certificate or time */
 } fw_err_t;
 
-#define FW_ERR_COUNT 40
+#define FW_ERR_COUNT 43
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);

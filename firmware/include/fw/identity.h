@@ -69,6 +69,10 @@ uint64_t fw_identity_clock(const fw_identity_t *id);
  * characters of a-z, 0-9 and '-', the first a letter or digit. Shared vectors:
  * firmware/test/vectors/device-ids.txt.
  */
+/* The server name rule (field 4): 1..64 characters of A-Z, a-z, 0-9, '.', '_', '-'. */
+#define FW_SERVER_NAME_MAX_LEN 64u
+int fw_identity_server_name_valid(const uint8_t *name, size_t len);
+
 #define FW_DEVICE_ID_MIN_LEN 3u
 #define FW_DEVICE_ID_MAX_LEN 64u
 int fw_identity_device_id_valid(const uint8_t *id, size_t len);
