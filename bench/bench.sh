@@ -19,6 +19,9 @@ CLI=(java -jar "$ROOT/cli/target/devicetrust-cli.jar")
 section "PKI: issuance controls and CRL generation (in process)"
 "${CLI[@]}" bench pki || status=1
 
+section "device API: the authorization view at 1M certificates and 1M devices (in process)"
+"${CLI[@]}" bench view || status=1
+
 section "PKI: issuance through the CA boundary of a running server (PostgreSQL)"
 BENCH_HOME="$(mktemp -d /tmp/devicetrust-bench.XXXXXX)"
 export DEVICETRUST_HOME="$BENCH_HOME" DEVICETRUST_PORT_BASE="${DEVICETRUST_BENCH_PORT_BASE:-19000}"
