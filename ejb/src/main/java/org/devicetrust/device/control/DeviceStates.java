@@ -19,7 +19,6 @@ public final class DeviceStates {
     private static final byte GONE = -1;
 
     private static final DeviceStatus[] STATUSES = DeviceStatus.values();
-    private static final int MIN_CAPACITY = 1 << 10;
 
     private final StampedLock lock = new StampedLock();
     private String[] ids;
@@ -28,11 +27,11 @@ public final class DeviceStates {
     private int used;
 
     public DeviceStates() {
-        this(MIN_CAPACITY);
+        this(1);
     }
 
     public DeviceStates(int expected) {
-        allocate(capacityFor(Math.max(expected, 1)));
+        allocate(IssuedSerials.capacityFor(expected));
     }
 
     /** The device's status, or empty when no device with that id is registered. */
@@ -182,12 +181,6 @@ public final class DeviceStates {
         ids = new String[capacity];
         states = new byte[capacity];
         sequences = new long[capacity];
-    }
-
-    private static int capacityFor(int expected) {
-        long wanted = Math.max(MIN_CAPACITY, expected * 3L / 2 + 1);
-        int capacity = Integer.highestOneBit((int) Math.min(wanted, 1 << 30));
-        return capacity < wanted ? capacity << 1 : capacity;
     }
 
     private static int spread(int h) {

@@ -32,12 +32,12 @@ public final class IssuedSerials {
     private int size;
 
     public IssuedSerials() {
-        this(MIN_CAPACITY);
+        this(1);
     }
 
     /** @param expected how many serials to make room for before the first resize */
     public IssuedSerials(int expected) {
-        allocate(capacityFor(Math.max(expected, 1)));
+        allocate(capacityFor(expected));
     }
 
     /** The state of a serial: {@link #GOOD}, {@link #REVOKED}, or {@link #ABSENT} for one never issued. */
@@ -166,8 +166,12 @@ public final class IssuedSerials {
         states = new byte[capacity];
     }
 
-    private static int capacityFor(int expected) {
-        long wanted = Math.max(MIN_CAPACITY, expected * 3L / 2 + 1);
+    /**
+     * The power-of-two table size that holds {@code expected} entries at two thirds load or less (both tables
+     * of the authorization view grow at that load).
+     */
+    static int capacityFor(int expected) {
+        long wanted = Math.max(MIN_CAPACITY, Math.max(expected, 1) * 3L / 2 + 1);
         int capacity = Integer.highestOneBit((int) Math.min(wanted, 1 << 30));
         return capacity < wanted ? capacity << 1 : capacity;
     }
