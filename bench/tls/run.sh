@@ -102,6 +102,14 @@ INSERT INTO issued_certificate (id, issuer_dn, serial_hex, device_id, subject_dn
     CASE WHEN n <= $REVOKED THEN now() END, CASE WHEN n <= $REVOKED THEN 'KEY_COMPROMISE' END,
     CASE WHEN n <= $REVOKED THEN 'benchmark' END, 0
   FROM generate_series(1, $DEVICES) n;
+INSERT INTO authorization_change (seq, kind, device_id, status, recorded_at)
+  SELECT nextval('authorization_change_seq'), 'DEVICE_STATUS', '$PREFIX-' || n, 'ACTIVE', now()
+  FROM generate_series(1, $DEVICES) n;
+INSERT INTO authorization_change (seq, kind, serial_hex, revoked_at, revocation_reason, recorded_at)
+  SELECT nextval('authorization_change_seq'), CASE WHEN n <= $REVOKED THEN 'CERTIFICATE_REVOKED' ELSE 'CERTIFICATE_ISSUED' END,
+    'b' || substr(md5('$PREFIX' || n), 1, 32), CASE WHEN n <= $REVOKED THEN now() END,
+    CASE WHEN n <= $REVOKED THEN 'KEY_COMPROMISE' END, now()
+  FROM generate_series(1, $DEVICES) n;
 ANALYZE device; ANALYZE issued_certificate;
 SQL
 else
@@ -119,20 +127,29 @@ INSERT INTO issued_certificate (id, issuer_dn, serial_hex, device_id, subject_dn
     CASE WHEN X <= $REVOKED THEN CURRENT_TIMESTAMP END, CASE WHEN X <= $REVOKED THEN 'KEY_COMPROMISE' END,
     CASE WHEN X <= $REVOKED THEN 'benchmark' END, 0
   FROM SYSTEM_RANGE(1, $DEVICES);
+INSERT INTO authorization_change (seq, kind, device_id, status, recorded_at)
+  SELECT NEXT VALUE FOR authorization_change_seq, 'DEVICE_STATUS', '$PREFIX-' || X, 'ACTIVE', CURRENT_TIMESTAMP
+  FROM SYSTEM_RANGE(1, $DEVICES);
+INSERT INTO authorization_change (seq, kind, serial_hex, revoked_at, revocation_reason, recorded_at)
+  SELECT NEXT VALUE FOR authorization_change_seq, CASE WHEN X <= $REVOKED THEN 'CERTIFICATE_REVOKED' ELSE 'CERTIFICATE_ISSUED' END,
+    'b' || SUBSTRING(RAWTOHEX(HASH('SHA-256', '$PREFIX' || X)), 1, 32), CASE WHEN X <= $REVOKED THEN CURRENT_TIMESTAMP END,
+    CASE WHEN X <= $REVOKED THEN 'KEY_COMPROMISE' END, CURRENT_TIMESTAMP
+  FROM SYSTEM_RANGE(1, $DEVICES);
 ANALYZE;
 SQL
   java -cp "$H2_JAR" org.h2.tools.RunScript -url "jdbc:h2:file:$DATA_DIR/db/devicetrust;AUTO_SERVER=TRUE" \
     -user devicetrust -password "$(cat "$DATA_DIR/secrets/h2-database.pass")" -script fleet.sql \
     || { echo "could not load the fleet"; exit 1; }
 fi
+sleep 3 # the fleet reaches the authorization view through the change feed, like another node's changes
 admin DELETE /api/v1/admin/device-access/metrics/times >/dev/null
 gen "device API (Payara)  TLSv1.3 resume, large DB" "$DEVICE_PORT" /api/v1/device/session resume TLSv1.3
 admin GET /api/v1/admin/device-access/metrics "" "" | python3 -c '
 import json, sys
 m = json.load(sys.stdin)
 a, z = m["authentication"], m["authorization"]
-print("  authentication (chain to Device CA, validity, clientAuth, serial+issuer lookup): p50 %.1f us, p99 %.1f us, max %.1f us over %d decisions" % (a["p50Micros"], a["p99Micros"], a["maxMicros"], a["samples"]))
-print("  authorization (device record, ACTIVE, own resource):                        p50 %.1f us, p99 %.1f us, max %.1f us over %d decisions" % (z["p50Micros"], z["p99Micros"], z["maxMicros"], z["samples"]))
+print("  authentication (certificate checks once per TLS session, dates, revocation in the view): p50 %.1f us, p99 %.1f us, max %.1f us over %d decisions" % (a["p50Micros"], a["p99Micros"], a["maxMicros"], a["samples"]))
+print("  authorization (device status in the view, ACTIVE, own resource):                    p50 %.1f us, p99 %.1f us, max %.1f us over %d decisions" % (z["p50Micros"], z["p99Micros"], z["maxMicros"], z["samples"]))
 print("  sum of p99s: %.2f ms (goal < 1 ms; audit write excluded)" % ((a["p99Micros"] + z["p99Micros"]) / 1000))
 '
 exit 0

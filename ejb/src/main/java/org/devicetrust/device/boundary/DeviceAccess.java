@@ -181,7 +181,7 @@ public class DeviceAccess {
     public DeviceAuthentication authenticate(X509Certificate[] chain, String tlsSession, String resource) {
         long started = System.nanoTime();
         X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
-        TlsSessions.Session session = sessions.find(tlsSession, leaf);
+        TlsSessions.Session session = sessions.find(tlsSession, leaf, started);
         CertificateCheck.Result result;
         if (session != null && session.validAt(clock.instant())) {
             result = session.result();

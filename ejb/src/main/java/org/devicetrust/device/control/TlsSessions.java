@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What this node already knows about each TLS session of the device listener: the certificate check's result
- * for the session's client certificate (so the leaf signature is verified once per session, not per request)
- * and whether the session's first allowed request is in the audit chain yet. A session is found only with the
+ * for the session's client certificate (so the leaf signature is verified once per certificate, not per
+ * request or connection) and whether the session's first allowed request is in the audit chain yet. A session is found only with the
  * same client certificate it was checked with; its validity dates are still checked on every request, and
  * revocation and device status are never cached here. Bounded: past {@code capacity} sessions, the oldest
  * half is forgotten (a forgotten session is simply checked and audited again).
@@ -54,6 +54,8 @@ public final class TlsSessions {
 
     private final int capacity;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** The newest session of each checked certificate (X509Certificate compares by its encoding). */
+    private final Map<X509Certificate, Session> certificates = new ConcurrentHashMap<>();
 
     public TlsSessions(int capacity) {
         if (capacity < 2) {
@@ -63,18 +65,21 @@ public final class TlsSessions {
     }
 
     /**
-     * The session known under {@code id} if it was checked with this same client certificate, else null.
-     * A {@code null} id (the container gave none) is never known.
+     * The session known under {@code id} if it was checked with this same client certificate; else, when this
+     * certificate passed the check on another session (an earlier connection, or a resumed TLS 1.3 session,
+     * which has a new id), a new session for {@code id} with that check's result, whose first allowed request
+     * is audited again; else null. A {@code null} id (the container gave none) is never stored.
      */
-    public Session find(String id, X509Certificate leaf) {
-        if (id == null || leaf == null) {
+    public Session find(String id, X509Certificate leaf, long nowNanos) {
+        if (leaf == null) {
             return null;
         }
-        Session session = sessions.get(id);
-        if (session == null) {
-            return null;
+        Session session = id == null ? null : sessions.get(id);
+        if (session != null && (session.leaf == leaf || session.leaf.equals(leaf))) {
+            return session;
         }
-        return session.leaf == leaf || session.leaf.equals(leaf) ? session : null;
+        Session earlier = certificates.get(leaf);
+        return earlier == null ? null : remember(id, leaf, earlier.result, nowNanos);
     }
 
     /** Remembers a session whose certificate passed the check; returns it (or the one remembered meanwhile). */
@@ -83,11 +88,15 @@ public final class TlsSessions {
             throw new IllegalArgumentException("only a passed check is remembered");
         }
         Session fresh = new Session(leaf, passed, nowNanos);
+        if (certificates.size() >= capacity) {
+            forgetOldestHalf(certificates);
+        }
+        certificates.put(leaf, fresh);
         if (id == null) {
             return fresh;
         }
         if (sessions.size() >= capacity) {
-            forgetOldestHalf();
+            forgetOldestHalf(sessions);
         }
         Session known = sessions.putIfAbsent(id, fresh);
         return known != null && (known.leaf == leaf || known.leaf.equals(leaf)) ? known : replace(id, fresh);
@@ -102,7 +111,7 @@ public final class TlsSessions {
         return fresh;
     }
 
-    private synchronized void forgetOldestHalf() {
+    private synchronized void forgetOldestHalf(Map<?, Session> sessions) {
         if (sessions.size() < capacity) {
             return;
         }

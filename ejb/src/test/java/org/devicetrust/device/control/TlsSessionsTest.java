@@ -3,6 +3,7 @@ package org.devicetrust.device.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,10 +65,25 @@ class TlsSessionsTest {
     void aSessionIsFoundOnlyWithTheCertificateItWasCheckedWith() {
         TlsSessions sessions = new TlsSessions(10);
         TlsSessions.Session remembered = sessions.remember("ab01", leaf, passed(leaf), 1);
-        assertSame(remembered, sessions.find("ab01", leaf));
-        assertNull(sessions.find("ab01", other), "same session id, another certificate");
-        assertNull(sessions.find("ab02", leaf));
-        assertNull(sessions.find(null, leaf));
+        assertSame(remembered, sessions.find("ab01", leaf, 2));
+        assertNull(sessions.find("ab01", other, 2), "same session id, a certificate never checked");
+        assertNull(sessions.find("ab02", other, 2));
+        assertNull(sessions.find("ab01", null, 2));
+    }
+
+    @Test
+    void aCertificateCheckedOnAnotherSessionIsNotCheckedAgainButItsNewSessionIsAuditedAgain() {
+        TlsSessions sessions = new TlsSessions(10);
+        TlsSessions.Session first = sessions.remember("s1", leaf, passed(leaf), 1);
+        assertTrue(first.firstAllowed());
+        TlsSessions.Session resumed = sessions.find("s2", leaf, 2); // a TLS 1.3 resumption has a new id
+        assertNotNull(resumed);
+        assertNotSame(first, resumed);
+        assertSame(first.result(), resumed.result(), "the check's result is reused");
+        assertTrue(resumed.firstAllowed(), "the new session's first allowed request is chained");
+        assertSame(resumed, sessions.find("s2", leaf, 3));
+        assertNotNull(sessions.find(null, leaf, 4), "known without a session id too, but never stored");
+        assertEquals(2, sessions.size());
     }
 
     @Test
@@ -99,12 +115,14 @@ class TlsSessionsTest {
     @Test
     void staysBoundedByForgettingTheOldestHalf() {
         TlsSessions sessions = new TlsSessions(100);
-        for (int i = 0; i < 1000; i++) {
-            sessions.remember("s" + i, leaf, passed(leaf), i);
+        TlsSessions.Session oldest = sessions.remember("s0", leaf, passed(leaf), 0);
+        TlsSessions.Session newest = null;
+        for (int i = 1; i < 1000; i++) {
+            newest = sessions.remember("s" + i, leaf, passed(leaf), i);
         }
         assertTrue(sessions.size() <= 100, "bounded: " + sessions.size());
-        assertNotNull(sessions.find("s999", leaf), "the newest stays");
-        assertNull(sessions.find("s0", leaf), "the oldest went");
+        assertSame(newest, sessions.find("s999", leaf, 2000), "the newest stays");
+        assertNotSame(oldest, sessions.find("s0", leaf, 2000), "the oldest went (and comes back as a new session)");
     }
 
     @Test

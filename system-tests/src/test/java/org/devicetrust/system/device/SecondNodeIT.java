@@ -73,34 +73,40 @@ class SecondNodeIT {
     void aRevocationThroughOneServerIsRefusedByTheOtherWithinTheBound() throws Exception {
         Credential device = DeviceCredentials.registeredDevice(dir, "two-nodes");
         HttpClient client = device.client();
-        assertEquals(200, sessionOnNodeB(client), "the second node knows the certificate issued by the first");
+        // the issuance itself reaches the second node through the feed: unknown (401) until then
+        long known = waitFor(client, 200, System.nanoTime());
 
         List<Long> refusedAfter = new ArrayList<>();
         assertEquals(200, DeviceCredentials.revoke(device.serial()).statusCode());
-        refusedAfter.add(waitUntilRefused(client, System.nanoTime()));
+        refusedAfter.add(waitFor(client, 401, System.nanoTime()));
 
         Credential other = DeviceCredentials.registeredDevice(dir, "two-nodes-suspend");
         HttpClient otherClient = other.client();
-        assertEquals(200, sessionOnNodeB(otherClient));
+        waitFor(otherClient, 200, System.nanoTime());
         assertEquals(
                 200,
                 DeviceCredentials.changeStatus(other.deviceId(), "SUSPENDED").statusCode());
-        refusedAfter.add(waitUntilRefused(otherClient, System.nanoTime()));
+        refusedAfter.add(waitFor(otherClient, 403, System.nanoTime()));
 
-        System.out.println("refused by the second node after (ms): revocation " + refusedAfter.get(0) + ", suspension "
-                + refusedAfter.get(1));
+        System.out.println("on the second node after (ms): new certificate known " + known + ", revocation refused "
+                + refusedAfter.get(0) + ", suspension refused " + refusedAfter.get(1));
+        // generous bounds: the view's own bound is 1 s; the rest is the checking requests' round trips on a busy
+        // machine
+        assertTrue(known >= 0 && known < 5000, "a new certificate is known soon after: " + known);
         for (long ms : refusedAfter) {
-            assertTrue(ms >= 0 && ms < 1500, "refused within the 1 s bound (and slack for the request): " + ms);
+            assertTrue(ms >= 0 && ms < 2000, "refused within the 1 s bound (and slack for the request): " + ms);
         }
     }
 
-    private static long waitUntilRefused(HttpClient client, long since) throws Exception {
+    /** Milliseconds until the second node answers {@code wanted}; -1 if it does not within 10 s. */
+    private static long waitFor(HttpClient client, int wanted, long since) throws Exception {
         while (System.nanoTime() - since < Duration.ofSeconds(10).toNanos()) {
             int status = sessionOnNodeB(client);
-            if (status == 401 || status == 403) {
+            if (status == wanted) {
                 return (System.nanoTime() - since) / 1_000_000;
             }
-            assertEquals(200, status, "only allowed or refused, never an error");
+            assertTrue(
+                    status == 200 || status == 401 || status == 403, "allowed or refused, never an error: " + status);
             Thread.sleep(20);
         }
         return -1;
