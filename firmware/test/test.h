@@ -5,8 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <stddef.h>
+#include <stdint.h>
+
 typedef void (*fw_test_fn)(void);
 void fw_test_register(const char *name, fw_test_fn fn);
+
+/* Reads test/device-vectors/NAME into BUF (CAP bytes); the file must exist, be non-empty and fit. */
+size_t fw_test_read_device_vector(const char *name, uint8_t *buf, size_t cap);
 
 #define FW_TEST(name)                                              \
     static void name(void);                                        \

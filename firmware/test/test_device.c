@@ -8,18 +8,6 @@
 #include "fw/pkcs7.h"
 #include "test.h"
 
-static size_t read_vector(const char *name, uint8_t *buf, size_t cap)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FW_DEVICE_VECTOR_DIR, name);
-    FILE *f = fopen(path, "rb");
-    CHECK(f != NULL);
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    CHECK(n > 0 && n < cap);
-    return n;
-}
-
 static void set(fw_identity_t *id, fw_identity_field_t t, const void *v, size_t len)
 {
     id->field[t].ptr = v;
@@ -29,7 +17,7 @@ static void set(fw_identity_t *id, fw_identity_field_t t, const void *v, size_t 
 static size_t sample_identity(uint8_t *out, size_t cap)
 {
     static uint8_t root[600];
-    size_t root_len = read_vector("root-cert.der", root, sizeof(root));
+    size_t root_len = fw_test_read_device_vector("root-cert.der", root, sizeof(root));
     static const uint8_t clock[8] = {0x00, 0x5e, 0x23, 0x6a, 0, 0, 0, 0};
     fw_identity_t id;
     fw_identity_init(&id);
@@ -95,8 +83,8 @@ FW_TEST(identity_write_refuses_bad_fields)
 FW_TEST(pkcs7_certs_only_yields_each_certificate)
 {
     uint8_t p7[2048], leaf[600];
-    size_t n = read_vector("certs-only-2.p7", p7, sizeof(p7));
-    size_t leaf_len = read_vector("device-cert.der", leaf, sizeof(leaf));
+    size_t n = fw_test_read_device_vector("certs-only-2.p7", p7, sizeof(p7));
+    size_t leaf_len = fw_test_read_device_vector("device-cert.der", leaf, sizeof(leaf));
     fw_bytes_t certs[4];
     size_t count = 0;
     CHECK_EQ(fw_pkcs7_certs(p7, n, certs, 4, &count), FW_OK);
@@ -109,7 +97,7 @@ FW_TEST(pkcs7_certs_only_yields_each_certificate)
 FW_TEST(pkcs7_rejects_truncated_and_altered_structures)
 {
     uint8_t p7[2048];
-    size_t n = read_vector("certs-only-2.p7", p7, sizeof(p7));
+    size_t n = fw_test_read_device_vector("certs-only-2.p7", p7, sizeof(p7));
     fw_bytes_t certs[4];
     size_t count;
     for (size_t cut = 0; cut < n; cut++) {

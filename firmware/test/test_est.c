@@ -9,18 +9,6 @@
 #include "mbedtls/base64.h"
 #include "test.h"
 
-static size_t read_device_vector(const char *name, uint8_t *buf, size_t cap)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FW_DEVICE_VECTOR_DIR, name);
-    FILE *f = fopen(path, "rb");
-    CHECK(f != NULL);
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    CHECK(n > 0 && n < cap);
-    return n;
-}
-
 /* The EST answer as a server sends it: base64 of the PKCS#7, wrapped at 64 columns with CRLF. */
 static size_t wrapped_answer(const uint8_t *der, size_t len, uint8_t *out, size_t cap)
 {
@@ -48,8 +36,8 @@ typedef struct {
 
 static void fixture(est_fixture_t *f)
 {
-    f->p7_len = read_device_vector("certs-only-2.p7", f->p7, sizeof(f->p7));
-    f->leaf_len = read_device_vector("device-cert.der", f->leaf, sizeof(f->leaf));
+    f->p7_len = fw_test_read_device_vector("certs-only-2.p7", f->p7, sizeof(f->p7));
+    f->leaf_len = fw_test_read_device_vector("device-cert.der", f->leaf, sizeof(f->leaf));
     f->body_len = wrapped_answer(f->p7, f->p7_len, f->body, sizeof(f->body));
     CHECK_EQ(fw_est_cert_fields(f->leaf, f->leaf_len, &f->leaf_serial, &f->leaf_spki), FW_OK);
 }

@@ -20,6 +20,18 @@ void fw_test_register(const char *name, fw_test_fn fn)
 }
 
 /* With a name: run that test. Without: run all and print a summary. */
+size_t fw_test_read_device_vector(const char *name, uint8_t *buf, size_t cap)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", FW_DEVICE_VECTOR_DIR, name);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    CHECK(n > 0 && n < cap);
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 0; i < test_count; i++) {
