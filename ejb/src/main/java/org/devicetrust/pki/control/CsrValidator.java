@@ -122,6 +122,10 @@ public final class CsrValidator {
     }
 
     private static PKCS10CertificationRequest parse(byte[] der) {
+        String shape = DerLimits.check(der, DerLimits.MAX_DEPTH);
+        if (shape != null) {
+            throw rejected(CsrRejectedException.Problem.MALFORMED, "CSR is not a valid PKCS#10 structure: " + shape);
+        }
         try (ASN1InputStream in = new ASN1InputStream(der)) {
             ASN1Primitive object = in.readObject();
             if (object == null || in.readObject() != null) {
