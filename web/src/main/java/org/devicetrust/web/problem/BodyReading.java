@@ -1,14 +1,18 @@
 package org.devicetrust.web.problem;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Locale;
 import org.devicetrust.platform.boundary.DeviceTrustException;
 
 /**
- * Marks every failure of an entity provider while it reads a request body as {@link UnreadableBody}, so the
+ * Checks a JSON body's shape first ({@link JsonShape}: one value, bounded depth), then marks every failure of
+ * an entity provider while it reads a request body as {@link UnreadableBody}, so the
  * classifier can tell the client's malformed body (400) from a failure of the server. A body over the limit
  * stays {@link BodyTooLargeException} however deep the provider wrapped it; a {@link StackOverflowError} of a
  * recursive parser is a body nested too deeply, not a crash.
@@ -19,8 +23,18 @@ public class BodyReading implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         try {
+            if (isJson(context.getMediaType())) {
+                byte[] body = context.getInputStream().readAllBytes();
+                if (body.length > 0) {
+                    String shape = JsonShape.check(body);
+                    if (shape != null) {
+                        throw new UnreadableBody(new IllegalArgumentException(shape));
+                    }
+                }
+                context.setInputStream(new ByteArrayInputStream(body));
+            }
             return context.proceed();
-        } catch (WebApplicationException | DeviceTrustException | BodyTooLargeException e) {
+        } catch (WebApplicationException | DeviceTrustException | BodyTooLargeException | UnreadableBody e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             BodyTooLargeException tooLarge = ProblemClassifier.cause(e, BodyTooLargeException.class);
@@ -35,5 +49,12 @@ public class BodyReading implements ReaderInterceptor {
             }
             throw e;
         }
+    }
+
+    /** JSON bodies (application/json and any +json type) are checked for shape before they are bound. */
+    static boolean isJson(MediaType type) {
+        return type != null
+                && ("json".equalsIgnoreCase(type.getSubtype())
+                        || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"));
     }
 }
