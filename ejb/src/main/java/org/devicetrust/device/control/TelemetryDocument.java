@@ -31,8 +31,7 @@ public final class TelemetryDocument {
         }
     }
 
-    private TelemetryDocument() {
-    }
+    private TelemetryDocument() {}
 
     /** Validates and returns the document in compact form (what is stored). */
     public static String parse(byte[] utf8) throws Invalid {
@@ -46,6 +45,10 @@ public final class TelemetryDocument {
         try (var reader = Json.createReader(new ByteArrayInputStream(utf8))) {
             JsonObject object = reader.readObject();
             String compact = object.toString();
+            if (!wellFormedUnicode(compact)) {
+                // JSON allows an unpaired surrogate escape; stored as UTF-8 it would silently become a "?".
+                throw new Invalid("telemetry strings must be valid Unicode (an unpaired surrogate escape)", false);
+            }
             if (compact.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
                 throw new Invalid("telemetry is limited to " + MAX_BYTES + " bytes", true);
             }
@@ -53,6 +56,19 @@ public final class TelemetryDocument {
         } catch (JsonException | IllegalStateException e) {
             throw new Invalid("telemetry must be one well-formed JSON object", false);
         }
+    }
+
+    /** Whether every surrogate in {@code text} is half of a pair, so the text survives UTF-8 unchanged. */
+    static boolean wellFormedUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Streams once to bound nesting before the tree is built. */
@@ -67,8 +83,7 @@ public final class TelemetryDocument {
                         }
                     }
                     case END_OBJECT, END_ARRAY -> depth--;
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         } catch (JsonException | IllegalStateException e) {
