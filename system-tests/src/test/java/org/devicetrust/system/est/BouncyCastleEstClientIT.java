@@ -85,9 +85,33 @@ class BouncyCastleEstClientIT {
             assertEquals("CN=" + device, second.getSubjectX500Principal().getName());
             assertNotEquals(first.getSerialNumber(), second.getSerialNumber());
             assertEquals(renewedKeys.getPublic(), second.getPublicKey());
+            deleteRenewalWindow();
+            waitForDefaultWindow(device, renewedKeys, second);
         } finally {
             deleteRenewalWindow();
         }
+    }
+
+    /**
+     * The server caches the renewal window for up to a minute: renew this test's own device until the default
+     * window refuses it again (409), so that no later test sees the widened window.
+     */
+    private static void waitForDefaultWindow(String device, KeyPair keys, X509Certificate certificate)
+            throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            KeyPair next = ecKeys();
+            try {
+                certificate = single(service(SERVER.devicePort, clientKeys(keys, certificate))
+                        .simpleEnroll(true, csr(device, next), null));
+                keys = next;
+            } catch (ESTException e) {
+                assertEquals(409, e.getStatusCode(), e.getMessage());
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the renewal window stayed widened for two minutes");
     }
 
     private interface Attempt {
