@@ -1,5 +1,7 @@
 package org.devicetrust.system;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,8 +27,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 
 /**
  * The server under test, as started by {@code ./devicetrust start}: where it listens, its data directory, the
@@ -47,9 +47,10 @@ public final class DeviceTrustServer {
     private final HttpClient adminClient;
 
     private DeviceTrustServer() {
-        home = Path.of(System.getProperty("devicetrust.home",
-                System.getenv().getOrDefault("DEVICETRUST_HOME", ".devicetrust")));
-        dataDir = Path.of(System.getenv().getOrDefault("DEVICETRUST_DATA_DIR", home.resolve("data").toString()));
+        home = Path.of(System.getProperty(
+                "devicetrust.home", System.getenv().getOrDefault("DEVICETRUST_HOME", ".devicetrust")));
+        dataDir = Path.of(System.getenv()
+                .getOrDefault("DEVICETRUST_DATA_DIR", home.resolve("data").toString()));
         pkiDir = dataDir.resolve("pki");
         String base = System.getenv("DEVICETRUST_PORT_BASE");
         if (base != null && !base.isBlank()) {
@@ -62,9 +63,12 @@ public final class DeviceTrustServer {
             httpsPort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_HTTPS_PORT", "8181"));
             devicePort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_DEVICE_PORT", "8443"));
         }
-        adminPassword = System.getenv().getOrDefault("DEVICETRUST_ADMIN_PASSWORD", readOrEmpty(
-                dataDir.resolve("secrets/initial-admin-password")));
-        adminClient = HttpClient.newBuilder().sslContext(trustingRoot()).connectTimeout(Duration.ofSeconds(10))
+        adminPassword = System.getenv()
+                .getOrDefault(
+                        "DEVICETRUST_ADMIN_PASSWORD", readOrEmpty(dataDir.resolve("secrets/initial-admin-password")));
+        adminClient = HttpClient.newBuilder()
+                .sslContext(trustingRoot())
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
@@ -110,7 +114,8 @@ public final class DeviceTrustServer {
         SSLContext context = SSLContext.getInstance("TLS");
         javax.net.ssl.KeyManager[] keyManagers = null;
         if (clientKeys != null) {
-            var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            var kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(clientKeys, password);
             keyManagers = kmf.getKeyManagers();
         }
@@ -118,13 +123,30 @@ public final class DeviceTrustServer {
         return context;
     }
 
+    /** Runs asadmin against the server's domain (its admin port follows the port base as the launcher's does). */
+    public Run asadmin(Path workDir, String... args) {
+        String base = System.getenv("DEVICETRUST_PORT_BASE");
+        String port = base != null && !base.isBlank()
+                ? String.valueOf(Integer.parseInt(base.strip()) + 48)
+                : System.getenv().getOrDefault("DEVICETRUST_ADMIN_PORT", "4848");
+        String[] command = new String[args.length + 4];
+        command[0] = home.resolve("payara6/bin/asadmin").toString();
+        command[1] = "--port";
+        command[2] = port;
+        command[3] = "--interactive=false";
+        System.arraycopy(args, 0, command, 4, args.length);
+        return run(workDir, command);
+    }
+
     /**
      * A connection to the server's PostgreSQL database (the same {@code DEVICETRUST_DB_*} settings the launcher
      * used), for tests that seed or alter rows behind the server's back.
      */
     public static Connection database() throws SQLException {
-        return DriverManager.getConnection(env("DEVICETRUST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/devicetrust_st"),
-                env("DEVICETRUST_DB_USER", "devicetrust"), env("DEVICETRUST_DB_PASSWORD", "devicetrust"));
+        return DriverManager.getConnection(
+                env("DEVICETRUST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/devicetrust_st"),
+                env("DEVICETRUST_DB_USER", "devicetrust"),
+                env("DEVICETRUST_DB_PASSWORD", "devicetrust"));
     }
 
     private static String env(String name, String fallback) {
@@ -137,13 +159,18 @@ public final class DeviceTrustServer {
         return asUser("admin", adminPassword, method, path, contentType, body);
     }
 
-    public HttpResponse<String> asUser(String user, String password, String method, String path,
-            String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(https(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+    public HttpResponse<String> asUser(
+            String user, String password, String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(https(path))
+                .timeout(Duration.ofSeconds(30))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -151,12 +178,15 @@ public final class DeviceTrustServer {
     }
 
     public HttpResponse<String> get(URI uri) {
-        return send(adminClient, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build());
+        return send(
+                adminClient,
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build());
     }
 
     public HttpResponse<byte[]> getBytes(URI uri) {
         try {
-            return adminClient.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+            return adminClient.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("request to " + uri + " failed: " + e, e);
@@ -173,8 +203,15 @@ public final class DeviceTrustServer {
 
     /** Registers a device through the admin API and returns its id; fails the test on anything but 201. */
     public String registerDevice(String id, String name) {
-        HttpResponse<String> r = admin("POST", "/api/v1/admin/devices", "application/json",
-                Json.createObjectBuilder().add("id", id).add("name", name).build().toString());
+        HttpResponse<String> r = admin(
+                "POST",
+                "/api/v1/admin/devices",
+                "application/json",
+                Json.createObjectBuilder()
+                        .add("id", id)
+                        .add("name", name)
+                        .build()
+                        .toString());
         if (r.statusCode() != 201) {
             throw new AssertionError("registering " + id + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -195,8 +232,7 @@ public final class DeviceTrustServer {
     }
 
     /** Result of an external program (openssl, curl). */
-    public record Run(int exitCode, String output) {
-    }
+    public record Run(int exitCode, String output) {}
 
     /** Runs a program nobody here wrote, bounded in time, with stdout and stderr merged. */
     public static Run run(Path workDir, String... command) {
@@ -205,7 +241,8 @@ public final class DeviceTrustServer {
 
     public static Run run(Path workDir, byte[] stdin, String... command) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             Process p = pb.start();
             if (stdin != null) {
                 p.getOutputStream().write(stdin);
@@ -224,8 +261,22 @@ public final class DeviceTrustServer {
 
     /** openssl req: a fresh EC P-256 key and a CSR with the given CN, written into dir; returns the CSR PEM. */
     public static String opensslCsr(Path dir, String name, String commonName) {
-        Run r = run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
+        Run r = run(
+                dir,
+                "openssl",
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".csr",
+                "-subj",
+                "/CN=" + commonName);
         if (r.exitCode() != 0) {
             throw new AssertionError("openssl req failed: " + r.output());
         }

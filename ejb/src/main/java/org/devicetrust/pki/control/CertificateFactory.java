@@ -163,9 +163,14 @@ public final class CertificateFactory {
 
     /**
      * The backend's TLS server certificate, signed by the root (devices pin the root): SAN DNS localhost plus the
-     * given host names (IP literals become iPAddress entries) and IP 127.0.0.1, EKU serverAuth.
+     * given host names (IP literals become iPAddress entries) and IP 127.0.0.1, EKU serverAuth; with a CRL
+     * distribution point when {@code rootCrlUrl} is given (the root's CRL, which covers this certificate).
      */
     public X509Certificate tlsServer(CaCredential root, PublicKey publicKey, List<String> hostNames) {
+        return tlsServer(root, publicKey, hostNames, null);
+    }
+
+    public X509Certificate tlsServer(CaCredential root, PublicKey publicKey, List<String> hostNames, URI rootCrlUrl) {
         List<GeneralName> names = new ArrayList<>();
         names.add(new GeneralName(GeneralName.dNSName, "localhost"));
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
@@ -191,6 +196,9 @@ public final class CertificateFactory {
                     Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(
                     Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+            if (rootCrlUrl != null) {
+                builder.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint(rootCrlUrl));
+            }
             addKeyIdentifiers(builder, publicKey, root.certificate());
         } catch (Exception e) {
             throw new IllegalStateException("TLS server extensions cannot be encoded", e);

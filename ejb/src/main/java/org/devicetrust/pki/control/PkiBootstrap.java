@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 
 /**
@@ -95,20 +96,32 @@ public final class PkiBootstrap {
                 root = new CaCredential(rootCertificate, rootKeys.getPrivate(), List.of(rootCertificate));
                 KeyPair deviceKeys = ecKeyPair("secp256r1");
                 X509Certificate deviceCertificate = certificates.deviceCa(root, deviceKeys.getPublic());
-                deviceCa = new CaCredential(deviceCertificate, deviceKeys.getPrivate(),
-                        List.of(deviceCertificate, rootCertificate));
+                deviceCa = new CaCredential(
+                        deviceCertificate, deviceKeys.getPrivate(), List.of(deviceCertificate, rootCertificate));
                 KeyPair firmwareKeys = ecKeyPair("secp256r1");
                 X509Certificate firmwareCertificate = certificates.firmwareSigning(root, firmwareKeys.getPublic());
-                firmware = new CaCredential(firmwareCertificate, firmwareKeys.getPrivate(),
-                        List.of(firmwareCertificate, rootCertificate));
+                firmware = new CaCredential(
+                        firmwareCertificate, firmwareKeys.getPrivate(), List.of(firmwareCertificate, rootCertificate));
                 // Derived files of an earlier, interrupted run belong to other keys: replace them all.
-                for (Path stale : List.of(layout.serverKeyStore(), layout.deviceTrustStore(), layout.rootCaPem(),
-                        layout.deviceCaPem(), layout.caChainPem(), layout.firmwareSigningPem(), layout.crlFile())) {
+                for (Path stale : List.of(
+                        layout.serverKeyStore(),
+                        layout.deviceTrustStore(),
+                        layout.rootCaPem(),
+                        layout.deviceCaPem(),
+                        layout.caChainPem(),
+                        layout.firmwareSigningPem(),
+                        layout.crlFile())) {
                     Files.deleteIfExists(stale);
                 }
-                writeDerived(layout, root, deviceCa, firmware, wantedNames, changes, notes);
-                byte[] firstCrl = new CrlFactory(provider).create(deviceCa, java.math.BigInteger.ONE,
-                        clock.instant(), clock.instant().plus(INITIAL_CRL_VALIDITY), List.of()).der();
+                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
+                byte[] firstCrl = new CrlFactory(provider)
+                        .create(
+                                deviceCa,
+                                java.math.BigInteger.ONE,
+                                clock.instant(),
+                                clock.instant().plus(INITIAL_CRL_VALIDITY),
+                                List.of())
+                        .der();
                 SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(firstCrl), false);
                 changes.add("wrote " + layout.relative(layout.crlFile()) + " (empty CRL number 1, "
                         + "distribution point " + crlUrl + ")");
@@ -117,25 +130,35 @@ public final class PkiBootstrap {
                 entries.put(CaKeyStore.DEVICE_CA, deviceCa);
                 entries.put(CaKeyStore.FIRMWARE_SIGNING, firmware);
                 Pkcs12CaKeyStore.write(layout.caKeyStore(), password, entries);
-                changes.add(0, "created " + layout.relative(layout.caKeyStore()) + " (root-ca EC P-384, device-ca "
-                        + "EC P-256, firmware-signing EC P-256)");
+                changes.add(
+                        0,
+                        "created " + layout.relative(layout.caKeyStore()) + " (root-ca EC P-384, device-ca "
+                                + "EC P-256, firmware-signing EC P-256)");
             } else {
                 char[] password = KeyStorePasswords.resolve(caPassword, layout.caPasswordFile(), false, random);
                 CaKeyStore store = Pkcs12CaKeyStore.open(layout.caKeyStore(), password, provider);
                 root = store.credential(CaKeyStore.ROOT_CA);
                 deviceCa = store.credential(CaKeyStore.DEVICE_CA);
                 firmware = store.credential(CaKeyStore.FIRMWARE_SIGNING);
-                writeDerived(layout, root, deviceCa, firmware, wantedNames, changes, notes);
+                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
             }
             return new Result(createCa, List.copyOf(changes), List.copyOf(notes), fingerprint(root.certificate()));
         } catch (IOException e) {
-            throw new KeyStoreUnavailableException("cannot write the PKI files under " + layout.dataDir() + ": "
-                    + e.getMessage());
+            throw new KeyStoreUnavailableException(
+                    "cannot write the PKI files under " + layout.dataDir() + ": " + e.getMessage());
         }
     }
 
-    private void writeDerived(PkiLayout layout, CaCredential root, CaCredential deviceCa, CaCredential firmware,
-            List<GeneralName> wantedNames, List<String> changes, List<String> notes) throws IOException {
+    private void writeDerived(
+            PkiLayout layout,
+            CaCredential root,
+            CaCredential deviceCa,
+            CaCredential firmware,
+            List<GeneralName> wantedNames,
+            URI rootCrlUrl,
+            List<String> changes,
+            List<String> notes)
+            throws IOException {
         writePemIfMissing(layout, layout.rootCaPem(), List.of(root.certificate()), changes);
         writePemIfMissing(layout, layout.deviceCaPem(), List.of(deviceCa.certificate()), changes);
         writePemIfMissing(layout, layout.caChainPem(), deviceCa.chain(), changes);
@@ -149,12 +172,26 @@ public final class PkiBootstrap {
             Files.deleteIfExists(layout.serverKeyStore());
             Files.deleteIfExists(layout.deviceTrustStore());
         }
+        if (Files.exists(layout.serverKeyStore()) && !hasCrlDistributionPoint(layout, tlsPassword)) {
+            // issued before the root published a CRL: a client that checks revocation could not check it
+            Files.delete(layout.serverKeyStore());
+            changes.add("reissuing " + layout.relative(layout.serverKeyStore()) + ": the TLS server certificate had no "
+                    + "CRL distribution point (the listeners use the new one from their next start)");
+        }
+        Optional<java.math.BigInteger> rootCrl = new RootCrl(provider, clock).publishIfDue(layout.rootCrlFile(), root);
+        rootCrl.ifPresent(number -> changes.add("wrote " + layout.relative(layout.rootCrlFile()) + " (root CRL number "
+                + number + ", distribution point " + rootCrlUrl + ")"));
         if (!Files.exists(layout.serverKeyStore())) {
             KeyPair serverKeys = ecKeyPair("secp256r1");
-            List<String> hosts = wantedNames.stream().map(n -> n.getName().toString()).toList();
-            X509Certificate server = certificates.tlsServer(root, serverKeys.getPublic(), hosts);
-            Pkcs12CaKeyStore.write(layout.serverKeyStore(), tlsPassword, Map.of(PkiLayout.SERVER_ALIAS,
-                    new CaCredential(server, serverKeys.getPrivate(), List.of(server, root.certificate()))));
+            List<String> hosts =
+                    wantedNames.stream().map(n -> n.getName().toString()).toList();
+            X509Certificate server = certificates.tlsServer(root, serverKeys.getPublic(), hosts, rootCrlUrl);
+            Pkcs12CaKeyStore.write(
+                    layout.serverKeyStore(),
+                    tlsPassword,
+                    Map.of(
+                            PkiLayout.SERVER_ALIAS,
+                            new CaCredential(server, serverKeys.getPrivate(), List.of(server, root.certificate()))));
             changes.add("created " + layout.relative(layout.serverKeyStore()) + " (" + PkiLayout.SERVER_ALIAS
                     + ", EC P-256, issued by the root CA, valid " + CertificateFactory.TLS_SERVER_VALIDITY.toDays()
                     + " days)");
@@ -166,40 +203,58 @@ public final class PkiBootstrap {
             }
         }
         if (!Files.exists(layout.deviceTrustStore())) {
-            Pkcs12CaKeyStore.writeTrustStore(layout.deviceTrustStore(), tlsPassword,
+            Pkcs12CaKeyStore.writeTrustStore(
+                    layout.deviceTrustStore(),
+                    tlsPassword,
                     Map.of(PkiLayout.TRUSTED_DEVICE_CA_ALIAS, deviceCa.certificate()));
             changes.add("created " + layout.relative(layout.deviceTrustStore()) + " (trusts device-ca only)");
+        }
+    }
+
+    private boolean hasCrlDistributionPoint(PkiLayout layout, char[] tlsPassword) {
+        X509Certificate server = serverCertificate(layout, tlsPassword);
+        return server == null || server.getExtensionValue(Extension.cRLDistributionPoints.getId()) != null;
+    }
+
+    private static X509Certificate serverCertificate(PkiLayout layout, char[] tlsPassword) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(layout.serverKeyStore())) {
+                ks.load(in, tlsPassword);
+            }
+            return (X509Certificate) ks.getCertificate(PkiLayout.SERVER_ALIAS);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new KeyStoreUnavailableException(
+                    "key store " + layout.serverKeyStore() + ": wrong password or corrupted");
         }
     }
 
     private List<String> missingNames(PkiLayout layout, char[] tlsPassword, List<GeneralName> wanted) {
         List<String> missing = new ArrayList<>();
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (var in = Files.newInputStream(layout.serverKeyStore())) {
-                ks.load(in, tlsPassword);
-            }
-            X509Certificate server = (X509Certificate) ks.getCertificate(PkiLayout.SERVER_ALIAS);
+            X509Certificate server = serverCertificate(layout, tlsPassword);
             Collection<List<?>> sans = server == null ? null : server.getSubjectAlternativeNames();
             for (GeneralName name : wanted) {
-                boolean covered = sans != null && sans.stream().anyMatch(san -> ((Integer) san.get(0))
-                        == name.getTagNo() && name.getName().toString().equalsIgnoreCase(String.valueOf(san.get(1))));
+                boolean covered = sans != null
+                        && sans.stream()
+                                .anyMatch(san -> ((Integer) san.get(0)) == name.getTagNo()
+                                        && name.getName().toString().equalsIgnoreCase(String.valueOf(san.get(1))));
                 if (!covered) {
                     missing.add(name.getName().toString());
                 }
             }
-        } catch (IOException | GeneralSecurityException e) {
-            throw new KeyStoreUnavailableException("key store " + layout.serverKeyStore()
-                    + ": wrong password or corrupted");
+        } catch (GeneralSecurityException e) {
+            throw new KeyStoreUnavailableException(
+                    "key store " + layout.serverKeyStore() + ": wrong password or corrupted");
         }
         return missing;
     }
 
-    private void writePemIfMissing(PkiLayout layout, Path file, List<X509Certificate> certificates,
-            List<String> changes) throws IOException {
+    private void writePemIfMissing(
+            PkiLayout layout, Path file, List<X509Certificate> certificates, List<String> changes) throws IOException {
         if (!Files.exists(file)) {
-            SecureFiles.writeAtomically(file, Pem.certificates(certificates).getBytes(StandardCharsets.US_ASCII),
-                    false);
+            SecureFiles.writeAtomically(
+                    file, Pem.certificates(certificates).getBytes(StandardCharsets.US_ASCII), false);
             changes.add("wrote " + layout.relative(file));
         }
     }

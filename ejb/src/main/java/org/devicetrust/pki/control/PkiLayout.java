@@ -13,6 +13,7 @@ import java.util.Objects;
  * DATA/pki/device-truststore.p12     device-ca (trusted certificate only)                  0600
  * DATA/pki/root-ca.pem, device-ca.pem, ca-chain.pem (device CA, then root), firmware-signing.pem
  * DATA/pki/crl/device-ca.crl         current device CRL, PEM, replaced atomically
+ * DATA/pki/crl/root-ca.crl           current root CRL (what the root signs), PEM, replaced atomically
  * DATA/secrets/pki-keystore.pass     CA key store password (unless DEVICETRUST_PKI_PASSWORD)  dir 0700, 0600
  * DATA/secrets/tls-keystore.pass     password of server-keystore.p12 and device-truststore.p12   0600
  * </pre>
@@ -65,6 +66,10 @@ public record PkiLayout(Path dataDir) {
 
     public Path crlFile() {
         return crlDir().resolve("device-ca.crl");
+    }
+
+    public Path rootCrlFile() {
+        return crlDir().resolve("root-ca.crl");
     }
 
     public Path secretsDir() {

@@ -37,14 +37,21 @@ class PkiBootstrapTest {
         PkiLayout layout = new PkiLayout(dataDir);
         PkiBootstrap.Result result = bootstrap().run(layout, Optional.empty(), List.of("backend.example"), CRL_URL);
         assertTrue(result.createdCa());
-        for (Path file : List.of(layout.caKeyStore(), layout.serverKeyStore(), layout.deviceTrustStore(),
-                layout.rootCaPem(), layout.deviceCaPem(), layout.caChainPem(), layout.crlFile(),
-                layout.caPasswordFile(), layout.tlsPasswordFile())) {
+        for (Path file : List.of(
+                layout.caKeyStore(),
+                layout.serverKeyStore(),
+                layout.deviceTrustStore(),
+                layout.rootCaPem(),
+                layout.deviceCaPem(),
+                layout.caChainPem(),
+                layout.crlFile(),
+                layout.caPasswordFile(),
+                layout.tlsPasswordFile())) {
             assertTrue(Files.isRegularFile(file), file.toString());
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.secretsDir())));
-        for (Path secret : List.of(layout.caPasswordFile(), layout.tlsPasswordFile(), layout.caKeyStore(),
-                layout.serverKeyStore())) {
+        for (Path secret : List.of(
+                layout.caPasswordFile(), layout.tlsPasswordFile(), layout.caKeyStore(), layout.serverKeyStore())) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
         }
         String caPassword = Files.readString(layout.caPasswordFile()).strip();
@@ -69,6 +76,15 @@ class PkiBootstrapTest {
         serverCertificate.verify(root.getPublicKey());
         assertTrue(serverCertificate.getSubjectAlternativeNames().stream()
                 .anyMatch(san -> "backend.example".equals(san.get(1))));
+        assertTrue(
+                new String(
+                                serverCertificate.getExtensionValue("2.5.29.31"),
+                                java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("http://localhost:8080/pki/crl/root-ca.crl"),
+                "CRL distribution point of the server");
+        assertTrue(new RootCrl(TestPki.BC, TestPki.CLOCK)
+                .der(layout.rootCrlFile(), root)
+                .isPresent());
 
         KeyStore trust = load(layout.deviceTrustStore(), tlsPassword);
         assertEquals(List.of("device-ca"), sorted(trust));
@@ -97,6 +113,35 @@ class PkiBootstrapTest {
     }
 
     @Test
+    void aServerCertificateWithoutCrlDistributionPointIsReissuedWithOne() throws Exception {
+        PkiLayout layout = new PkiLayout(dataDir);
+        bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL);
+        char[] tlsPassword = Files.readString(layout.tlsPasswordFile()).strip().toCharArray();
+        char[] caPassword = Files.readString(layout.caPasswordFile()).strip().toCharArray();
+        CaCredential root = Pkcs12CaKeyStore.open(layout.caKeyStore(), caPassword, TestPki.BC)
+                .credential(CaKeyStore.ROOT_CA);
+        java.security.KeyPair keys =
+                java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X509Certificate old = new CertificateFactory(TestPki.BC, TestPki.RANDOM, TestPki.CLOCK)
+                .tlsServer(root, keys.getPublic(), List.of());
+        Pkcs12CaKeyStore.write(
+                layout.serverKeyStore(),
+                tlsPassword,
+                Map.of(
+                        PkiLayout.SERVER_ALIAS,
+                        new CaCredential(old, keys.getPrivate(), List.of(old, root.certificate()))));
+
+        PkiBootstrap.Result renewed = bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL);
+        assertTrue(
+                renewed.changes().stream().anyMatch(c -> c.contains("no CRL distribution point")),
+                renewed.changes().toString());
+        X509Certificate server = (X509Certificate)
+                load(layout.serverKeyStore(), new String(tlsPassword)).getCertificate(PkiLayout.SERVER_ALIAS);
+        assertTrue(server.getExtensionValue("2.5.29.31") != null);
+        assertTrue(bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL).changedNothing());
+    }
+
+    @Test
     void missingDerivedFilesAreRecreatedFromTheSameCa() throws Exception {
         PkiLayout layout = new PkiLayout(dataDir);
         PkiBootstrap.Result first = bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL);
@@ -115,7 +160,8 @@ class PkiBootstrapTest {
         bootstrap().run(layout, Optional.of("correct horse battery staple 42!"), List.of(), CRL_URL);
         assertFalse(Files.exists(layout.caPasswordFile()));
         load(layout.caKeyStore(), "correct horse battery staple 42!");
-        KeyStoreUnavailableException e = assertThrows(KeyStoreUnavailableException.class,
+        KeyStoreUnavailableException e = assertThrows(
+                KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.of("wrong"), List.of(), CRL_URL));
         assertEquals("key store " + layout.caKeyStore() + ": wrong password", e.getMessage());
         assertEquals(0, e.getStackTrace().length);
@@ -130,18 +176,21 @@ class PkiBootstrapTest {
         flipped[flipped.length / 2] ^= 0x55;
         flipped[flipped.length / 3] ^= 0x55;
         Files.write(layout.caKeyStore(), flipped);
-        KeyStoreUnavailableException e = assertThrows(KeyStoreUnavailableException.class,
+        KeyStoreUnavailableException e = assertThrows(
+                KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
         assertTrue(e.getMessage().startsWith("key store " + layout.caKeyStore()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
 
         Files.write(layout.caKeyStore(), java.util.Arrays.copyOf(original, original.length + 16));
-        e = assertThrows(KeyStoreUnavailableException.class,
+        e = assertThrows(
+                KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
         assertEquals("key store " + layout.caKeyStore() + " is corrupted or not PKCS#12", e.getMessage());
 
         Files.writeString(layout.caKeyStore(), "not a key store");
-        e = assertThrows(KeyStoreUnavailableException.class,
+        e = assertThrows(
+                KeyStoreUnavailableException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of(), CRL_URL));
         assertEquals("key store " + layout.caKeyStore() + " is corrupted or not PKCS#12", e.getMessage());
 
@@ -153,22 +202,23 @@ class PkiBootstrapTest {
     void keyStoreBehindTheInterfaceGivesCredentialsThatSign() {
         PkiLayout layout = new PkiLayout(dataDir);
         bootstrap().run(layout, Optional.of("pw-for-this-test-0123456789abcdef"), List.of(), CRL_URL);
-        CaKeyStore store = Pkcs12CaKeyStore.open(layout.caKeyStore(),
-                "pw-for-this-test-0123456789abcdef".toCharArray(), TestPki.BC);
+        CaKeyStore store = Pkcs12CaKeyStore.open(
+                layout.caKeyStore(), "pw-for-this-test-0123456789abcdef".toCharArray(), TestPki.BC);
         assertTrue(store.contains(CaKeyStore.DEVICE_CA));
         assertFalse(store.contains("nope"));
         CaCredential deviceCa = store.credential(CaKeyStore.DEVICE_CA);
         assertEquals(2, deviceCa.chain().size());
         assertFalse(deviceCa.toString().contains("Private"));
-        new CrlFactory(TestPki.BC).create(deviceCa, java.math.BigInteger.TEN, TestPki.NOW,
-                TestPki.NOW.plusSeconds(60), List.of());
+        new CrlFactory(TestPki.BC)
+                .create(deviceCa, java.math.BigInteger.TEN, TestPki.NOW, TestPki.NOW.plusSeconds(60), List.of());
         assertThrows(KeyStoreUnavailableException.class, () -> store.credential("nope"));
     }
 
     @Test
     void invalidHostNameIsRefusedBeforeAnythingIsWritten() {
         PkiLayout layout = new PkiLayout(dataDir);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> bootstrap().run(layout, Optional.empty(), List.of("not a host"), CRL_URL));
         assertFalse(Files.exists(layout.pkiDir()));
     }

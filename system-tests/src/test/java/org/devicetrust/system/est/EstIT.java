@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -17,8 +19,6 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +63,11 @@ class EstIT {
         Run r = est("csrattrs", https());
         assertSuccess(r);
         assertTrue(r.output().contains("content-type=application/csrattrs"), r.output());
-        assertTrue(r.output().contains("id-ecPublicKey") && r.output().contains("prime256v1")
-                && r.output().contains("ecdsa-with-SHA256"), r.output());
+        assertTrue(
+                r.output().contains("id-ecPublicKey")
+                        && r.output().contains("prime256v1")
+                        && r.output().contains("ecdsa-with-SHA256"),
+                r.output());
     }
 
     @Test
@@ -74,12 +77,11 @@ class EstIT {
         est("csr", "first", device);
         Run enrolled = est("enroll", https(), device, token, "first.b64", "first-cert");
         assertSuccess(enrolled);
-        assertTrue(certsOnly(enrolled),
-                enrolled.output());
+        assertTrue(certsOnly(enrolled), enrolled.output());
         assertTrue(enrolled.output().contains("content-transfer-encoding=base64"), enrolled.output());
         assertTrue(enrolled.output().contains("subject=CN = " + device), enrolled.output());
-        Run verify = DeviceTrustServer.run(dir, "openssl", "verify", "-CAfile", SERVER.caChainPem().toString(),
-                "first-cert.pem");
+        Run verify = DeviceTrustServer.run(
+                dir, "openssl", "verify", "-CAfile", SERVER.caChainPem().toString(), "first-cert.pem");
         assertEquals(0, verify.exitCode(), verify.output());
 
         Run session = est("get", SERVER.device("/api/v1/device/session").toString(), "first-cert.pem", "first.key");
@@ -90,15 +92,17 @@ class EstIT {
         assertStatus(401, reused);
         assertTrue(reused.output().contains("www-authenticate=Basic"), reused.output());
         String actor = issuanceActor(device);
-        assertTrue(actor.startsWith("est:" + device + " (enrollment token #"), "the CA's record names the "
-                + "enrolling device and its token, not an anonymous caller: " + actor);
+        assertTrue(
+                actor.startsWith("est:" + device + " (enrollment token #"),
+                "the CA's record names the " + "enrolling device and its token, not an anonymous caller: " + actor);
     }
 
     /** The actor of the CA's successful issuance record about the device. */
     private static String issuanceActor(String device) {
-        try (java.sql.Connection db = DeviceTrustServer.database(); java.sql.PreparedStatement q = db.prepareStatement(
-                "SELECT actor FROM audit_record WHERE action = 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS'"
-                        + " AND subject = ?")) {
+        try (java.sql.Connection db = DeviceTrustServer.database();
+                java.sql.PreparedStatement q = db.prepareStatement(
+                        "SELECT actor FROM audit_record WHERE action = 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS'"
+                                + " AND subject = ?")) {
             q.setString(1, device);
             try (java.sql.ResultSet r = q.executeQuery()) {
                 assertTrue(r.next(), "no issuance record about " + device);
@@ -115,12 +119,36 @@ class EstIT {
         String token = token(device);
         est("csr", "good", device);
 
-        Run noCredentials = DeviceTrustServer.run(dir, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                "--cacert", "root-ca.pem", "-H", "Content-Type: application/pkcs10", "--data-binary", "@good.b64",
+        Run noCredentials = DeviceTrustServer.run(
+                dir,
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "--cacert",
+                "root-ca.pem",
+                "-H",
+                "Content-Type: application/pkcs10",
+                "--data-binary",
+                "@good.b64",
                 https() + "/.well-known/est/simpleenroll");
         assertEquals("401", noCredentials.output().strip());
-        Run plainHttp = DeviceTrustServer.run(dir, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                "-u", device + ":" + token, "-H", "Content-Type: application/pkcs10", "--data-binary", "@good.b64",
+        Run plainHttp = DeviceTrustServer.run(
+                dir,
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-u",
+                device + ":" + token,
+                "-H",
+                "Content-Type: application/pkcs10",
+                "--data-binary",
+                "@good.b64",
                 SERVER.http("/.well-known/est/simpleenroll").toString());
         assertEquals("403", plainHttp.output().strip(), "EST must refuse plain HTTP");
         Run wrongToken = est("enroll", https(), device, token.substring(1) + "x", "good.b64", "x");
@@ -149,7 +177,8 @@ class EstIT {
         String device = newDevice();
         est("csr", "v1", device);
         assertSuccess(est("enroll", https(), device, token(device), "v1.b64", "v1-cert"));
-        String oldSerial = serial(DeviceTrustServer.run(dir, "openssl", "x509", "-in", "v1-cert.pem", "-noout", "-serial"));
+        String oldSerial =
+                serial(DeviceTrustServer.run(dir, "openssl", "x509", "-in", "v1-cert.pem", "-noout", "-serial"));
         est("csr", "v2", device);
 
         // a fresh certificate is far outside the default 30-day renewal window
@@ -160,16 +189,15 @@ class EstIT {
         setServerProperty("devicetrust.est.renewal-window-days", "400");
         try {
             est("csr", "mallory", "not-" + device.substring(4));
-            Run otherIdentity = waitForRenewalWindow(() -> est("reenroll", deviceBase(), "v1-cert.pem", "v1.key",
-                    "mallory.b64", "x"));
+            Run otherIdentity = waitForRenewalWindow(
+                    () -> est("reenroll", deviceBase(), "v1-cert.pem", "v1.key", "mallory.b64", "x"));
             assertStatus(403, otherIdentity);
             assertTrue(otherIdentity.output().contains("csr-subject-mismatch"), otherIdentity.output());
             assertStatus(415, est("reenroll", deviceBase(), "v1-cert.pem", "v1.key", "v2.b64", "x", "text/plain"));
 
             Run renewed = est("reenroll", deviceBase(), "v1-cert.pem", "v1.key", "v2.b64", "v2-cert");
             assertSuccess(renewed);
-            assertTrue(certsOnly(renewed),
-                    renewed.output());
+            assertTrue(certsOnly(renewed), renewed.output());
             assertTrue(renewed.output().contains("subject=CN = " + device), renewed.output());
             assertNotEquals(oldSerial, serial(renewed));
 
@@ -203,13 +231,12 @@ class EstIT {
         trustManufacturer(true);
         try {
             // the listener reloads in about 2 s, the application's configuration cache within about a minute
-            Run enrolled = retryUntil200(() -> est("enroll-cert", deviceBase(), "idevid.pem", "idevid.key",
-                    "fresh.b64", "fresh-cert"));
+            Run enrolled = retryUntil200(
+                    () -> est("enroll-cert", deviceBase(), "idevid.pem", "idevid.key", "fresh.b64", "fresh-cert"));
             assertSuccess(enrolled);
             assertTrue(certsOnly(enrolled), enrolled.output());
             assertTrue(enrolled.output().contains("subject=CN = " + device), enrolled.output());
-            Run session = est("get", SERVER.device("/api/v1/device/session").toString(), "fresh-cert.pem",
-                    "fresh.key");
+            Run session = est("get", SERVER.device("/api/v1/device/session").toString(), "fresh-cert.pem", "fresh.key");
             assertSuccess(session);
             assertTrue(session.output().contains("AUTH OK " + device), session.output());
 
@@ -259,7 +286,10 @@ class EstIT {
     }
 
     private static String token(String device) {
-        HttpResponse<String> r = SERVER.admin("POST", "/api/v1/admin/enrollment-tokens", "application/json",
+        HttpResponse<String> r = SERVER.admin(
+                "POST",
+                "/api/v1/admin/enrollment-tokens",
+                "application/json",
                 Json.createObjectBuilder().add("deviceId", device).build().toString());
         assertEquals(201, r.statusCode(), r.body());
         JsonObject body = DeviceTrustServer.json(r.body());
@@ -289,17 +319,39 @@ class EstIT {
 
     /** What the launcher's manufacturer CA step does, done and undone at runtime for the test. */
     private static void trustManufacturer(boolean trusted) {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        String[] store = {keytool, "-storetype", "PKCS12", "-keystore",
-                SERVER.pkiDir.resolve("device-truststore.p12").toString(), "-storepass:file",
-                SERVER.dataDir.resolve("secrets/tls-keystore.pass").toString()};
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String[] store = {
+            keytool,
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            SERVER.pkiDir.resolve("device-truststore.p12").toString(),
+            "-storepass:file",
+            SERVER.dataDir.resolve("secrets/tls-keystore.pass").toString()
+        };
         DeviceTrustServer.run(dir, concat(store, "-delete", "-alias", "manufacturer-ca-system-test"));
-        Run r = trusted ? DeviceTrustServer.run(dir, concat(store, "-importcert", "-noprompt", "-alias",
-                "manufacturer-ca-system-test", "-file", dir.resolve("maker.pem").toString())) : null;
+        Run r = trusted
+                ? DeviceTrustServer.run(
+                        dir,
+                        concat(
+                                store,
+                                "-importcert",
+                                "-noprompt",
+                                "-alias",
+                                "manufacturer-ca-system-test",
+                                "-file",
+                                dir.resolve("maker.pem").toString()))
+                : null;
         if (trusted) {
             assertEquals(0, r.exitCode(), r.output());
-            setServerProperty("devicetrust.est.manufacturer-ca", dir.resolve("maker.pem").toString()
-                    .replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\="));
+            setServerProperty(
+                    "devicetrust.est.manufacturer-ca",
+                    dir.resolve("maker.pem")
+                            .toString()
+                            .replace("\\", "\\\\")
+                            .replace(":", "\\:")
+                            .replace("=", "\\="));
         } else {
             deleteServerProperty("devicetrust.est.manufacturer-ca");
         }
@@ -345,16 +397,7 @@ class EstIT {
     }
 
     private static Run asadmin(String... args) {
-        String base = System.getenv("DEVICETRUST_PORT_BASE");
-        String port = base != null && !base.isBlank() ? String.valueOf(Integer.parseInt(base.strip()) + 48)
-                : System.getenv().getOrDefault("DEVICETRUST_ADMIN_PORT", "4848");
-        String[] command = new String[args.length + 4];
-        command[0] = SERVER.home.resolve("payara6/bin/asadmin").toString();
-        command[1] = "--port";
-        command[2] = port;
-        command[3] = "--interactive=false";
-        System.arraycopy(args, 0, command, 4, args.length);
-        return DeviceTrustServer.run(dir, command);
+        return SERVER.asadmin(dir, args);
     }
 
     private static void sleep() {

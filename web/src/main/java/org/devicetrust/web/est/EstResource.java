@@ -91,7 +91,7 @@ public class EstResource {
             } catch (EnrollmentException.Unauthenticated e) {
                 // recorded; answered below with the Basic challenge
             }
-            return unauthorized(null);
+            return challenge();
         }
         String deviceId = credentials[0];
         try {
@@ -191,9 +191,23 @@ public class EstResource {
                 .header("Content-Transfer-Encoding", "base64");
     }
 
+    /** Credentials were sent and refused: problem details, with the challenge so that the client may try again. */
     private static Response unauthorized(EnrollmentException e) {
-        return Response.fromResponse(ProblemMapper.response(
-                        ProblemClassifier.classify(e != null ? e : new EnrollmentException.Unauthenticated())))
+        return Response.fromResponse(ProblemMapper.response(ProblemClassifier.classify(e)))
+                .header("WWW-Authenticate", CHALLENGE)
+                .build();
+    }
+
+    /**
+     * No credentials yet: the first step of HTTP authentication (RFC 9110 11.6.1, RFC 7617), answered with the
+     * challenge and an empty body ({@code Content-Length: 0}). Stock EST clients send their credentials only after
+     * this 401 and some cannot take a body on it: BouncyCastle's {@code HttpAuth} closes the challenge response
+     * without reading it, and its response stream refuses to close with unread content. An empty entity (not
+     * none) keeps the container's error page, which would add problem details, out of it.
+     */
+    private static Response challenge() {
+        return Response.status(Response.Status.UNAUTHORIZED)
+                .entity(new byte[0])
                 .header("WWW-Authenticate", CHALLENGE)
                 .build();
     }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.RootCrlPublisher;
 import org.devicetrust.pki.entity.PublishedCrl;
 
 /**
@@ -27,13 +28,20 @@ public class PkiResource {
     @Inject
     CertificateQueries certificates;
 
+    @Inject
+    RootCrlPublisher rootCrls;
+
     /** The current CRL: DER by default, PEM for {@code Accept: application/x-pem-file} or the .pem URL. */
     @GET
     @Path("crl/{file}")
     public Response crl(@PathParam("file") String file, @HeaderParam("Accept") String accept) {
-        boolean pem = file.equals("device-ca.crl.pem") || (accept != null && accept.contains(PEM));
+        boolean pem = file.endsWith(".crl.pem") || (accept != null && accept.contains(PEM));
+        if (file.equals("root-ca.crl") || file.equals("root-ca.crl.pem")) {
+            return rootCrl(file, pem);
+        }
         if (!file.equals("device-ca.crl") && !file.equals("device-ca.crl.pem")) {
-            throw new NotFoundException("no such CRL; the device CA's CRL is /pki/crl/device-ca.crl");
+            throw new NotFoundException("no such CRL; the device CA's CRL is /pki/crl/device-ca.crl, the root CA's "
+                    + "/pki/crl/root-ca.crl");
         }
         PublishedCrl crl = certificates.currentCrl().orElseThrow(() -> new NotFoundException("no CRL published yet"));
         CacheControl cache = new CacheControl();
@@ -42,6 +50,19 @@ public class PkiResource {
                 pem ? Response.ok(certificates.currentCrlPem().orElseThrow(), PEM) : Response.ok(crl.der(), PKIX_CRL);
         return response.cacheControl(cache)
                 .lastModified(java.util.Date.from(crl.thisUpdate()))
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .build();
+    }
+
+    /** The root CA's CRL (what the root signs: the Device CA and the TLS server certificate). */
+    private Response rootCrl(String file, boolean pem) {
+        Response.ResponseBuilder response = (pem
+                        ? rootCrls.currentCrlPem().map(text -> Response.ok(text, PEM))
+                        : rootCrls.currentCrl().map(der -> Response.ok(der, PKIX_CRL)))
+                .orElseThrow(() -> new NotFoundException("no root CRL published yet"));
+        CacheControl cache = new CacheControl();
+        cache.setMaxAge(300);
+        return response.cacheControl(cache)
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .build();
     }
