@@ -220,7 +220,108 @@ final class BenchCommand {
                 "issuance through the CA boundary (HTTPS admin API, CSR -> verified, stored, audited "
                         + "certificate, one device each), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
                 threads, count / seconds, count, failures.get());
-        return failures.get() == 0 ? 0 : 1;
+        int batchFailures = issueInBatches(client, auth, base, prefix + "-b", count, threads);
+        return failures.get() == 0 && batchFailures == 0 ? 0 : 1;
+    }
+
+    /** The same through the batch endpoint: {@link #BATCH} CSRs per request, one transaction each. */
+    private static int issueInBatches(HttpClient client, String auth, URI base, String prefix, int count, int clients)
+            throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < count + BATCH; i++) {
+            devices.add(prefix + "-" + i);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> registrations = new ArrayList<>();
+        for (String device : devices) {
+            registrations.add(pool.submit(() -> {
+                HttpResponse<String> registered = client.send(
+                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
+                                .header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (registered.statusCode() != 201) {
+                    throw new CommandException("cannot register the bench device " + device + ": "
+                            + registered.statusCode() + " " + registered.body());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> registration : registrations) {
+            registration.get();
+        }
+        List<byte[]> csrs = csrs(devices);
+        List<String> bodies = new ArrayList<>();
+        for (int from = 0; from < devices.size(); from += BATCH) {
+            StringBuilder body = new StringBuilder("{\"requests\":[");
+            for (int i = from; i < Math.min(devices.size(), from + BATCH); i++) {
+                String pem = "-----BEGIN CERTIFICATE REQUEST-----\\n"
+                        + Base64.getEncoder().encodeToString(csrs.get(i))
+                        + "\\n-----END CERTIFICATE REQUEST-----\\n";
+                body.append(i == from ? "" : ",")
+                        .append("{\"deviceId\":\"")
+                        .append(devices.get(i))
+                        .append("\",\"csr\":\"")
+                        .append(pem)
+                        .append("\"}");
+            }
+            bodies.add(body.append("]}").toString());
+        }
+        AtomicInteger issued = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger(1); // the first batch warms up
+        sendBatch(client, auth, base, bodies.get(0), new AtomicInteger(), new AtomicInteger());
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            work.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < bodies.size(); ) {
+                    sendBatch(client, auth, base, bodies.get(i), issued, failures);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "issuance through the batch endpoint (HTTPS admin API, %d CSRs per request and transaction, the"
+                        + " same checks), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
+                BATCH, clients, issued.get() / seconds, issued.get(), failures.get());
+        return failures.get();
+    }
+
+    private static final int BATCH = 100;
+
+    private static void sendBatch(
+            HttpClient client, String auth, URI base, String body, AtomicInteger issued, AtomicInteger failures) {
+        try {
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(base.resolve("/api/v1/admin/issuances"))
+                            .header("Authorization", auth)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            int ok = r.statusCode() == 200 ? countOf(r.body(), "\"status\":201") : 0;
+            issued.addAndGet(ok);
+            failures.addAndGet(BATCH - ok);
+        } catch (Exception e) {
+            failures.addAndGet(BATCH);
+        }
+    }
+
+    private static int countOf(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static List<byte[]> csrs(int n, String cn) throws Exception {
