@@ -224,11 +224,6 @@ final class BenchCommand {
                         + "certificate, one device each), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
                 threads, count / seconds, count, failures.get());
         int batchFailures = issueInBatches(client, auth, base, prefix + "-b", count, threads);
-        int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(
-                "issuance, controls only in this process right after (CSR check, build, sign, self-check; no HTTP,"
-                        + " no database), %d threads: %.0f certs/s%n",
-                cores, controlsOnly(testCa(), 2000, cores));
         return failures.get() == 0 && batchFailures == 0 ? 0 : 1;
     }
 
