@@ -22,7 +22,7 @@ section "PKI: issuance controls and CRL generation (in process)"
 section "device API: the authorization view at 1M certificates and 1M devices (in process)"
 "${CLI[@]}" bench view || status=1
 
-section "PKI: issuance through the CA boundary of a running server (PostgreSQL)"
+section "PKI: issuance through the admin API of a running server (PostgreSQL), single and batch (controls alone: see above)"
 BENCH_HOME="$(mktemp -d /tmp/devicetrust-bench.XXXXXX)"
 export DEVICETRUST_HOME="$BENCH_HOME" DEVICETRUST_PORT_BASE="${DEVICETRUST_BENCH_PORT_BASE:-19000}"
 export DEVICETRUST_ADMIN_PASSWORD; DEVICETRUST_ADMIN_PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"

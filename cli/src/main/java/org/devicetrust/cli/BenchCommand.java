@@ -81,9 +81,36 @@ final class BenchCommand {
 
     private static int pki(String crlSizes) throws Exception {
         CaCredential ca = testCa();
+        int threads = Runtime.getRuntime().availableProcessors();
+        System.out.printf(
+                "issuance (controls only: CSR check with proof of possession, build, sign, self-check), "
+                        + "%d threads: %.0f certs/s%n",
+                threads, controlsOnly(ca, 4000, threads));
+
+        CrlFactory crls = new CrlFactory(BC);
+        Instant now = Instant.now();
+        SecureRandom random = new SecureRandom();
+        for (String size : crlSizes.split(",")) {
+            int entries = Integer.parseInt(size.strip());
+            List<CrlFactory.RevokedEntry> revoked = new ArrayList<>(entries);
+            for (int i = 0; i < entries; i++) {
+                revoked.add(new CrlFactory.RevokedEntry(new BigInteger(159, random).setBit(158), now, 1));
+            }
+            long t0 = System.nanoTime();
+            CrlFactory.SignedCrl crl =
+                    crls.create(ca, BigInteger.valueOf(entries), now, now.plusSeconds(86400), revoked);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            System.out.printf(
+                    "CRL with %,d entries: generated, signed and verified in %.0f ms, %,d bytes%n",
+                    entries, ms, crl.der().length);
+        }
+        return 0;
+    }
+
+    /** Certificates per second through the issuance controls alone (no HTTP, no database), on all cores. */
+    private static double controlsOnly(CaCredential ca, int n, int threads) throws Exception {
         var factory = new org.devicetrust.pki.control.CertificateFactory(BC, new SecureRandom(), Clock.systemUTC());
         var validator = new CsrValidator(BC);
-        int n = 4000;
         List<byte[]> csrs = csrs(n, "bench");
         for (int i = 0; i < 300; i++) { // warm-up
             factory.device(
@@ -93,7 +120,6 @@ final class BenchCommand {
                     Duration.ofDays(365),
                     URI.create("http://localhost/crl"));
         }
-        int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
@@ -115,30 +141,7 @@ final class BenchCommand {
             f.get();
         }
         pool.shutdown();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(
-                "issuance (controls only: CSR check with proof of possession, build, sign, self-check), "
-                        + "%d threads: %.0f certs/s%n",
-                threads, n / seconds);
-
-        CrlFactory crls = new CrlFactory(BC);
-        Instant now = Instant.now();
-        SecureRandom random = new SecureRandom();
-        for (String size : crlSizes.split(",")) {
-            int entries = Integer.parseInt(size.strip());
-            List<CrlFactory.RevokedEntry> revoked = new ArrayList<>(entries);
-            for (int i = 0; i < entries; i++) {
-                revoked.add(new CrlFactory.RevokedEntry(new BigInteger(159, random).setBit(158), now, 1));
-            }
-            long t0 = System.nanoTime();
-            CrlFactory.SignedCrl crl =
-                    crls.create(ca, BigInteger.valueOf(entries), now, now.plusSeconds(86400), revoked);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            System.out.printf(
-                    "CRL with %,d entries: generated, signed and verified in %.0f ms, %,d bytes%n",
-                    entries, ms, crl.der().length);
-        }
-        return 0;
+        return n / ((System.nanoTime() - start) / 1e9);
     }
 
     private static int issue(URI base, Path rootCa, String password, int count, int threads) throws Exception {
@@ -220,7 +223,108 @@ final class BenchCommand {
                 "issuance through the CA boundary (HTTPS admin API, CSR -> verified, stored, audited "
                         + "certificate, one device each), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
                 threads, count / seconds, count, failures.get());
-        return failures.get() == 0 ? 0 : 1;
+        int batchFailures = issueInBatches(client, auth, base, prefix + "-b", count, threads);
+        return failures.get() == 0 && batchFailures == 0 ? 0 : 1;
+    }
+
+    /** The same through the batch endpoint: {@link #BATCH} CSRs per request, one transaction each. */
+    private static int issueInBatches(HttpClient client, String auth, URI base, String prefix, int count, int clients)
+            throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < count + BATCH; i++) {
+            devices.add(prefix + "-" + i);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> registrations = new ArrayList<>();
+        for (String device : devices) {
+            registrations.add(pool.submit(() -> {
+                HttpResponse<String> registered = client.send(
+                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
+                                .header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (registered.statusCode() != 201) {
+                    throw new CommandException("cannot register the bench device " + device + ": "
+                            + registered.statusCode() + " " + registered.body());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> registration : registrations) {
+            registration.get();
+        }
+        List<byte[]> csrs = csrs(devices);
+        List<String> bodies = new ArrayList<>();
+        for (int from = 0; from < devices.size(); from += BATCH) {
+            StringBuilder body = new StringBuilder("{\"requests\":[");
+            for (int i = from; i < Math.min(devices.size(), from + BATCH); i++) {
+                String pem = "-----BEGIN CERTIFICATE REQUEST-----\\n"
+                        + Base64.getEncoder().encodeToString(csrs.get(i))
+                        + "\\n-----END CERTIFICATE REQUEST-----\\n";
+                body.append(i == from ? "" : ",")
+                        .append("{\"deviceId\":\"")
+                        .append(devices.get(i))
+                        .append("\",\"csr\":\"")
+                        .append(pem)
+                        .append("\"}");
+            }
+            bodies.add(body.append("]}").toString());
+        }
+        AtomicInteger issued = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger(1); // the first batch warms up
+        sendBatch(client, auth, base, bodies.get(0), new AtomicInteger(), new AtomicInteger());
+        long start = System.nanoTime();
+        List<Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            work.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < bodies.size(); ) {
+                    sendBatch(client, auth, base, bodies.get(i), issued, failures);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "issuance through the batch endpoint (HTTPS admin API, %d CSRs per request and transaction, the"
+                        + " same checks), %d clients: %.0f certs/s (%d certificates, %d failed)%n",
+                BATCH, clients, issued.get() / seconds, issued.get(), failures.get());
+        return failures.get();
+    }
+
+    private static final int BATCH = 100;
+
+    private static void sendBatch(
+            HttpClient client, String auth, URI base, String body, AtomicInteger issued, AtomicInteger failures) {
+        try {
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(base.resolve("/api/v1/admin/issuances"))
+                            .header("Authorization", auth)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            int ok = r.statusCode() == 200 ? countOf(r.body(), "\"status\":201") : 0;
+            issued.addAndGet(ok);
+            failures.addAndGet(BATCH - ok);
+        } catch (Exception e) {
+            failures.addAndGet(BATCH);
+        }
+    }
+
+    private static int countOf(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static List<byte[]> csrs(int n, String cn) throws Exception {

@@ -18,6 +18,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.device.boundary.DeviceCertificates;
 import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.platform.entity.AuthorizationChange;
@@ -83,6 +84,19 @@ public class ItFixtures {
         registerDevice(subject, DeviceStatus.ACTIVE);
         auditLog.success(AuditAction.DEVICE_REGISTERED, subject, "written before the rollback");
         throw new Rollback("business step failed after the audit record was written");
+    }
+
+    /**
+     * Issues in this transaction, asks for another audit record on the same thread (which must not wait for the
+     * chain head the issuance holds), then fails if told to, rolling the issuance back.
+     */
+    public String issueThenRecord(DeviceCertificates certificates, String device, byte[] csr, boolean fail) {
+        String serial = certificates.issue(device, csr).serialHex();
+        auditLog.failure(AuditAction.DEVICE_REGISTERED, device, "asked for after the issuance of " + serial);
+        if (fail) {
+            throw new Rollback("business step failed after the issuance of " + serial);
+        }
+        return serial;
     }
 
     /** Writes a change-feed row without announcing it here, as another node sharing the database would. */

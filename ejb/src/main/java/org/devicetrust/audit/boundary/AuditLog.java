@@ -15,6 +15,9 @@ import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.logging.Logger;
 import org.devicetrust.audit.control.AuditAppender;
 import org.devicetrust.audit.control.AuditChain;
 import org.devicetrust.audit.control.AuditGroupCommit;
@@ -37,9 +41,13 @@ import org.devicetrust.audit.entity.ChainVerification;
 import org.devicetrust.audit.entity.DeviceAccessHour;
 
 /**
- * The tamper-evident audit log. Every record is committed in a transaction of its own, never the caller's, so
- * that the record of an attempt survives the rollback of the attempt itself; concurrent records share that
- * transaction ({@link AuditGroupCommit}).
+ * The tamper-evident audit log. A record is committed in a transaction of its own, never the caller's, so that
+ * the record of an attempt survives the rollback of the attempt itself; concurrent records share that
+ * transaction ({@link AuditGroupCommit}). The exception is {@link #recordInTransaction}: the record of a
+ * state change that must never exist without the change (a certificate issued) is appended in the caller's
+ * transaction and commits with it. That transaction then holds the chain head until it ends, so records its
+ * thread asks for afterwards through the other methods are written right after it ends (failures always,
+ * successes only if it committed), instead of waiting for the head it holds.
  */
 @Stateless
 @PermitAll
@@ -83,6 +91,20 @@ public class AuditLog {
     @EJB
     AuditGroupCommit groupCommit;
 
+    @EJB
+    AuditAppender appender;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    /** One record to append with others in the caller's transaction ({@link #recordAllInTransaction}). */
+    public record Entry(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {}
+
+    private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+
+    /** Set while the thread's transaction holds the chain head; see {@link HeadHeld}. */
+    private static final ThreadLocal<HeadHeld> HEAD_HELD = new ThreadLocal<>();
+
     @Inject
     Clock clock;
 
@@ -112,9 +134,114 @@ public class AuditLog {
         groupCommit.countAllowed(clock.millis());
     }
 
-    /** Committed in a transaction of its own (with whatever other records are waiting) before this returns. */
+    /**
+     * Appends the record in the caller's transaction: it commits with the change it records, or neither does.
+     * The chain head is locked until the transaction ends, so call this after the transaction's other writes.
+     */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public AuditRecord recordInTransaction(
+            String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
+        return recordAllInTransaction(List.of(new Entry(actor, action, subject, outcome, detail)))
+                .get(0);
+    }
+
+    /**
+     * {@link #recordInTransaction} for several records at once (one batch of issuance): one lock of the chain
+     * head, one commit. A failure among them is written again in a transaction of its own if the caller's
+     * transaction rolls back, so that the record of the attempt survives.
+     */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public List<AuditRecord> recordAllInTransaction(List<Entry> entries) {
+        List<AuditAppender.Entry> appended = entries.stream()
+                .map(e -> new AuditAppender.Entry(e.actor(), e.action(), e.subject(), e.outcome(), e.detail()))
+                .toList();
+        List<AuditRecord> records = appender.appendInCallerTransaction(appended);
+        HeadHeld held = headHeld();
+        for (AuditAppender.Entry entry : appended) {
+            if (entry.outcome() == AuditOutcome.FAILURE) {
+                held.failuresIfRolledBack.add(entry);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Committed in a transaction of its own (with whatever other records are waiting) before this returns;
+     * or, if this thread's transaction holds the chain head, written right after that transaction ends (and
+     * {@code null} is returned).
+     */
     private AuditRecord append(String actor, AuditAction action, String subject, AuditOutcome outcome, String detail) {
-        return groupCommit.append(new AuditAppender.Entry(actor, action, subject, outcome, detail));
+        AuditAppender.Entry entry = new AuditAppender.Entry(actor, action, subject, outcome, detail);
+        HeadHeld held = HEAD_HELD.get();
+        if (held != null) {
+            if (held.open) {
+                held.afterwards.add(entry);
+                return null;
+            }
+            HEAD_HELD.remove(); // ended on another thread (a timeout), so nothing is held here any more
+        }
+        return groupCommit.append(entry);
+    }
+
+    private HeadHeld headHeld() {
+        Object key = HeadHeld.class;
+        HeadHeld held = (HeadHeld) transactions.getResource(key);
+        if (held == null) {
+            held = new HeadHeld(groupCommit);
+            transactions.putResource(key, held);
+            transactions.registerInterposedSynchronization(held);
+            HEAD_HELD.set(held);
+        }
+        return held;
+    }
+
+    /**
+     * The chain head held by a transaction through its end: the records its thread asked for meanwhile, and
+     * those of its own failures, written once it has ended. Without this a record asked for on the same thread
+     * would wait for the head its own transaction holds.
+     */
+    private static final class HeadHeld implements Synchronization {
+        private final AuditGroupCommit groupCommit;
+        private final Thread owner = Thread.currentThread();
+        private final List<AuditAppender.Entry> afterwards = new ArrayList<>();
+        private final List<AuditAppender.Entry> failuresIfRolledBack = new ArrayList<>();
+        private volatile boolean open = true;
+
+        HeadHeld(AuditGroupCommit groupCommit) {
+            this.groupCommit = groupCommit;
+        }
+
+        @Override
+        public void beforeCompletion() {
+            // nothing: the records appended in the transaction are written with it
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            open = false;
+            if (Thread.currentThread() == owner) {
+                HEAD_HELD.remove();
+            }
+            boolean committed = status == Status.STATUS_COMMITTED;
+            List<AuditAppender.Entry> pending = new ArrayList<>();
+            if (!committed) {
+                pending.addAll(failuresIfRolledBack);
+            }
+            for (AuditAppender.Entry entry : afterwards) {
+                if (committed || entry.outcome() == AuditOutcome.FAILURE) {
+                    pending.add(entry);
+                }
+            }
+            for (AuditAppender.Entry entry : pending) {
+                try {
+                    groupCommit.append(entry);
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "DeviceTrust: an audit record (" + entry.action() + ") asked for during a"
+                            + " transaction that held the chain head could not be written afterwards: "
+                            + e.getClass().getSimpleName());
+                }
+            }
+        }
     }
 
     /** Verifies the whole chain, streaming it in batches; also checks that no record was cut off the end. */

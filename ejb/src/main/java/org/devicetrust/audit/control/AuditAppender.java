@@ -21,7 +21,7 @@ import org.devicetrust.audit.entity.AuditRecord;
 import org.devicetrust.audit.entity.DeviceAccessHour;
 
 /**
- * Appends records to the hash chain in one transaction of its own: locks the chain head (so that every server
+ * Appends records to the hash chain, in one transaction of its own or in the caller's: locks the chain head (so that every server
  * sharing the database extends the same chain), links each record to the one before, moves the head, counts
  * device decisions per hour, commits.
  */
@@ -49,6 +49,19 @@ public class AuditAppender {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public List<AuditRecord> append(List<Entry> entries, Map<Long, Long> countedAllowed) {
+        return appendLocked(entries, countedAllowed);
+    }
+
+    /**
+     * Appends the entries in the caller's transaction, so that they commit (or roll back) with what they record.
+     * The chain head stays locked until that transaction ends: call this as the last write of the transaction.
+     */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public List<AuditRecord> appendInCallerTransaction(List<Entry> entries) {
+        return appendLocked(entries, Map.of());
+    }
+
+    private List<AuditRecord> appendLocked(List<Entry> entries, Map<Long, Long> countedAllowed) {
         AuditChainHead head = em.find(AuditChainHead.class, AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE);
         List<AuditRecord> records = new ArrayList<>(entries.size());
         for (Entry entry : entries) {

@@ -6,6 +6,9 @@ import jakarta.annotation.security.RunAs;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -14,6 +17,7 @@ import org.devicetrust.pki.boundary.CertificateIssuance;
 import org.devicetrust.pki.boundary.FactoryCredential;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.IssuedCertificate;
+import org.devicetrust.platform.boundary.ProblemType;
 
 /**
  * Certificates for registered devices, as administrators ask for them: the device registry's rule (only ACTIVE
@@ -61,6 +65,36 @@ public class DeviceCertificates {
             throw e;
         }
         return issuance.issue(device.id(), csr, caller);
+    }
+
+    /** One request of a batch: a device id and its PKCS#10 CSR (DER or PEM). */
+    public record BatchItem(String deviceId, byte[] csr) {}
+
+    /**
+     * Batch issuance for factory lines: each device must be ACTIVE (the same rule as {@link #issue}); all
+     * certificates and their audit records are stored in one transaction. A refused item (device unknown or not
+     * active, CSR refused) is answered with its refusal and does not stop the others.
+     *
+     * @throws PkiException batch-size-invalid (no items, or more than {@link CertificateIssuance#MAX_BATCH})
+     */
+    @RolesAllowed({"admin", "operator"})
+    public List<CertificateIssuance.BatchResult> issueAll(List<BatchItem> items) {
+        if (items == null || items.isEmpty() || items.size() > CertificateIssuance.MAX_BATCH) {
+            throw new PkiException(
+                    ProblemType.BATCH_SIZE_INVALID,
+                    "a batch holds 1 to " + CertificateIssuance.MAX_BATCH + " certificate requests");
+        }
+        String caller = AuditLog.nameOf(context.getCallerPrincipal());
+        Map<String, DeviceRegistry.ActiveOrRefused> devices =
+                registry.lockActiveAll(items.stream().map(BatchItem::deviceId).toList());
+        List<CertificateIssuance.BatchRequest> requests = new ArrayList<>(items.size());
+        for (BatchItem item : items) {
+            String id = item.deviceId() == null ? "" : item.deviceId();
+            DeviceRegistry.ActiveOrRefused device = devices.get(id);
+            requests.add(new CertificateIssuance.BatchRequest(
+                    id, device.device() == null ? null : device.device().id(), item.csr(), device.refusal()));
+        }
+        return issuance.issueAll(requests, caller);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.device.entity.Device;
@@ -157,6 +158,33 @@ public class DeviceRegistry {
      */
     @RolesAllowed({"admin", "operator", CertificateIssuance.ISSUER_ROLE})
     public Device lockActive(String id) {
+        return lockedIfActive(id);
+    }
+
+    /**
+     * {@link #lockActive} for a batch: each id's device, or its refusal, without failing the transaction for the
+     * others. Rows are locked in id order, so that two batches naming the same devices cannot deadlock.
+     */
+    @RolesAllowed({"admin", "operator", CertificateIssuance.ISSUER_ROLE})
+    public Map<String, ActiveOrRefused> lockActiveAll(List<String> ids) {
+        Map<String, ActiveOrRefused> locked = new TreeMap<>();
+        for (String id : ids) {
+            locked.putIfAbsent(id == null ? "" : id, null);
+        }
+        for (Map.Entry<String, ActiveOrRefused> entry : locked.entrySet()) {
+            try {
+                entry.setValue(new ActiveOrRefused(lockedIfActive(entry.getKey()), null));
+            } catch (PkiException e) {
+                entry.setValue(new ActiveOrRefused(null, e));
+            }
+        }
+        return locked;
+    }
+
+    /** A device locked for issuance, or why it is not issued to. */
+    public record ActiveOrRefused(Device device, PkiException refusal) {}
+
+    private Device lockedIfActive(String id) {
         if (!DeviceId.isValid(id)) {
             throw new PkiException.UnknownDevice(
                     "'" + Texts.printable(id, 80) + "' is not a device id (3-64 characters of a-z, 0-9 and '-')");

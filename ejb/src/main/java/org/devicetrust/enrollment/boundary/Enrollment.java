@@ -371,8 +371,8 @@ public class Enrollment {
     }
 
     /**
-     * Issues to a grant: the device registry's rule first, then the CA, then (re-enrollment) the revocation of
-     * the superseded certificate, all in the caller's transaction. {@code publishedBy} is the actor of the CRL
+     * Issues to a grant: the device registry's rule first, then (re-enrollment) the revocation of the superseded
+     * certificate, then the CA, all in the caller's transaction; the caller has checked the CSR already. {@code publishedBy} is the actor of the CRL
      * that revocation publishes: the authenticated caller.
      */
     private IssuedCertificate issue(EnrollmentGrant grant, byte[] csr, String publishedBy) {
@@ -387,9 +387,10 @@ public class Enrollment {
                     e.type() + ": " + e.getMessage());
             throw e;
         }
-        IssuedCertificate issued = issuance.issue(grant.device(), csr, grant.actor());
+        // The superseded certificate first: issuance holds the audit chain head until the commit, so whatever
+        // else this transaction locks (the CRL series) is locked before it, in the order every publisher uses.
         grant.supersededSerial().ifPresent(serial -> revocation.revokeSuperseded(serial, grant.actor(), publishedBy));
-        return issued;
+        return issuance.issue(grant.device(), csr, grant.actor());
     }
 
     private EnrollmentToken usableToken(String deviceId, String token, boolean lock) {

@@ -27,12 +27,13 @@ import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.control.FactoryKeys;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.boundary.AuthorizationChanges;
+import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.platform.entity.AuthorizationChange;
 import org.devicetrust.platform.entity.DeviceId;
 
 /**
  * Issuance: a device certificate from a PKCS#10 CSR, stored with its device link and audited in the caller's
- * transaction. The CA issues to a {@link DeviceId} and knows no device lifecycle: whether a device may have a
+ * transaction (the audit record commits with the certificate, or neither does). The CA issues to a {@link DeviceId} and knows no device lifecycle: whether a device may have a
  * certificate is the device registry's rule, checked by the callers before they call in. Only beans that run
  * as {@link #ISSUER_ROLE} ({@code @RunAs}) may issue: the device component's
  * {@code DeviceCertificates} for administrators, and EST enrollment for devices.
@@ -71,29 +72,10 @@ public class CertificateIssuance {
      */
     @RolesAllowed(ISSUER_ROLE)
     public IssuedCertificate issue(DeviceId device, byte[] csr, String issuedBy) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        IssuedCertificate issued;
         try {
-            CsrValidator.ValidatedCsr request = validate(csr);
-            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-            X509Certificate certificate = new CertificateFactory(provider, random, Clock.fixed(now, ZoneOffset.UTC))
-                    .device(
-                            deviceCa.credential(),
-                            device,
-                            request.publicKey(),
-                            deviceCa.deviceValidity(),
-                            deviceCa.crlUrl());
-            IssuedCertificate issued =
-                    new IssuedCertificate(certificate, device, request.keyDescription(), now, issuedBy);
-            em.persist(issued);
-            em.flush();
-            changes.record(AuthorizationChange.certificateIssued(issued.serialHex(), now));
-            auditLog.record(
-                    issuedBy,
-                    AuditAction.CERTIFICATE_ISSUED,
-                    device.value(),
-                    AuditOutcome.SUCCESS,
-                    "serial " + issued.serialHex() + ", " + issued.keyDescription() + ", valid until "
-                            + issued.notAfter());
-            return issued;
+            issued = certify(device, csr, issuedBy, now);
         } catch (PkiException e) {
             auditLog.record(
                     issuedBy,
@@ -103,6 +85,94 @@ public class CertificateIssuance {
                     e.type() + ": " + e.getMessage());
             throw e;
         }
+        em.persist(issued);
+        em.flush();
+        changes.record(AuthorizationChange.certificateIssued(issued.serialHex(), now));
+        // last: the record commits with the certificate, and the chain head is held only until that commit
+        auditLog.recordInTransaction(
+                issuedBy, AuditAction.CERTIFICATE_ISSUED, device.value(), AuditOutcome.SUCCESS, issuedDetail(issued));
+        return issued;
+    }
+
+    /**
+     * Batch issuance for factory lines: each request is issued as {@link #issue} does, all in the caller's
+     * transaction with one audit append at its end, so the batch costs one commit. A request that cannot be
+     * issued (its refusal given by the caller, or a CSR the CA refuses) is answered with its refusal and audited
+     * as a failure; it does not stop the others.
+     */
+    @RolesAllowed(ISSUER_ROLE)
+    public List<BatchResult> issueAll(List<BatchRequest> requests, String issuedBy) {
+        if (requests.size() > MAX_BATCH) {
+            throw new PkiException(
+                    ProblemType.BATCH_SIZE_INVALID, "at most " + MAX_BATCH + " certificates are issued per request");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        List<BatchResult> results = new ArrayList<>(requests.size());
+        List<AuditLog.Entry> records = new ArrayList<>(requests.size());
+        for (BatchRequest request : requests) {
+            PkiException refusal = request.refusal();
+            if (refusal == null) {
+                try {
+                    IssuedCertificate issued = certify(request.device(), request.csr(), issuedBy, now);
+                    em.persist(issued);
+                    results.add(new BatchResult(request.subject(), issued, null));
+                    records.add(new AuditLog.Entry(
+                            issuedBy,
+                            AuditAction.CERTIFICATE_ISSUED,
+                            request.subject(),
+                            AuditOutcome.SUCCESS,
+                            issuedDetail(issued)));
+                    continue;
+                } catch (PkiException e) {
+                    refusal = e;
+                }
+            }
+            results.add(new BatchResult(request.subject(), null, refusal));
+            records.add(new AuditLog.Entry(
+                    issuedBy,
+                    AuditAction.CERTIFICATE_ISSUED,
+                    request.subject(),
+                    AuditOutcome.FAILURE,
+                    refusal.type() + ": " + refusal.getMessage()));
+        }
+        em.flush();
+        for (BatchResult result : results) {
+            if (result.issued() != null) {
+                changes.record(
+                        AuthorizationChange.certificateIssued(result.issued().serialHex(), now));
+            }
+        }
+        auditLog.recordAllInTransaction(records);
+        return results;
+    }
+
+    /** The most requests {@link #issueAll} takes at once. */
+    public static final int MAX_BATCH = 100;
+
+    /**
+     * One request of a batch: the device and its CSR, or the caller's refusal (for example the device rule's)
+     * when it is not to be issued. {@code subject} names it in the result and the audit record.
+     */
+    public record BatchRequest(String subject, DeviceId device, byte[] csr, PkiException refusal) {}
+
+    /** The certificate issued for one request of a batch, or why none was. */
+    public record BatchResult(String subject, IssuedCertificate issued, PkiException refusal) {}
+
+    /** Validates the CSR and builds, signs and verifies the certificate (not yet stored). */
+    private IssuedCertificate certify(DeviceId device, byte[] csr, String issuedBy, Instant now) {
+        CsrValidator.ValidatedCsr request = validate(csr);
+        X509Certificate certificate = new CertificateFactory(provider, random, Clock.fixed(now, ZoneOffset.UTC))
+                .device(
+                        deviceCa.credential(),
+                        device,
+                        request.publicKey(),
+                        deviceCa.deviceValidity(),
+                        deviceCa.crlUrl());
+        return new IssuedCertificate(certificate, device, request.keyDescription(), now, issuedBy);
+    }
+
+    private static String issuedDetail(IssuedCertificate issued) {
+        return "serial " + issued.serialHex() + ", " + issued.keyDescription() + ", valid until " + issued.notAfter();
     }
 
     /**
@@ -124,7 +194,7 @@ public class CertificateIssuance {
             chain.addAll(deviceCa.chain());
             char[] password = factoryKeys.password();
             byte[] pkcs12 = factoryKeys.pkcs12(device.value(), keys.getPrivate(), chain, password);
-            auditLog.record(
+            auditLog.recordInTransaction(
                     issuedBy,
                     AuditAction.FACTORY_KEY_GENERATED,
                     device.value(),

@@ -24,6 +24,7 @@ public enum ProblemType {
     DEVICE_NAME_INVALID("device-name-invalid", Kind.INVALID, "Invalid device name"),
     ACCOUNT_INVALID("account-invalid", Kind.INVALID, "Invalid administrator account"),
     BULK_SIZE_INVALID("bulk-size-invalid", Kind.INVALID, "Invalid number of serials"),
+    BATCH_SIZE_INVALID("batch-size-invalid", Kind.INVALID, "Invalid number of certificate requests"),
     SERIAL_DUPLICATE("serial-duplicate", Kind.INVALID, "Serial named twice"),
     REASON_UNSUPPORTED("reason-unsupported", Kind.INVALID, "Revocation reason missing or unsupported"),
     CSR_TOO_LARGE("csr-too-large", Kind.INVALID, "CSR too large"),

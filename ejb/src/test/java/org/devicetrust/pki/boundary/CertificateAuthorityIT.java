@@ -269,6 +269,98 @@ class CertificateAuthorityIT {
     }
 
     @Test
+    void theIssuanceRecordCommitsWithTheCertificateOrNeitherDoes() throws Exception {
+        String kept = activeDevice();
+        String serial = fixtures.issueThenRecord(
+                deviceCertificates,
+                kept,
+                Openssl.csr(kept, "ec", "ec_paramgen_curve:P-256").pem(),
+                false);
+        assertEquals(1, fixtures.certificatesOf(kept));
+        List<String[]> records = fixtures.auditRecordsAbout(kept);
+        assertEquals(2, records.size(), "the issuance and the record asked for after it");
+        assertEquals("CERTIFICATE_ISSUED", records.get(0)[2]);
+        assertEquals("SUCCESS", records.get(0)[1]);
+        assertTrue(records.get(0)[3].contains(serial), records.get(0)[3]);
+        assertEquals("DEVICE_REGISTERED", records.get(1)[2]);
+
+        String rolledBack = activeDevice();
+        byte[] csr = Openssl.csr(rolledBack, "ec", "ec_paramgen_curve:P-256").pem();
+        assertThrows(
+                ItFixtures.Rollback.class, () -> fixtures.issueThenRecord(deviceCertificates, rolledBack, csr, true));
+        assertEquals(0, fixtures.certificatesOf(rolledBack));
+        List<String[]> after = fixtures.auditRecordsAbout(rolledBack);
+        assertTrue(
+                after.stream().noneMatch(r -> "CERTIFICATE_ISSUED".equals(r[2])),
+                "no record of a certificate that does not exist");
+        assertEquals(1, after.size(), "the failure asked for in the transaction survives its rollback");
+        assertEquals("FAILURE", after.get(0)[1]);
+
+        // the thread holds no chain head any more: its next record is written at once
+        deviceCertificates.issue(rolledBack, csr);
+        assertEquals(1, fixtures.certificatesOf(rolledBack));
+    }
+
+    @Test
+    void issuesABatchInOneTransactionAndAnswersEachRequest() throws Exception {
+        String first = activeDevice();
+        String second = activeDevice();
+        String suspended = newDeviceId("it");
+        fixtures.registerDevice(suspended, DeviceStatus.SUSPENDED);
+        List<DeviceCertificates.BatchItem> items = List.of(
+                new DeviceCertificates.BatchItem(
+                        first,
+                        Openssl.csr(first, "ec", "ec_paramgen_curve:P-256").pem()),
+                new DeviceCertificates.BatchItem("no-such-device-" + UUID.randomUUID(), new byte[0]),
+                new DeviceCertificates.BatchItem(second, "garbage".getBytes(StandardCharsets.US_ASCII)),
+                new DeviceCertificates.BatchItem(
+                        suspended,
+                        Openssl.csr(suspended, "ec", "ec_paramgen_curve:P-256").pem()),
+                new DeviceCertificates.BatchItem(
+                        second,
+                        Openssl.csr(second, "ec", "ec_paramgen_curve:P-384").pem()));
+        List<CertificateIssuance.BatchResult> results = deviceCertificates.issueAll(items);
+
+        assertEquals(5, results.size());
+        assertEquals(first, results.get(0).subject());
+        results.get(0)
+                .issued()
+                .certificate()
+                .verify(certificates.deviceCaCertificate().getPublicKey());
+        assertEquals("device-unknown", results.get(1).refusal().type());
+        assertEquals("csr-malformed", results.get(2).refusal().type());
+        assertEquals("device-not-active", results.get(3).refusal().type());
+        results.get(4)
+                .issued()
+                .certificate()
+                .verify(certificates.deviceCaCertificate().getPublicKey());
+        assertEquals("EC P-384", results.get(4).issued().keyDescription());
+        assertEquals(1, fixtures.certificatesOf(first));
+        assertEquals(1, fixtures.certificatesOf(second));
+        assertEquals(0, fixtures.certificatesOf(suspended));
+        assertTrue(
+                certificates.findBySerial(results.get(4).issued().serialHex()).isPresent());
+        List<String[]> secondRecords = fixtures.auditRecordsAbout(second);
+        assertEquals(
+                List.of("FAILURE", "SUCCESS"),
+                secondRecords.stream().map(r -> r[1]).toList());
+        assertTrue(fixtures.auditRecordsAbout(suspended).get(0)[3].startsWith("device-not-active"));
+
+        assertEquals(
+                "batch-size-invalid",
+                assertThrows(PkiException.class, () -> deviceCertificates.issueAll(List.of()))
+                        .type());
+        List<DeviceCertificates.BatchItem> tooMany = new ArrayList<>();
+        for (int i = 0; i <= CertificateIssuance.MAX_BATCH; i++) {
+            tooMany.add(new DeviceCertificates.BatchItem(first, new byte[0]));
+        }
+        assertEquals(
+                "batch-size-invalid",
+                assertThrows(PkiException.class, () -> deviceCertificates.issueAll(tooMany))
+                        .type());
+    }
+
+    @Test
     void crlNumbersStrictlyIncreaseAndTheFileFollows() throws Exception {
         List<Long> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

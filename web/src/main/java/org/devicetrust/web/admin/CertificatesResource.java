@@ -7,6 +7,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.devicetrust.device.boundary.DeviceCertificates;
+import org.devicetrust.pki.boundary.CertificateIssuance;
 import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.CrlPublisher;
@@ -16,7 +21,7 @@ import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 
-/** Admin API: certificates by serial, revocation, CRL publication. */
+/** Admin API: certificates by serial, batch issuance, revocation, CRL publication. */
 @Path("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class CertificatesResource {
@@ -29,6 +34,9 @@ public class CertificatesResource {
 
     @Inject
     CrlPublisher crlPublisher;
+
+    @Inject
+    DeviceCertificates deviceCertificates;
 
     public record CrlResponse(long crlNumber, java.time.Instant thisUpdate, java.time.Instant nextUpdate, int entries) {
         static CrlResponse of(PublishedCrl crl) {
@@ -66,6 +74,34 @@ public class CertificatesResource {
                     "the body must be {\"serials\": [\"<hex>\", ...], " + "\"reason\": \"<RFC 5280 reason>\"}");
         }
         return BulkRevocationResponse.of(revocation.revokeAll(request.serials(), reason(request.reason())));
+    }
+
+    /**
+     * Batch issuance for factory lines: up to {@link CertificateIssuance#MAX_BATCH} devices, each with its CSR,
+     * issued in one transaction (one commit for all certificates and their audit records). Answers 200 with one
+     * result per request, in request order: 201 and the certificate, or the refusal's status and problem details;
+     * a refused request does not stop the others.
+     */
+    @POST
+    @Path("issuances")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public IssuanceBatchResponse issueAll(IssuanceBatchRequest request) {
+        if (request == null || request.requests() == null) {
+            throw new PkiException(
+                    ProblemType.BATCH_SIZE_INVALID,
+                    "the body must be {\"requests\": [{\"deviceId\": \"<id>\", \"csr\": \"<PEM>\"}, ...]}");
+        }
+        List<DeviceCertificates.BatchItem> items =
+                new ArrayList<>(request.requests().size());
+        for (IssuanceBatchRequest.Item item : request.requests()) {
+            if (item == null) {
+                throw new InvalidRequest("each request must be {\"deviceId\": \"<id>\", \"csr\": \"<PEM>\"}");
+            }
+            items.add(new DeviceCertificates.BatchItem(
+                    item.deviceId(),
+                    item.csr() == null ? new byte[0] : item.csr().getBytes(StandardCharsets.US_ASCII)));
+        }
+        return IssuanceBatchResponse.of(deviceCertificates.issueAll(items));
     }
 
     private static RevocationReason reason(String name) {

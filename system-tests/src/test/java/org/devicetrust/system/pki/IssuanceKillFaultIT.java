@@ -1,0 +1,287 @@
+package org.devicetrust.system.pki;
+
+import static org.devicetrust.system.DeviceTrustServer.json;
+import static org.devicetrust.system.DeviceTrustServer.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.devicetrust.system.DeviceTrustServer;
+import org.devicetrust.system.DeviceTrustServer.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault stage: {@code kill -9} of the Payara JVM in the middle of an issuance burst, single and batch requests
+ * side by side. Afterwards every certificate a client was answered 201 for exists and verifies against the Device
+ * CA, no serial is stored twice, every "certificate issued" audit record names a stored certificate, the chain
+ * verifies, and the CRL number keeps growing. Prints its figures; the bounds are generous.
+ */
+class IssuanceKillFaultIT {
+
+    private static final DeviceTrustServer SERVER = DeviceTrustServer.INSTANCE;
+    private static final int SINGLE_CLIENTS = 6;
+    private static final int BATCH_CLIENTS = 2;
+    private static final int BATCH = 20;
+    private static final Pattern SERIAL = Pattern.compile("^serial ([0-9a-f]+),");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void nothingAcknowledgedIsLostAndNoRecordNamesAMissingCertificate() throws Exception {
+        long crlBefore = json(SERVER.admin("POST", "/api/v1/admin/crl", null, null)
+                        .body())
+                .getJsonNumber("crlNumber")
+                .longValue();
+        String prefix = "kill-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        int devices = 3000;
+        List<String> ids = new ArrayList<>(devices);
+        ExecutorService pool = Executors.newFixedThreadPool(SINGLE_CLIENTS + BATCH_CLIENTS);
+        List<java.util.concurrent.Future<String>> registered = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            String id = prefix + "-" + i;
+            registered.add(pool.submit(() -> SERVER.registerDevice(id, "kill test")));
+        }
+        for (var f : registered) {
+            ids.add(f.get());
+        }
+        List<String> csrs = csrs(ids);
+
+        Map<String, String> acknowledged = new ConcurrentHashMap<>(); // serial -> PEM, as answered with 201
+        AtomicInteger single = new AtomicInteger();
+        AtomicInteger batched = new AtomicInteger();
+        AtomicInteger refusedOrCut = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger next = new AtomicInteger();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(SERVER.trustingRoot())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        String auth = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(("admin:" + SERVER.adminPassword).getBytes(StandardCharsets.UTF_8));
+        List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+        for (int t = 0; t < SINGLE_CLIENTS; t++) {
+            work.add(pool.submit(() -> {
+                for (int i; !stop.get() && (i = next.getAndIncrement()) < devices; ) {
+                    try {
+                        HttpResponse<String> r = client.send(
+                                HttpRequest.newBuilder(
+                                                SERVER.https("/api/v1/admin/devices/" + ids.get(i) + "/certificates"))
+                                        .header("Authorization", auth)
+                                        .header("Content-Type", "application/x-pem-file")
+                                        .timeout(Duration.ofSeconds(20))
+                                        .POST(HttpRequest.BodyPublishers.ofString(csrs.get(i)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 201) {
+                            JsonObject c = json(r.body());
+                            acknowledged.put(c.getString("serial"), c.getString("pem"));
+                            single.incrementAndGet();
+                        } else {
+                            refusedOrCut.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        refusedOrCut.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (int t = 0; t < BATCH_CLIENTS; t++) {
+            work.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    int from = next.getAndAdd(BATCH);
+                    if (from >= devices) {
+                        break;
+                    }
+                    StringBuilder body = new StringBuilder("{\"requests\":[");
+                    for (int i = from; i < Math.min(devices, from + BATCH); i++) {
+                        body.append(i == from ? "" : ",")
+                                .append("{\"deviceId\":\"")
+                                .append(ids.get(i))
+                                .append("\",\"csr\":\"")
+                                .append(csrs.get(i).replace("\n", "\\n"))
+                                .append("\"}");
+                    }
+                    try {
+                        HttpResponse<String> r = client.send(
+                                HttpRequest.newBuilder(SERVER.https("/api/v1/admin/issuances"))
+                                        .header("Authorization", auth)
+                                        .header("Content-Type", "application/json")
+                                        .timeout(Duration.ofSeconds(20))
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                body.append("]}").toString()))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200) {
+                            for (var result : json(r.body()).getJsonArray("results")) {
+                                JsonObject o = result.asJsonObject();
+                                if (o.getInt("status") == 201) {
+                                    JsonObject c = o.getJsonObject("certificate");
+                                    acknowledged.put(c.getString("serial"), c.getString("pem"));
+                                    batched.incrementAndGet();
+                                }
+                            }
+                        } else {
+                            refusedOrCut.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        refusedOrCut.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (single.get() < 150 || batched.get() < 3 * BATCH) {
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    "the burst did not get going: " + single + " single, " + batched + " batched");
+            Thread.sleep(20);
+        }
+        long pid = Long.parseLong(Files.readString(SERVER.home.resolve("domains/devicetrust/config/pid"))
+                .strip());
+        ProcessHandle payara = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no Payara pid " + pid));
+        assertTrue(payara.info().command().orElse("").contains("java"), "pid " + pid + " is not the Payara JVM");
+        Run kill = run(dir, "kill", "-9", Long.toString(pid));
+        assertEquals(0, kill.exitCode(), kill.output());
+        payara.onExit().get(30, TimeUnit.SECONDS);
+        stop.set(true);
+        for (var w : work) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        System.out.printf(
+                "fault kill -9: acknowledged before the kill: %d single, %d in batches; %d requests"
+                        + " refused or cut off%n",
+                single.get(), batched.get(), refusedOrCut.get());
+
+        long t0 = System.nanoTime();
+        Run start = run(dir, System.getProperty("devicetrust.launcher"), "start");
+        assertEquals(0, start.exitCode(), start.output());
+        long restartMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("fault kill -9: restart to answering in %d ms%n", restartMillis);
+        assertTrue(restartMillis < 600_000, "restart took " + restartMillis + " ms");
+
+        PublicKey caKey = deviceCaKey();
+        int verified = 0;
+        for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
+            HttpResponse<String> found = SERVER.admin("GET", "/api/v1/admin/certificates/" + ack.getKey(), null, null);
+            assertEquals(200, found.statusCode(), "acknowledged certificate " + ack.getKey() + " is lost");
+            X509Certificate stored =
+                    DeviceTrustServer.certificate(json(found.body()).getString("pem"));
+            stored.verify(caKey);
+            assertEquals(DeviceTrustServer.certificate(ack.getValue()), stored);
+            verified++;
+        }
+        System.out.printf(
+                "fault kill -9: %d acknowledged certificates found and verified against the Device CA%n", verified);
+
+        try (Connection db = DeviceTrustServer.database()) {
+            try (ResultSet dup = db.createStatement()
+                    .executeQuery(
+                            "SELECT serial_hex, COUNT(*) FROM issued_certificate GROUP BY serial_hex HAVING COUNT(*) > 1")) {
+                assertTrue(!dup.next(), "a serial is stored twice");
+            }
+            Set<String> stored = new HashSet<>();
+            try (PreparedStatement q =
+                    db.prepareStatement("SELECT serial_hex FROM issued_certificate c WHERE c.device_id LIKE ?")) {
+                q.setString(1, prefix + "-%");
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(rs.getString(1));
+                    }
+                }
+            }
+            int records = 0;
+            try (PreparedStatement q = db.prepareStatement("SELECT detail FROM audit_record WHERE action ="
+                    + " 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS' AND subject LIKE ?")) {
+                q.setString(1, prefix + "-%");
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        Matcher m = SERIAL.matcher(rs.getString(1));
+                        assertTrue(m.find(), rs.getString(1));
+                        assertTrue(
+                                stored.contains(m.group(1)),
+                                "audit record of certificate " + m.group(1) + " that does not exist");
+                        records++;
+                    }
+                }
+            }
+            assertEquals(stored.size(), records, "every stored certificate has its issued record and no more");
+            System.out.printf(
+                    "fault kill -9: %d certificates stored, %d issued records, each naming one of them%n",
+                    stored.size(), records);
+        }
+
+        HttpResponse<String> chain = SERVER.admin("POST", "/api/v1/admin/audit/verification", null, null);
+        assertEquals(200, chain.statusCode(), chain.body());
+        assertTrue(json(chain.body()).getBoolean("intact"), chain.body());
+        long crlAfter = json(SERVER.admin("POST", "/api/v1/admin/crl", null, null)
+                        .body())
+                .getJsonNumber("crlNumber")
+                .longValue();
+        assertTrue(crlAfter > crlBefore, "CRL number " + crlBefore + " -> " + crlAfter);
+        System.out.printf(
+                "fault kill -9: audit chain intact (%s), CRL number %d -> %d%n",
+                json(chain.body()).get("checked"), crlBefore, crlAfter);
+    }
+
+    private PublicKey deviceCaKey() throws Exception {
+        String chain = Files.readString(SERVER.caChainPem());
+        return DeviceTrustServer.certificate(chain.substring(0, chain.indexOf("-----END CERTIFICATE-----") + 25))
+                .getPublicKey();
+    }
+
+    private static List<String> csrs(List<String> ids) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        List<String> csrs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            KeyPair keys = generator.generateKeyPair();
+            byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + id), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                    .getEncoded();
+            csrs.add("-----BEGIN CERTIFICATE REQUEST-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(der)
+                    + "\n-----END CERTIFICATE REQUEST-----\n");
+        }
+        return csrs;
+    }
+}
