@@ -47,9 +47,11 @@ public class CpuBreakdown {
             if (type.equals("jdk.ExecutionSample")) {
                 category = classify(frames);
                 w = 1;
-            } else if (type.equals("jdk.NativeMethodSample") && !frames.isEmpty()
+            } else if (type.equals("jdk.NativeMethodSample")
+                    && !frames.isEmpty()
                     && name(frames.get(0)).startsWith("org.conscrypt.")) {
-                category = TLS; // running BoringSSL, not waiting: native samples come every 20 ms, Java ones every 10 ms
+                category =
+                        TLS; // running BoringSSL, not waiting: native samples come every 20 ms, Java ones every 10 ms
                 w = 2;
             } else {
                 continue;
@@ -61,14 +63,19 @@ public class CpuBreakdown {
             System.out.println("  no samples or no requests in the recording");
             return;
         }
-        System.out.printf("  %.0f CPU samples, %d requests; server CPU per request %.0f us (threads running Java %.0f us,"
+        System.out.printf(
+                "  %.0f CPU samples, %d requests; server CPU per request %.0f us (threads running Java %.0f us,"
                         + " JIT compiler and GC %.0f us)%n",
-                total, requests, (javaCpuMs + jitGcCpuMs) * 1000 / requests, javaCpuMs * 1000 / requests,
+                total,
+                requests,
+                (javaCpuMs + jitGcCpuMs) * 1000 / requests,
+                javaCpuMs * 1000 / requests,
                 jitGcCpuMs * 1000 / requests);
         for (Map.Entry<String, Double> c : weight.entrySet()) {
             double share = c.getValue() / total;
-            System.out.printf("  %-42s %5.1f %%  %7.0f us per request%n", c.getKey(), 100 * share,
-                    share * javaCpuMs * 1000 / requests);
+            System.out.printf(
+                    "  %-42s %5.1f %%  %7.0f us per request%n",
+                    c.getKey(), 100 * share, share * javaCpuMs * 1000 / requests);
         }
     }
 
@@ -81,25 +88,39 @@ public class CpuBreakdown {
         }
         for (RecordedFrame f : frames) {
             String n = name(f);
-            if (n.startsWith("org.postgresql.") || n.startsWith("org.eclipse.persistence.")
-                    || n.startsWith("com.sun.gjc.") || n.startsWith("com.sun.enterprise.resource.")
-                    || n.startsWith("java.sql.") || n.startsWith("org.h2.")) {
+            if (n.startsWith("org.postgresql.")
+                    || n.startsWith("org.eclipse.persistence.")
+                    || n.startsWith("com.sun.gjc.")
+                    || n.startsWith("com.sun.enterprise.resource.")
+                    || n.startsWith("java.sql.")
+                    || n.startsWith("org.h2.")) {
                 return DATABASE;
             }
         }
         for (RecordedFrame f : frames) { // innermost frame of a known kind
             String n = name(f);
-            if (n.startsWith("sun.security.") || n.startsWith("com.sun.crypto.") || n.startsWith("javax.crypto.")
-                    || n.startsWith("javax.net.ssl.") || n.startsWith("java.security.") || n.startsWith("org.conscrypt.")
-                    || n.startsWith("org.bouncycastle.") || n.startsWith("org.glassfish.grizzly.ssl.")) {
+            if (n.startsWith("sun.security.")
+                    || n.startsWith("com.sun.crypto.")
+                    || n.startsWith("javax.crypto.")
+                    || n.startsWith("javax.net.ssl.")
+                    || n.startsWith("java.security.")
+                    || n.startsWith("org.conscrypt.")
+                    || n.startsWith("org.bouncycastle.")
+                    || n.startsWith("org.glassfish.grizzly.ssl.")) {
                 return TLS;
             }
             if (n.startsWith("org.devicetrust.")) {
                 return APP;
             }
-            if (n.startsWith("org.glassfish.") || n.startsWith("org.apache.") || n.startsWith("com.sun.enterprise.")
-                    || n.startsWith("com.sun.ejb.") || n.startsWith("org.jboss.weld.") || n.startsWith("fish.payara.")
-                    || n.startsWith("jakarta.") || n.startsWith("com.sun.web.") || n.startsWith("org.hibernate.")) {
+            if (n.startsWith("org.glassfish.")
+                    || n.startsWith("org.apache.")
+                    || n.startsWith("com.sun.enterprise.")
+                    || n.startsWith("com.sun.ejb.")
+                    || n.startsWith("org.jboss.weld.")
+                    || n.startsWith("fish.payara.")
+                    || n.startsWith("jakarta.")
+                    || n.startsWith("com.sun.web.")
+                    || n.startsWith("org.hibernate.")) {
                 return FRAMEWORK;
             }
             if (n.startsWith("sun.nio.") || n.startsWith("java.nio.")) {
