@@ -55,6 +55,19 @@ if "$ROOT/devicetrust" start >/dev/null; then
     section "device API over mutual TLS vs openssl s_server"
     "$ROOT/bench/tls/run.sh" || status=1
   fi
+  section "revocation through one server refused by a second on the same database (two Payara domains)"
+  if [ -n "${DEVICETRUST_DB_URL:-}" ]; then
+    if (cd "$ROOT" && DEVICETRUST_ST_MAY_STOP_DATABASE=false mvn -B -q -Psystem-tests -pl system-tests verify \
+          -Dit.test='SecondNodeIT#revocationToRefusalDistributionForTheBenchmark' \
+          -Ddevicetrust.bench.revocations="${BENCH_REVOCATIONS:-20}" -Ddevicetrust.home="$BENCH_HOME" \
+          -Ddevicetrust.launcher="$ROOT/devicetrust" > "$BENCH_HOME/second-node-bench.log" 2>&1); then
+      cat "$ROOT/system-tests/target/second-node-revocations.txt"
+    else
+      echo "the second-node benchmark did not run; see $BENCH_HOME/second-node-bench.log"; status=1
+    fi
+  else
+    echo "skipped: needs PostgreSQL"
+  fi
   if [ -x "$ROOT/qemu/device.sh" ]; then
     section "emulated device: mTLS handshake cost"
     "$ROOT/qemu/device.sh" bench || status=1

@@ -80,6 +80,44 @@ for proto in TLSv1.3 TLSv1.2; do
 done
 kill "$S_SERVER_PID" 2>/dev/null; S_SERVER_PID=""
 
+# ---- where a device request's server CPU goes: a JFR recording of the server during one more run
+SERVER_PID="$(cat "$DT_HOME/domains/devicetrust/config/pid" 2>/dev/null)"
+thread_cpu() { # pid -> "java-threads-ms jit-gc-ms" (utime+stime of every thread; comm may hold spaces)
+  local hz t comm ticks java=0 jit=0
+  hz="$(getconf CLK_TCK)"
+  for t in /proc/"$1"/task/*; do
+    comm="$(cat "$t/comm" 2>/dev/null)" || continue
+    ticks="$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')" || continue
+    case "$comm" in
+      C1\ CompilerThre*|C2\ CompilerThre*|GC\ Thread*|G1\ *|VM\ Thread|Sweeper\ thread) jit=$((jit + ${ticks:-0})) ;;
+      *) java=$((java + ${ticks:-0})) ;;
+    esac
+  done
+  echo "$((java * 1000 / hz)) $((jit * 1000 / hz))"
+}
+breakdown() { # mode protocol
+  local before after requests SECONDS_PER_RUN="${BENCH_TLS_PROFILE_SECONDS:-20}" # more samples: a longer run
+  admin DELETE /api/v1/admin/device-access/metrics/times >/dev/null
+  read -r -a before <<< "$(thread_cpu "$SERVER_PID")"
+  jcmd "$SERVER_PID" JFR.start name=devicetrust-bench settings=profile >/dev/null || return 1
+  gen "device API (Payara)  $2 $1, recorded" "$DEVICE_PORT" /api/v1/device/session "$1" "$2"
+  jcmd "$SERVER_PID" JFR.dump name=devicetrust-bench filename="$WORK/requests.jfr" >/dev/null
+  jcmd "$SERVER_PID" JFR.stop name=devicetrust-bench >/dev/null
+  read -r -a after <<< "$(thread_cpu "$SERVER_PID")"
+  requests="$(admin GET /api/v1/admin/device-access/metrics "" "" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["authentication"]["samples"])')"
+  java "$HERE/CpuBreakdown.java" "$WORK/requests.jfr" "$requests" "$((after[0] - before[0]))" \
+    "$((after[1] - before[1]))"
+}
+echo
+echo "server CPU per device request by kind of code (JFR execution samples; warm-up requests included):"
+if [ -n "$SERVER_PID" ] && [ -d "/proc/$SERVER_PID" ] && command -v jcmd >/dev/null; then
+  breakdown full TLSv1.3 || echo "  could not record the server with JFR"
+  breakdown resume TLSv1.3 || echo "  could not record the server with JFR"
+else
+  echo "  skipped: the server's process (domains/devicetrust/config/pid) is not on this machine"
+fi
+
 # ---- authorization decision time with a large registry
 echo
 echo "authorization decision with $DEVICES registered devices and $REVOKED revoked certificates in the database:"

@@ -165,6 +165,9 @@ public class DeviceAccess {
 
     private volatile CertificateCheck check;
 
+    /** The view, fetched once: {@link AuthorizationViews} makes it at start-up and never replaces it. */
+    private volatile AuthorizationView view;
+
     /**
      * Authenticates a device request by its TLS client chain (end-entity first, as the servlet container
      * hands it over). The certificate check (issuer, signature, key usage, identity) runs once per TLS session;
@@ -197,7 +200,7 @@ public class DeviceAccess {
         RevocationStatus status;
         try {
             // the check above proved the issuer is our Device CA, whose serials the view holds
-            status = views.view().certificate(result.serial());
+            status = view().certificate(result.serial());
         } catch (AuthorizationView.Stale e) {
             counters.authenticationTook(System.nanoTime() - started);
             throw unavailable(result.deviceId(), resource, e);
@@ -244,7 +247,7 @@ public class DeviceAccess {
         String caller = who.deviceId();
         DeviceStatus status;
         try {
-            status = DeviceId.isValid(caller) ? views.view().device(caller).orElse(null) : null;
+            status = DeviceId.isValid(caller) ? view().device(caller).orElse(null) : null;
         } catch (AuthorizationView.Stale e) {
             counters.authorizationTook(System.nanoTime() - started);
             throw unavailable(caller, resource, e);
@@ -295,6 +298,19 @@ public class DeviceAccess {
             audit.countAllowedDecision();
         }
         return new AuthorizedDevice(new DeviceId(caller), status);
+    }
+
+    /**
+     * This node's authorization view, without a call through the EJB container per decision (that call, with its
+     * security and transaction interceptors, cost more than the two lookups it served).
+     */
+    private AuthorizationView view() {
+        AuthorizationView known = view;
+        if (known == null) {
+            known = views.view();
+            view = known;
+        }
+        return known;
     }
 
     /** Authorizes, then reads the caller's own record from the database. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
@@ -96,6 +97,38 @@ class SecondNodeIT {
         for (long ms : refusedAfter) {
             assertTrue(ms >= 0 && ms < 2000, "refused within the 1 s bound (and slack for the request): " + ms);
         }
+    }
+
+    /**
+     * For the benchmark (`./devicetrust bench`), not the suite: with {@code -Ddevicetrust.bench.revocations=N},
+     * N certificates are issued and revoked through the first server and the time until the second refuses each
+     * is printed as a distribution (and written to {@code target/second-node-revocations.txt}).
+     */
+    @Test
+    void revocationToRefusalDistributionForTheBenchmark() throws Exception {
+        int rounds = Integer.getInteger("devicetrust.bench.revocations", 0);
+        assumeTrue(rounds > 0, "a benchmark: runs with -Ddevicetrust.bench.revocations=N");
+        long[] refused = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            Credential device = DeviceCredentials.registeredDevice(dir, "bench-two-nodes-" + i);
+            HttpClient client = device.client();
+            assertTrue(waitFor(client, 200, System.nanoTime()) >= 0, "the second node learns the certificate");
+            assertEquals(200, DeviceCredentials.revoke(device.serial()).statusCode());
+            refused[i] = waitFor(client, 401, System.nanoTime());
+            assertTrue(refused[i] >= 0, "the second node refuses the revoked certificate");
+        }
+        Arrays.sort(refused);
+        String line = String.format(
+                "revocation through one server refused by the second, over %d revocations (ms, a probe every 20 ms on"
+                        + " a kept-alive connection): min %d, p50 %d, p99 %d, max %d (feed polled every 200 ms, bound"
+                        + " 1,000 ms)",
+                rounds,
+                refused[0],
+                refused[(rounds - 1) / 2],
+                refused[(int) Math.min(rounds - 1, Math.ceil(rounds * 0.99) - 1)],
+                refused[rounds - 1]);
+        System.out.println(line);
+        Files.writeString(Path.of("target", "second-node-revocations.txt"), line + "\n", StandardCharsets.UTF_8);
     }
 
     /** Milliseconds until the second node answers {@code wanted}; -1 if it does not within 10 s. */
