@@ -157,27 +157,7 @@ final class BenchCommand {
         }
         AtomicInteger failures = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> registrations = new ArrayList<>();
-        for (String device : devices) {
-            registrations.add(pool.submit(() -> {
-                HttpResponse<String> registered = client.send(
-                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
-                                .header("Authorization", auth)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (registered.statusCode() != 201) {
-                    throw new CommandException("cannot register the bench device " + device + ": "
-                            + registered.statusCode() + " " + registered.body());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> registration : registrations) {
-            registration.get();
-        }
+        registerAll(client, base, auth, pool, devices);
         List<byte[]> csrs = csrs(devices);
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
@@ -235,27 +215,7 @@ final class BenchCommand {
             devices.add(prefix + "-" + i);
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> registrations = new ArrayList<>();
-        for (String device : devices) {
-            registrations.add(pool.submit(() -> {
-                HttpResponse<String> registered = client.send(
-                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
-                                .header("Authorization", auth)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (registered.statusCode() != 201) {
-                    throw new CommandException("cannot register the bench device " + device + ": "
-                            + registered.statusCode() + " " + registered.body());
-                }
-                return null;
-            }));
-        }
-        for (Future<?> registration : registrations) {
-            registration.get();
-        }
+        registerAll(client, base, auth, pool, devices);
         List<byte[]> csrs = csrs(devices);
         List<String> bodies = new ArrayList<>();
         for (int from = 0; from < devices.size(); from += BATCH) {
@@ -399,5 +359,31 @@ final class BenchCommand {
             }
         }
         return fallback;
+    }
+
+    /** Registers every bench device through the admin API on the given pool; any refusal stops the bench. */
+    private static void registerAll(
+            HttpClient client, URI base, String auth, ExecutorService pool, List<String> devices) throws Exception {
+        List<Future<?>> registrations = new ArrayList<>();
+        for (String device : devices) {
+            registrations.add(pool.submit(() -> {
+                HttpResponse<String> registered = client.send(
+                        HttpRequest.newBuilder(base.resolve("/api/v1/admin/devices"))
+                                .header("Authorization", auth)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"id\":\"" + device + "\",\"name\":\"bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (registered.statusCode() != 201) {
+                    throw new CommandException("cannot register the bench device " + device + ": "
+                            + registered.statusCode() + " " + registered.body());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> registration : registrations) {
+            registration.get();
+        }
     }
 }
