@@ -243,7 +243,7 @@ public final class OcspResponses {
             }
             BasicOCSPResp basic = builder.build(
                     CertificateFactory.signer(signer.privateKey(), provider),
-                    new X509CertificateHolder[] {signerHolder},
+                    responderCertificates(signer, signerHolder),
                     Date.from(producedAt));
             if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
                     .setProvider(provider)
@@ -259,6 +259,20 @@ public final class OcspResponses {
                 | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("OCSP response cannot be encoded", e);
         }
+    }
+
+    /**
+     * The signer and its issuer (the Device CA), so that a relying party that asks about a foreign certificate
+     * (and so names another issuer) can still build the signer's chain to the root it trusts.
+     */
+    private static X509CertificateHolder[] responderCertificates(CaCredential signer, X509CertificateHolder holder)
+            throws IOException, CertificateEncodingException {
+        if (signer.chain().size() < 2) {
+            return new X509CertificateHolder[] {holder};
+        }
+        return new X509CertificateHolder[] {
+            holder, new X509CertificateHolder(signer.chain().get(1).getEncoded())
+        };
     }
 
     /** An unsigned error response (RFC 6960 4.2.1): malformedRequest, internalError, tryLater, unauthorized. */

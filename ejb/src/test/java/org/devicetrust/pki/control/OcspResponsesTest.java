@@ -165,6 +165,8 @@ class OcspResponsesTest {
         assertFalse(basic.isSignatureValid(
                 new JcaContentVerifierProviderBuilder().setProvider(TestPki.BC).build(pki.deviceCa.publicKey())));
         assertArrayEquals(signer.certificate().getEncoded(), basic.getCerts()[0].getEncoded());
+        assertArrayEquals(pki.deviceCa.certificate().getEncoded(), basic.getCerts()[1].getEncoded(), "its issuer");
+        assertEquals(2, basic.getCerts().length);
         assertEquals(now, basic.getProducedAt().toInstant());
         DEROctetString echoed = (DEROctetString) org.bouncycastle.asn1.ASN1Primitive.fromByteArray(
                 basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce)
