@@ -55,6 +55,10 @@ if "$ROOT/devicetrust" start >/dev/null; then
     section "device API over mutual TLS vs openssl s_server"
     "$ROOT/bench/tls/run.sh" || status=1
   fi
+  if [ -x "$ROOT/bench/ocsp/run.sh" ]; then
+    section "OCSP responder vs openssl ocsp -port, full vs delta CRL (BENCH_OCSP_CERTS=${BENCH_OCSP_CERTS:-100000}; 1000000 as in the issue)"
+    "$ROOT/bench/ocsp/run.sh" || status=1
+  fi
   if [ -x "$ROOT/qemu/device.sh" ]; then
     section "emulated device: mTLS handshake cost"
     "$ROOT/qemu/device.sh" bench || status=1
