@@ -85,7 +85,8 @@ public final class OcspLoad {
         }
         Arrays.sort(all);
         double rate = total / (double) (seconds - 1);
-        System.out.printf("%-44s %8.0f responses/s   p50 %6.2f ms   p99 %7.2f ms   (%d threads, %d failed)%n",
+        System.out.printf(
+                "%-44s %8.0f responses/s   p50 %6.2f ms   p99 %7.2f ms   (%d threads, %d failed)%n",
                 label, rate, pct(all, 0.50), pct(all, 0.99), threads, failures.get());
     }
 
