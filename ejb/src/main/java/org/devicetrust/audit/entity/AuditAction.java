@@ -17,5 +17,7 @@ public enum AuditAction {
     ADMIN_LOGOUT,
     ADMIN_ACCOUNT_CREATED,
     AUDIT_VERIFIED,
+    /** A delegated OCSP signing certificate issued (at start-up or renewal before it expires). */
+    OCSP_SIGNER_ISSUED,
     PKI_BOOTSTRAPPED
 }

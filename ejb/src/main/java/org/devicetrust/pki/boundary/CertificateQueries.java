@@ -46,10 +46,20 @@ public class CertificateQueries {
     @Inject
     Clock clock;
 
-    /** The newest CRL (DER via {@link PublishedCrl#der()}), or empty before the first publication. */
+    /** The newest full CRL (DER via {@link PublishedCrl#der()}), or empty before the first publication. */
     @PermitAll
     public Optional<PublishedCrl> currentCrl() {
         return em.createNamedQuery(PublishedCrl.FIND_LATEST, PublishedCrl.class)
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** The newest delta CRL (RFC 5280 5.2.4), or empty before the first publication. */
+    @PermitAll
+    public Optional<PublishedCrl> currentDeltaCrl() {
+        return em.createNamedQuery(PublishedCrl.FIND_LATEST_DELTA, PublishedCrl.class)
                 .setParameter("issuer", deviceCa.issuerDn())
                 .setMaxResults(1)
                 .getResultStream()
@@ -103,6 +113,11 @@ public class CertificateQueries {
                         (Instant) row[3],
                         (RevocationReason) row[4]))
                 .toList();
+    }
+
+    /** A CRL in PEM, for the public PKI endpoints. */
+    public static String pem(PublishedCrl crl) {
+        return Pem.encode(Pem.X509_CRL, crl.der());
     }
 
     /** A certificate in PEM, for the public PKI endpoints. */

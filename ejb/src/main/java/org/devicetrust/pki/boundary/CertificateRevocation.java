@@ -28,8 +28,8 @@ import org.devicetrust.platform.control.Texts;
 import org.devicetrust.platform.entity.AuthorizationChange;
 
 /**
- * Revocation, one certificate or a bulk: marks the certificates revoked and publishes the new CRL in the same
- * transaction (through {@link CrlPublisher}, under the CRL series lock), audited per certificate, success and
+ * Revocation, one certificate or a bulk: marks the certificates revoked and publishes a delta CRL in the same
+ * transaction (through {@link CrlPublisher}, under the CRL series lock; the full CRL follows its schedule), audited per certificate, success and
  * failure. Every refusal is a {@link PkiException} with a stable type; a refused single revocation rolls back.
  */
 @Stateless
@@ -90,7 +90,7 @@ public class CertificateRevocation {
             requireReason(reason);
             CrlSeries series = crlPublisher.lockSeries();
             IssuedCertificate certificate = markRevoked(number, reason, revokedBy);
-            PublishedCrl crl = crlPublisher.publish(series, publishedBy);
+            PublishedCrl crl = crlPublisher.publishDelta(series, publishedBy);
             auditLog.record(
                     revokedBy,
                     AuditAction.CERTIFICATE_REVOKED,
@@ -150,7 +150,7 @@ public class CertificateRevocation {
         if (revoked.isEmpty()) {
             return new BulkRevocation(List.of(), refused, OptionalLong.empty());
         }
-        PublishedCrl crl = crlPublisher.publish(series, revokedBy);
+        PublishedCrl crl = crlPublisher.publishDelta(series, revokedBy);
         for (IssuedCertificate certificate : revoked) {
             auditLog.record(
                     revokedBy,

@@ -42,6 +42,7 @@ import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.pki.control.CrlFactory;
 import org.devicetrust.pki.control.Pem;
+import org.devicetrust.pki.control.RevocationUrls;
 import org.devicetrust.pki.control.SecureFiles;
 import org.devicetrust.pki.entity.CrlSeries;
 import org.devicetrust.pki.entity.IssuedCertificate;
@@ -62,6 +63,8 @@ public class CrlPublisher {
     private static final Logger LOG = Logger.getLogger(CrlPublisher.class.getName());
     /** How many CRLs are kept in the database (the newest one is served). */
     static final int KEPT_CRLS = 10;
+    /** The longest validity of a delta CRL. */
+    static final Duration DELTA_VALIDITY = Duration.ofHours(1);
 
     @PersistenceContext
     EntityManager em;
@@ -99,7 +102,10 @@ public class CrlPublisher {
         republishCrl();
     }
 
-    /** Keeps the CRL fresh: re-publishes when half its validity has passed (and rewrites a missing file). */
+    /**
+     * Keeps the CRLs fresh: re-publishes the full CRL when half its validity has passed and the delta CRL when
+     * half of its own has (and rewrites a missing file).
+     */
     @Schedule(hour = "*", minute = "*/10", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void republishCrl() {
@@ -129,9 +135,18 @@ public class CrlPublisher {
         CrlSeries series = lockSeries();
         Optional<PublishedCrl> latest = latest();
         Instant now = now();
+        String actor = AuditLog.nameOf(context.getCallerPrincipal());
         if (isDue(latest.orElse(null), deviceCa.crlValidity(), now)) {
-            publish(series, AuditLog.nameOf(context.getCallerPrincipal()));
-        } else if (crlFileIsBehind(latest.get().crlNumber())) {
+            publish(series, actor);
+            return;
+        }
+        Optional<PublishedCrl> delta = latestDelta();
+        if (delta.isEmpty()
+                || delta.get().baseCrlNumber().getAsLong() != latest.get().crlNumber()
+                || isDue(delta.get(), deltaValidity(), now)) {
+            publishDelta(series, latest.get(), actor);
+        }
+        if (crlFileIsBehind(latest.get().crlNumber())) {
             PublishedCrl crl = latest.get();
             afterCommit(() -> writeCrlFile(crl.crlNumber(), crl.der()));
         }
@@ -153,8 +168,9 @@ public class CrlPublisher {
     }
 
     /**
-     * Signs and stores the next CRL of the locked series in the caller's transaction; the file follows after
-     * the commit. Audited as {@code CRL_PUBLISHED} by {@code actor}.
+     * Signs and stores the next full CRL of the locked series in the caller's transaction, then an empty delta
+     * CRL on top of it (so that the delta served next to it always applies to the newest full CRL); the file
+     * follows after the commit. Audited as {@code CRL_PUBLISHED} by {@code actor}.
      */
     @PermitAll
     public PublishedCrl publish(CrlSeries series, String actor) {
@@ -162,23 +178,19 @@ public class CrlPublisher {
             long number = series.next(deviceCa.crlNumberFloor());
             Instant thisUpdate = now();
             Instant nextUpdate = thisUpdate.plus(deviceCa.crlValidity());
-            List<CrlFactory.RevokedEntry> entries = new ArrayList<>();
-            for (Object[] row : em.createNamedQuery(IssuedCertificate.FIND_REVOKED_UNEXPIRED, Object[].class)
-                    .setParameter("issuer", deviceCa.issuerDn())
-                    .setParameter("now", thisUpdate)
-                    .getResultList()) {
-                entries.add(new CrlFactory.RevokedEntry(
-                        new BigInteger((String) row[0], 16), (Instant) row[1], ((RevocationReason) row[2]).code()));
-            }
+            List<CrlFactory.RevokedEntry> entries = entries(IssuedCertificate.FIND_REVOKED_UNEXPIRED, null, thisUpdate);
             CrlFactory.SignedCrl signed = new CrlFactory(deviceCa.provider())
-                    .create(deviceCa.credential(), BigInteger.valueOf(number), thisUpdate, nextUpdate, entries);
+                    .create(
+                            deviceCa.credential(),
+                            BigInteger.valueOf(number),
+                            thisUpdate,
+                            nextUpdate,
+                            entries,
+                            List.of(CrlFactory.freshestCrl(
+                                    RevocationUrls.nextTo(deviceCa.crlUrl()).deltaCrl())));
             PublishedCrl crl = new PublishedCrl(
                     deviceCa.issuerDn(), number, thisUpdate, nextUpdate, signed.entryCount(), signed.der());
             em.persist(crl);
-            em.createNamedQuery(PublishedCrl.DELETE_UP_TO)
-                    .setParameter("issuer", deviceCa.issuerDn())
-                    .setParameter("number", number - KEPT_CRLS)
-                    .executeUpdate();
             byte[] der = signed.der();
             afterCommit(() -> writeCrlFile(number, der));
             auditLog.record(
@@ -187,16 +199,102 @@ public class CrlPublisher {
                     "device-ca",
                     AuditOutcome.SUCCESS,
                     "CRL " + number + ", " + signed.entryCount() + " entries, next update " + nextUpdate);
+            publishDelta(series, crl, actor);
             return crl;
         } catch (RuntimeException e) {
-            auditLog.record(
-                    actor,
-                    AuditAction.CRL_PUBLISHED,
-                    "device-ca",
-                    AuditOutcome.FAILURE,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            recordFailure(actor, e);
             throw e;
         }
+    }
+
+    /**
+     * Signs and stores the next delta CRL (RFC 5280 5.2.4) of the locked series in the caller's transaction: the
+     * revocations since the newest full CRL, which it names in its Delta CRL Indicator. With no full CRL yet it
+     * publishes a full one instead. Revocations publish this; the full CRL follows its schedule.
+     */
+    @PermitAll
+    public PublishedCrl publishDelta(CrlSeries series, String actor) {
+        Optional<PublishedCrl> base = latest();
+        if (base.isEmpty()) {
+            return publish(series, actor);
+        }
+        try {
+            return publishDelta(series, base.get(), actor);
+        } catch (RuntimeException e) {
+            recordFailure(actor, e);
+            throw e;
+        }
+    }
+
+    private PublishedCrl publishDelta(CrlSeries series, PublishedCrl base, String actor) {
+        long number = series.next(deviceCa.crlNumberFloor());
+        Instant thisUpdate = now();
+        Instant nextUpdate = thisUpdate.plus(deltaValidity());
+        List<CrlFactory.RevokedEntry> entries =
+                entries(IssuedCertificate.FIND_REVOKED_SINCE, base.thisUpdate(), thisUpdate);
+        CrlFactory.SignedCrl signed = new CrlFactory(deviceCa.provider())
+                .create(
+                        deviceCa.credential(),
+                        BigInteger.valueOf(number),
+                        thisUpdate,
+                        nextUpdate,
+                        entries,
+                        List.of(CrlFactory.deltaCrlIndicator(BigInteger.valueOf(base.crlNumber()))));
+        PublishedCrl delta = PublishedCrl.delta(
+                deviceCa.issuerDn(),
+                number,
+                base.crlNumber(),
+                thisUpdate,
+                nextUpdate,
+                signed.entryCount(),
+                signed.der());
+        em.persist(delta);
+        em.createNamedQuery(PublishedCrl.DELETE_UP_TO)
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setParameter("number", number - KEPT_CRLS)
+                .setParameter("base", base.crlNumber())
+                .executeUpdate();
+        auditLog.record(
+                actor,
+                AuditAction.CRL_PUBLISHED,
+                "device-ca",
+                AuditOutcome.SUCCESS,
+                "delta CRL " + number + " on CRL " + base.crlNumber() + ", " + signed.entryCount()
+                        + " entries, next update " + nextUpdate);
+        return delta;
+    }
+
+    /**
+     * How long a delta CRL is valid: an hour, or the full CRL's validity when that is shorter. The timer
+     * re-publishes it when half of that has passed, so a relying party always finds a current one.
+     */
+    Duration deltaValidity() {
+        Duration full = deviceCa.crlValidity();
+        return full.compareTo(DELTA_VALIDITY) < 0 ? full : DELTA_VALIDITY;
+    }
+
+    private List<CrlFactory.RevokedEntry> entries(String query, Instant since, Instant now) {
+        var q = em.createNamedQuery(query, Object[].class)
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setParameter("now", now);
+        if (since != null) {
+            q.setParameter("since", since);
+        }
+        List<CrlFactory.RevokedEntry> entries = new ArrayList<>();
+        for (Object[] row : q.getResultList()) {
+            entries.add(new CrlFactory.RevokedEntry(
+                    new BigInteger((String) row[0], 16), (Instant) row[1], ((RevocationReason) row[2]).code()));
+        }
+        return entries;
+    }
+
+    private void recordFailure(String actor, RuntimeException e) {
+        auditLog.record(
+                actor,
+                AuditAction.CRL_PUBLISHED,
+                "device-ca",
+                AuditOutcome.FAILURE,
+                e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
     /** A new CRL is due when there is none, half the configured validity has passed, or nextUpdate is reached. */
@@ -204,6 +302,14 @@ public class CrlPublisher {
         return latest == null
                 || !now.isBefore(latest.thisUpdate().plus(validity.dividedBy(2)))
                 || !now.isBefore(latest.nextUpdate());
+    }
+
+    private Optional<PublishedCrl> latestDelta() {
+        return em.createNamedQuery(PublishedCrl.FIND_LATEST_DELTA, PublishedCrl.class)
+                .setParameter("issuer", deviceCa.issuerDn())
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
     }
 
     private Optional<PublishedCrl> latest() {

@@ -98,6 +98,7 @@ public class DeviceCa {
     private volatile String issuerDn;
     private volatile URI crlUri;
     private volatile long crlNumberFloor;
+    private volatile CaKeyStore keyStore;
 
     @PostConstruct
     void start() {
@@ -129,6 +130,7 @@ public class DeviceCa {
             char[] secret = KeyStorePasswords.resolve(password, candidate.caPasswordFile(), false, null);
             CaKeyStore store = Pkcs12CaKeyStore.open(candidate.caKeyStore(), secret, provider);
             credential = store.credential(CaKeyStore.DEVICE_CA);
+            keyStore = store;
         } catch (KeyStoreUnavailableException e) {
             throw fail("cannot load the CA key store: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -207,6 +209,11 @@ public class DeviceCa {
     /** A CRL number already used outside the database (the file written at bootstrap). */
     public long crlNumberFloor() {
         return crlNumberFloor;
+    }
+
+    /** The CA key store, for the keys the CA keeps renewing itself (the OCSP signer). */
+    public CaKeyStore keyStore() {
+        return keyStore;
     }
 
     public PkiLayout layout() {

@@ -12,6 +12,8 @@ public interface CaKeyStore {
     String DEVICE_CA = "device-ca";
     /** The firmware signing key (EC P-256), for release manifests only. */
     String FIRMWARE_SIGNING = "firmware-signing";
+    /** The delegated OCSP signer (EC P-256, issued by the Device CA, short-lived and renewed in place). */
+    String OCSP_SIGNER = "ocsp-signer";
 
     /**
      * The private key and certificate chain under {@code alias}.
@@ -21,4 +23,12 @@ public interface CaKeyStore {
     CaCredential credential(String alias);
 
     boolean contains(String alias);
+
+    /**
+     * Adds or replaces the key entry {@code alias} and saves the store (for keys the CA renews itself, such as
+     * the OCSP signer; the CA keys are never replaced this way).
+     *
+     * @throws KeyStoreUnavailableException if the store cannot be written
+     */
+    void store(String alias, CaCredential credential);
 }

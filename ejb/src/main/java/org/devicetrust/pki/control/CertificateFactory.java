@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
@@ -78,7 +80,8 @@ public final class CertificateFactory {
 
     /**
      * A device certificate: subject CN = device id, SAN URI {@code urn:devicetrust:device:<id>}, EKU clientAuth,
-     * KU digitalSignature (critical), not a CA, AKI/SKI, CRL distribution point. The validity is cut at the CA's
+     * KU digitalSignature (critical), not a CA, AKI/SKI, CRL distribution point, Freshest CRL (the delta CRL)
+     * and the OCSP responder in the AIA ({@link RevocationUrls}). The validity is cut at the CA's
      * own expiry: no certificate outlives its issuer.
      */
     public X509Certificate device(
@@ -104,6 +107,16 @@ public final class CertificateFactory {
                     new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, device.urn())));
             addKeyIdentifiers(builder, subjectKey, issuer.certificate());
             builder.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint(crlUrl));
+            RevocationUrls urls = RevocationUrls.nextTo(crlUrl);
+            builder.addExtension(Extension.freshestCRL, false, crlDistributionPoint(urls.deltaCrl()));
+            builder.addExtension(
+                    Extension.authorityInfoAccess,
+                    false,
+                    new AuthorityInformationAccess(new AccessDescription(
+                            AccessDescription.id_ad_ocsp,
+                            new GeneralName(
+                                    GeneralName.uniformResourceIdentifier,
+                                    urls.ocsp().toString()))));
         } catch (Exception e) {
             throw new IllegalStateException("device certificate extensions cannot be encoded", e);
         }

@@ -3,6 +3,7 @@ package org.devicetrust.pki.control;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Provider;
@@ -10,6 +11,8 @@ import java.security.Signature;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBitString;
@@ -46,8 +49,7 @@ public final class CrlFactory {
     }
 
     /** A signed CRL: its DER encoding and what it says. */
-    public record SignedCrl(byte[] der, BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate,
-            int entryCount) {
+    public record SignedCrl(byte[] der, BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate, int entryCount) {
         /** Parsed by BouncyCastle (costly for large CRLs: for tests and tools). */
         public X509CRLHolder holder() {
             try {
@@ -60,6 +62,7 @@ public final class CrlFactory {
 
     /** The DER of the reason code extension for each CRLReason value, encoded once. */
     private static final byte[][] REASON_EXTENSIONS = new byte[11][];
+
     private static final int TAG_SEQUENCE = 0x30;
     private static final int TAG_INTEGER = 0x02;
     private static final int UTC_TIME_LIMIT_YEAR = 2050;
@@ -67,8 +70,11 @@ public final class CrlFactory {
     static {
         for (int code = 1; code < REASON_EXTENSIONS.length; code++) {
             try {
-                REASON_EXTENSIONS[code] = new Extensions(new Extension(Extension.reasonCode, false,
-                        CRLReason.lookup(code).getEncoded(ASN1Encoding.DER))).getEncoded(ASN1Encoding.DER);
+                REASON_EXTENSIONS[code] = new Extensions(new Extension(
+                                Extension.reasonCode,
+                                false,
+                                CRLReason.lookup(code).getEncoded(ASN1Encoding.DER)))
+                        .getEncoded(ASN1Encoding.DER);
             } catch (IOException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -81,8 +87,26 @@ public final class CrlFactory {
         this.provider = Objects.requireNonNull(provider, "provider");
     }
 
-    public SignedCrl create(CaCredential issuer, BigInteger crlNumber, Instant thisUpdate, Instant nextUpdate,
+    public SignedCrl create(
+            CaCredential issuer,
+            BigInteger crlNumber,
+            Instant thisUpdate,
+            Instant nextUpdate,
             Iterable<RevokedEntry> entries) {
+        return create(issuer, crlNumber, thisUpdate, nextUpdate, entries, List.of());
+    }
+
+    /**
+     * A CRL with further CRL extensions after the CRL number and AKI: {@link #freshestCrl} on a full CRL,
+     * {@link #deltaCrlIndicator} on a delta CRL (RFC 5280 5.2.4, 5.2.6).
+     */
+    public SignedCrl create(
+            CaCredential issuer,
+            BigInteger crlNumber,
+            Instant thisUpdate,
+            Instant nextUpdate,
+            Iterable<RevokedEntry> entries,
+            List<Extension> extraExtensions) {
         Objects.requireNonNull(crlNumber, "crlNumber");
         Objects.requireNonNull(thisUpdate, "thisUpdate");
         Objects.requireNonNull(nextUpdate, "nextUpdate");
@@ -103,7 +127,10 @@ public final class CrlFactory {
                 byte[] serial = entry.serial().toByteArray();
                 byte[] date = time(entry.revokedAt());
                 byte[] extensions = reasonExtension(entry.reasonCode());
-                int content = 1 + lengthOfLength(serial.length) + serial.length + date.length
+                int content = 1
+                        + lengthOfLength(serial.length)
+                        + serial.length
+                        + date.length
                         + (extensions == null ? 0 : extensions.length);
                 revoked.header(TAG_SEQUENCE, content);
                 revoked.header(TAG_INTEGER, serial.length);
@@ -115,10 +142,16 @@ public final class CrlFactory {
                 count++;
             }
 
-            Extensions crlExtensions = new Extensions(new Extension[] {
-                new Extension(Extension.cRLNumber, false, new CRLNumber(crlNumber).getEncoded(ASN1Encoding.DER)),
-                new Extension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils()
-                        .createAuthorityKeyIdentifier(issuer.publicKey()).getEncoded(ASN1Encoding.DER))});
+            List<Extension> all = new ArrayList<>();
+            all.add(new Extension(Extension.cRLNumber, false, new CRLNumber(crlNumber).getEncoded(ASN1Encoding.DER)));
+            all.add(new Extension(
+                    Extension.authorityKeyIdentifier,
+                    false,
+                    new JcaX509ExtensionUtils()
+                            .createAuthorityKeyIdentifier(issuer.publicKey())
+                            .getEncoded(ASN1Encoding.DER)));
+            all.addAll(extraExtensions);
+            Extensions crlExtensions = new Extensions(all.toArray(new Extension[0]));
             byte[] crlExtensionsDer = crlExtensions.getEncoded(ASN1Encoding.DER);
 
             DerBuffer head = new DerBuffer(512);
@@ -162,6 +195,28 @@ public final class CrlFactory {
         }
     }
 
+    /** RFC 5280 5.2.4: marks a delta CRL and names the complete CRL it builds on (critical). */
+    public static Extension deltaCrlIndicator(BigInteger baseCrlNumber) {
+        try {
+            return new Extension(
+                    Extension.deltaCRLIndicator, true, new CRLNumber(baseCrlNumber).getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException("delta CRL indicator cannot be encoded", e);
+        }
+    }
+
+    /** RFC 5280 5.2.6: where the delta CRLs of this complete CRL are (non-critical). */
+    public static Extension freshestCrl(URI deltaCrlUrl) {
+        try {
+            return new Extension(
+                    Extension.freshestCRL,
+                    false,
+                    CertificateFactory.crlDistributionPoint(deltaCrlUrl).getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException("freshest CRL extension cannot be encoded", e);
+        }
+    }
+
     /**
      * ECDSA keys: the TBS is hashed by the JDK (CPU SHA extensions, ~10x BouncyCastle's pure-Java digest on a
      * 50 MB CRL) and the hash is signed raw by the provider; other keys go through the content signer.
@@ -184,14 +239,19 @@ public final class CrlFactory {
     }
 
     /** Verifies the TBS bytes exactly as they sit in the finished encoding against the CA public key. */
-    private void selfCheck(CaCredential issuer, AlgorithmIdentifier algorithm, byte[] der, int tbsOffset,
-            int tbsLength, byte[] signature) {
+    private void selfCheck(
+            CaCredential issuer,
+            AlgorithmIdentifier algorithm,
+            byte[] der,
+            int tbsOffset,
+            int tbsLength,
+            byte[] signature) {
         boolean valid;
         try {
             String digest = ecdsaDigest(issuer);
             if (digest == null) {
-                Signature verifier = Signature.getInstance(
-                        new DefaultSignatureNameFinder().getAlgorithmName(algorithm), provider);
+                Signature verifier =
+                        Signature.getInstance(new DefaultSignatureNameFinder().getAlgorithmName(algorithm), provider);
                 verifier.initVerify(issuer.publicKey());
                 verifier.update(der, tbsOffset, tbsLength);
                 valid = verifier.verify(signature);
@@ -263,7 +323,9 @@ public final class CrlFactory {
         if (reasonCode == CRLReason.unspecified) {
             return null;
         }
-        if (reasonCode < 0 || reasonCode >= REASON_EXTENSIONS.length || reasonCode == 7
+        if (reasonCode < 0
+                || reasonCode >= REASON_EXTENSIONS.length
+                || reasonCode == 7
                 || reasonCode == CRLReason.removeFromCRL) {
             throw new IllegalArgumentException("reason code " + reasonCode + " cannot appear in a full CRL");
         }

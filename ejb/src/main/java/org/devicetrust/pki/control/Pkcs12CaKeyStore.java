@@ -103,7 +103,8 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
             ks.load(null, password);
             for (Map.Entry<String, CaCredential> entry : credentials.entrySet()) {
                 CaCredential c = entry.getValue();
-                ks.setKeyEntry(entry.getKey(), c.privateKey(), password, c.chain().toArray(new Certificate[0]));
+                ks.setKeyEntry(
+                        entry.getKey(), c.privateKey(), password, c.chain().toArray(new Certificate[0]));
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ks.store(out, password);
@@ -130,7 +131,23 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
     }
 
     @Override
-    public boolean contains(String alias) {
+    public synchronized void store(String alias, CaCredential credential) {
+        if (ROOT_CA.equals(alias) || DEVICE_CA.equals(alias) || FIRMWARE_SIGNING.equals(alias)) {
+            throw new IllegalArgumentException("the CA keys are not replaced in a running store");
+        }
+        try {
+            keyStore.setKeyEntry(
+                    alias, credential.privateKey(), password, credential.chain().toArray(new Certificate[0]));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            keyStore.store(out, password);
+            SecureFiles.writeAtomically(path, out.toByteArray(), true);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new KeyStoreUnavailableException("key store " + path + " cannot be written: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized boolean contains(String alias) {
         try {
             return keyStore.isKeyEntry(alias);
         } catch (GeneralSecurityException e) {
@@ -139,7 +156,7 @@ public final class Pkcs12CaKeyStore implements CaKeyStore {
     }
 
     @Override
-    public CaCredential credential(String alias) {
+    public synchronized CaCredential credential(String alias) {
         try {
             Key key = keyStore.getKey(alias, password);
             Certificate[] chain = keyStore.getCertificateChain(alias);

@@ -48,6 +48,11 @@ import org.devicetrust.platform.entity.DeviceId;
                 + " WHERE c.issuerDn = :issuer AND c.status = org.devicetrust.pki.entity.CertificateStatus.REVOKED"
                 + " AND c.notAfter > :now ORDER BY c.revokedAt, c.id")
 @NamedQuery(
+        name = IssuedCertificate.FIND_REVOKED_SINCE,
+        query = "SELECT c.serialHex, c.revokedAt, c.revocationReason FROM IssuedCertificate c"
+                + " WHERE c.issuerDn = :issuer AND c.status = org.devicetrust.pki.entity.CertificateStatus.REVOKED"
+                + " AND c.revokedAt >= :since AND c.notAfter > :now ORDER BY c.revokedAt, c.id")
+@NamedQuery(
         name = IssuedCertificate.COUNT_BY_STATUS,
         query = "SELECT c.status, COUNT(c) FROM IssuedCertificate c GROUP BY c.status")
 @NamedQuery(
@@ -65,6 +70,7 @@ public class IssuedCertificate {
     public static final String FIND_STATUS_PAGE = "IssuedCertificate.findStatusPage";
     public static final String FIND_BY_DEVICE = "IssuedCertificate.findByDevice";
     public static final String FIND_REVOKED_UNEXPIRED = "IssuedCertificate.findRevokedUnexpired";
+    public static final String FIND_REVOKED_SINCE = "IssuedCertificate.findRevokedSince";
     public static final String COUNT_BY_STATUS = "IssuedCertificate.countByStatus";
     public static final String COUNT_EXPIRING = "IssuedCertificate.countExpiring";
     public static final String FIND_EXPIRING = "IssuedCertificate.findExpiring";

@@ -156,17 +156,28 @@ class CertificateAuthorityIT {
     }
 
     @Test
-    void revokeRepublishesCrlAndSecondRevokeIsRefused() throws Exception {
+    void revokePublishesADeltaCrlOnTheFullOneAndSecondRevokeIsRefused() throws Exception {
         String device = activeDevice();
         IssuedCertificate issued = deviceCertificates.issue(
                 device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-384").pem());
-        long before = certificates.currentCrl().map(PublishedCrl::crlNumber).orElse(0L);
+        PublishedCrl full = certificates.currentCrl().orElseGet(() -> crlPublisher.publishCrl());
+        long before = Math.max(
+                full.crlNumber(),
+                certificates.currentDeltaCrl().map(PublishedCrl::crlNumber).orElse(0L));
 
         IssuedCertificate revoked = revocation.revoke(issued.serialHex(), RevocationReason.KEY_COMPROMISE);
         assertEquals(CertificateStatus.REVOKED, revoked.status());
-        PublishedCrl crl = certificates.currentCrl().orElseThrow();
-        assertTrue(crl.crlNumber() > before, "CRL number must increase");
+        assertEquals(full.crlNumber(), certificates.currentCrl().orElseThrow().crlNumber(), "full CRL on schedule");
+        PublishedCrl crl = certificates.currentDeltaCrl().orElseThrow();
+        assertTrue(crl.crlNumber() > before, "CRL number must increase, shared by full and delta CRLs");
+        assertEquals(full.crlNumber(), crl.baseCrlNumber().orElseThrow());
         X509CRLHolder holder = new X509CRLHolder(crl.der());
+        assertEquals(
+                BigInteger.valueOf(full.crlNumber()),
+                CRLNumber.getInstance(
+                                holder.getExtension(Extension.deltaCRLIndicator).getParsedValue())
+                        .getCRLNumber());
+        assertTrue(holder.getExtension(Extension.deltaCRLIndicator).isCritical());
         assertEquals(
                 BigInteger.valueOf(crl.crlNumber()),
                 CRLNumber.getInstance(holder.getExtension(Extension.cRLNumber).getParsedValue())
@@ -186,7 +197,8 @@ class CertificateAuthorityIT {
                 RevocationReason.KEY_COMPROMISE,
                 certificates.findBySerial(issued.serialHex()).orElseThrow().revocationReason(),
                 "a refused revocation changes nothing");
-        assertEquals(crl.crlNumber(), certificates.currentCrl().orElseThrow().crlNumber(), "no CRL for a refusal");
+        assertEquals(
+                crl.crlNumber(), certificates.currentDeltaCrl().orElseThrow().crlNumber(), "no CRL for a refusal");
         assertEquals(crlsBefore, fixtures.publishedCrls());
 
         assertEquals(
@@ -221,7 +233,7 @@ class CertificateAuthorityIT {
                     device, Openssl.csr(device, "ec", "ec_paramgen_curve:P-256").pem()));
         }
         revocation.revoke(issued.get(2).serialHex(), RevocationReason.UNSPECIFIED);
-        long crlBefore = certificates.currentCrl().orElseThrow().crlNumber();
+        long crlBefore = certificates.currentDeltaCrl().orElseThrow().crlNumber();
 
         BulkRevocation bulk = revocation.revokeAll(
                 List.of(
@@ -238,10 +250,10 @@ class CertificateAuthorityIT {
         assertEquals(
                 List.of("serial-unknown", "already-revoked", "serial-duplicate"),
                 bulk.refused().stream().map(BulkRevocation.Refusal::type).toList());
-        assertEquals(crlBefore + 1, bulk.crlNumber().orElseThrow(), "one CRL for the whole bulk");
-        assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
+        assertEquals(crlBefore + 1, bulk.crlNumber().orElseThrow(), "one delta CRL for the whole bulk");
+        assertEquals(crlBefore + 1, certificates.currentDeltaCrl().orElseThrow().crlNumber());
         X509CRLHolder crl =
-                new X509CRLHolder(certificates.currentCrl().orElseThrow().der());
+                new X509CRLHolder(certificates.currentDeltaCrl().orElseThrow().der());
         for (IssuedCertificate certificate : issued) {
             assertTrue(crl.getRevokedCertificate(certificate.serial()) != null, certificate.serialHex());
         }
@@ -255,7 +267,7 @@ class CertificateAuthorityIT {
 
         BulkRevocation none = revocation.revokeAll(List.of(issued.get(0).serialHex()), RevocationReason.SUPERSEDED);
         assertTrue(none.revoked().isEmpty() && none.crlNumber().isEmpty(), "nothing revoked, no CRL");
-        assertEquals(crlBefore + 1, certificates.currentCrl().orElseThrow().crlNumber());
+        assertEquals(crlBefore + 1, certificates.currentDeltaCrl().orElseThrow().crlNumber());
         assertEquals(
                 "bulk-size-invalid",
                 assertThrows(PkiException.class, () -> revocation.revokeAll(List.of(), RevocationReason.UNSPECIFIED))
@@ -365,10 +377,15 @@ class CertificateAuthorityIT {
         List<Long> numbers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             numbers.add(crlPublisher.publishCrl().crlNumber());
+            PublishedCrl delta = certificates.currentDeltaCrl().orElseThrow();
+            assertEquals(numbers.get(numbers.size() - 1), delta.baseCrlNumber().orElseThrow(), "a delta on each full");
+            numbers.add(delta.crlNumber());
         }
-        assertTrue(numbers.get(0) < numbers.get(1) && numbers.get(1) < numbers.get(2), numbers.toString());
+        for (int i = 1; i < numbers.size(); i++) {
+            assertTrue(numbers.get(i - 1) < numbers.get(i), "one strictly increasing sequence: " + numbers);
+        }
         PublishedCrl latest = certificates.currentCrl().orElseThrow();
-        assertEquals(numbers.get(2), latest.crlNumber());
+        assertEquals(numbers.get(4), latest.crlNumber());
         Path file = Path.of(System.getenv("DEVICETRUST_DATA_DIR"), "pki", "crl", "device-ca.crl");
         byte[] fromFile = Pem.decode(Files.readString(file), Pem.X509_CRL);
         assertArrayEquals(latest.der(), fromFile);
@@ -390,6 +407,9 @@ class CertificateAuthorityIT {
         Path chain = Files.writeString(dir.resolve("chain.pem"), Pem.certificates(certificates.caChain()));
         Path crl = Files.writeString(
                 dir.resolve("crl.pem"), certificates.currentCrlPem().orElseThrow());
+        Path delta = Files.writeString(
+                dir.resolve("delta.pem"),
+                CertificateQueries.pem(certificates.currentDeltaCrl().orElseThrow()));
         Path goodPem = Files.writeString(dir.resolve("good.pem"), good.pem());
         Path lostPem = Files.writeString(dir.resolve("lost.pem"), lost.pem());
 
@@ -397,7 +417,16 @@ class CertificateAuthorityIT {
                 "verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile", crl.toString(), goodPem.toString());
         assertEquals(0, ok.code(), ok.output());
         Openssl.Result refused = Openssl.run(
-                "verify", "-CAfile", chain.toString(), "-crl_check", "-CRLfile", crl.toString(), lostPem.toString());
+                "verify",
+                "-CAfile",
+                chain.toString(),
+                "-crl_check",
+                "-use_deltas",
+                "-CRLfile",
+                crl.toString(),
+                "-CRLfile",
+                delta.toString(),
+                lostPem.toString());
         assertNotEquals(0, refused.code(), refused.output());
         assertTrue(refused.output().contains("certificate revoked"), refused.output());
         Openssl.Result crlOk =

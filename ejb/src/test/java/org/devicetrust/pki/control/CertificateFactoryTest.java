@@ -75,7 +75,9 @@ class CertificateFactoryTest {
                         Extension.subjectAlternativeName,
                         Extension.subjectKeyIdentifier,
                         Extension.authorityKeyIdentifier,
-                        Extension.cRLDistributionPoints),
+                        Extension.cRLDistributionPoints,
+                        Extension.freshestCRL,
+                        Extension.authorityInfoAccess),
                 Set.of(extensions.getExtensionOIDs()));
         assertEquals(
                 Set.of(Extension.basicConstraints, Extension.keyUsage), Set.of(extensions.getCriticalExtensionOIDs()));
@@ -113,6 +115,24 @@ class CertificateFactoryTest {
         assertEquals(CRL_URL.toString(), location[0].getName().toString());
         assertNull(points[0].getReasons());
         assertNull(points[0].getCRLIssuer());
+
+        DistributionPoint[] freshest = CRLDistPoint.getInstance(
+                        extensions.getExtensionParsedValue(Extension.freshestCRL))
+                .getDistributionPoints();
+        assertEquals(
+                "http://localhost:8080/pki/crl/device-ca-delta.crl",
+                GeneralNames.getInstance(freshest[0].getDistributionPoint().getName())
+                        .getNames()[0]
+                        .getName()
+                        .toString());
+        org.bouncycastle.asn1.x509.AccessDescription[] access =
+                org.bouncycastle.asn1.x509.AuthorityInformationAccess.fromExtensions(extensions)
+                        .getAccessDescriptions();
+        assertEquals(1, access.length);
+        assertEquals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp, access[0].getAccessMethod());
+        assertEquals(
+                "http://localhost:8080/pki/ocsp",
+                access[0].getAccessLocation().getName().toString());
     }
 
     @Test

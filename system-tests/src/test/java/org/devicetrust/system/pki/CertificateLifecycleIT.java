@@ -36,8 +36,8 @@ class CertificateLifecycleIT {
         String id = SERVER.registerDevice("lifecycle-" + System.nanoTime() % 1_000_000, "lifecycle device");
         String csr = opensslCsr(dir, "device", id);
 
-        HttpResponse<String> issued = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates",
-                "application/x-pem-file", csr);
+        HttpResponse<String> issued =
+                SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates", "application/x-pem-file", csr);
         assertEquals(201, issued.statusCode(), issued.body());
         JsonObject cert = json(issued.body());
         String serial = cert.getString("serial");
@@ -50,20 +50,44 @@ class CertificateLifecycleIT {
         fetch("/pki/ca/ca-chain.pem", "chain.pem");
         fetch("/pki/ca/device-ca.pem", "device-ca.pem");
         fetch("/pki/crl/device-ca.crl", "before.crl");
-        Run verify = run(dir, "openssl", "verify", "-CAfile", "chain.pem", "-crl_check", "-CRLfile",
-                crlPem("before.crl"), "device.pem");
+        Run verify = run(
+                dir,
+                "openssl",
+                "verify",
+                "-CAfile",
+                "chain.pem",
+                "-crl_check",
+                "-CRLfile",
+                crlPem("before.crl"),
+                "device.pem");
         assertEquals(0, verify.exitCode(), verify.output());
         assertTrue(verify.output().contains("device.pem: OK"), verify.output());
         long crlBefore = crlNumber("before.crl");
 
-        HttpResponse<String> revoked = SERVER.admin("POST", "/api/v1/admin/certificates/" + serial + "/revocation",
-                "application/json", "{\"reason\":\"keyCompromise\"}");
+        HttpResponse<String> revoked = SERVER.admin(
+                "POST",
+                "/api/v1/admin/certificates/" + serial + "/revocation",
+                "application/json",
+                "{\"reason\":\"keyCompromise\"}");
         assertEquals(200, revoked.statusCode(), revoked.body());
         assertEquals("REVOKED", json(revoked.body()).getString("status"));
 
-        fetch("/pki/crl/device-ca.crl", "after.crl");
-        Run rejected = run(dir, "openssl", "verify", "-CAfile", "chain.pem", "-crl_check", "-CRLfile",
-                crlPem("after.crl"), "device.pem");
+        // a revocation publishes a delta CRL on the full one (the full CRL keeps its schedule)
+        fetch("/pki/crl/device-ca.crl", "base.crl");
+        fetch("/pki/crl/device-ca-delta.crl", "after.crl");
+        Run rejected = run(
+                dir,
+                "openssl",
+                "verify",
+                "-CAfile",
+                "chain.pem",
+                "-crl_check",
+                "-use_deltas",
+                "-CRLfile",
+                crlPem("base.crl"),
+                "-CRLfile",
+                crlPem("after.crl"),
+                "device.pem");
         assertNotEquals(0, rejected.exitCode(), rejected.output());
         assertTrue(rejected.output().contains("certificate revoked"), rejected.output());
         assertTrue(crlNumber("after.crl") > crlBefore, "CRL number must grow with a revocation");
@@ -72,8 +96,11 @@ class CertificateLifecycleIT {
         assertTrue(crlText.output().toUpperCase().contains(serial.toUpperCase()), crlText.output());
         assertTrue(crlText.output().contains("Key Compromise"), crlText.output());
 
-        HttpResponse<String> again = SERVER.admin("POST", "/api/v1/admin/certificates/" + serial + "/revocation",
-                "application/json", "{\"reason\":\"keyCompromise\"}");
+        HttpResponse<String> again = SERVER.admin(
+                "POST",
+                "/api/v1/admin/certificates/" + serial + "/revocation",
+                "application/json",
+                "{\"reason\":\"keyCompromise\"}");
         assertProblem(again, 409, "already-revoked");
     }
 
@@ -82,25 +109,36 @@ class CertificateLifecycleIT {
         List<String> serials = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String id = SERVER.registerDevice("bulk-api-" + i + "-" + System.nanoTime() % 1_000_000, "bulk");
-            HttpResponse<String> issued = SERVER.admin("POST", "/api/v1/admin/devices/" + id + "/certificates",
-                    "application/x-pem-file", opensslCsr(dir, "bulk" + i, id));
+            HttpResponse<String> issued = SERVER.admin(
+                    "POST",
+                    "/api/v1/admin/devices/" + id + "/certificates",
+                    "application/x-pem-file",
+                    opensslCsr(dir, "bulk" + i, id));
             assertEquals(201, issued.statusCode(), issued.body());
             serials.add(json(issued.body()).getString("serial"));
         }
-        long crlBefore = json(SERVER.admin("GET", "/api/v1/admin/crl", null, null).body())
-                .getJsonNumber("crlNumber").longValue();
+        long crlBefore = json(SERVER.admin("GET", "/api/v1/admin/crl", null, null)
+                        .body())
+                .getJsonObject("delta")
+                .getJsonNumber("crlNumber")
+                .longValue();
 
-        HttpResponse<String> bulk = SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
+        HttpResponse<String> bulk = SERVER.admin(
+                "POST",
+                "/api/v1/admin/revocations",
+                "application/json",
                 "{\"reason\":\"cessationOfOperation\",\"serials\":[\"" + serials.get(0)
                         + "\",\"7fffffffffffffffffffffff\",\"" + serials.get(1) + "\"]}");
         assertEquals(200, bulk.statusCode(), bulk.body());
         JsonObject outcome = json(bulk.body());
         assertEquals(serials, outcome.getJsonArray("revoked").getValuesAs(jakarta.json.JsonString::getString));
         assertEquals(1, outcome.getJsonArray("refused").size(), bulk.body());
-        assertEquals("serial-unknown", outcome.getJsonArray("refused").getJsonObject(0).getString("type"));
-        assertEquals(crlBefore + 1, outcome.getJsonNumber("crlNumber").longValue(), "one CRL for the bulk");
+        assertEquals(
+                "serial-unknown",
+                outcome.getJsonArray("refused").getJsonObject(0).getString("type"));
+        assertEquals(crlBefore + 1, outcome.getJsonNumber("crlNumber").longValue(), "one delta CRL for the bulk");
 
-        fetch("/pki/crl/device-ca.crl", "bulk.crl");
+        fetch("/pki/crl/device-ca-delta.crl", "bulk.crl");
         assertEquals(crlBefore + 1, crlNumber("bulk.crl"));
         Run crlText = run(dir, "openssl", "crl", "-inform", "DER", "-in", "bulk.crl", "-noout", "-text");
         for (String serial : serials) {
@@ -108,21 +146,40 @@ class CertificateLifecycleIT {
         }
         assertTrue(crlText.output().contains("Cessation Of Operation"), crlText.output());
 
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{\"serials\":[]}"),
-                400, "bulk-size-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{}"),
-                400, "bulk-size-invalid");
-        assertProblem(SERVER.admin("POST", "/api/v1/admin/revocations", "application/json",
-                "{\"serials\":[\"" + serials.get(0) + "\"],\"reason\":\"becauseISaySo\"}"),
-                400, "invalid-request");
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{\"serials\":[]}"),
+                400,
+                "bulk-size-invalid");
+        assertProblem(
+                SERVER.admin("POST", "/api/v1/admin/revocations", "application/json", "{}"), 400, "bulk-size-invalid");
+        assertProblem(
+                SERVER.admin(
+                        "POST",
+                        "/api/v1/admin/revocations",
+                        "application/json",
+                        "{\"serials\":[\"" + serials.get(0) + "\"],\"reason\":\"becauseISaySo\"}"),
+                400,
+                "invalid-request");
     }
 
     @Test
     void crlVerifiesWithOpensslAgainstTheDeviceCa() {
         fetch("/pki/ca/device-ca.pem", "device-ca.pem");
         fetch("/pki/crl/device-ca.crl", "current.crl");
-        Run r = run(dir, "openssl", "crl", "-inform", "DER", "-in", "current.crl", "-CAfile", "device-ca.pem",
-                "-noout", "-verify", "-crlnumber", "-nextupdate");
+        Run r = run(
+                dir,
+                "openssl",
+                "crl",
+                "-inform",
+                "DER",
+                "-in",
+                "current.crl",
+                "-CAfile",
+                "device-ca.pem",
+                "-noout",
+                "-verify",
+                "-crlnumber",
+                "-nextupdate");
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("verify OK"), r.output());
         assertTrue(r.output().contains("crlNumber="), r.output());
@@ -143,7 +200,8 @@ class CertificateLifecycleIT {
         assertEquals(Files.readString(SERVER.rootCaPem()).strip(), new String(root.body()).strip());
         HttpResponse<byte[]> der = SERVER.getBytes(SERVER.http("/pki/ca/device-ca.crt"));
         assertEquals(200, der.statusCode());
-        X509Certificate deviceCa = DeviceTrustServer.certificate(Files.readString(SERVER.pkiDir.resolve("device-ca.pem")));
+        X509Certificate deviceCa =
+                DeviceTrustServer.certificate(Files.readString(SERVER.pkiDir.resolve("device-ca.pem")));
         assertArrayEquals(deviceCa.getEncoded(), der.body());
     }
 
@@ -173,7 +231,8 @@ class CertificateLifecycleIT {
 
     static void assertProblem(HttpResponse<String> response, int status, String type) {
         assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 response.headers().toString());
         JsonObject problem = json(response.body());
         assertEquals("urn:devicetrust:problem:" + type, problem.getString("type"), response.body());

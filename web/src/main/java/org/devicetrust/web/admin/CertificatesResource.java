@@ -15,13 +15,14 @@ import org.devicetrust.pki.boundary.CertificateIssuance;
 import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.boundary.CrlPublisher;
+import org.devicetrust.pki.boundary.OcspResponder;
 import org.devicetrust.pki.boundary.PkiException;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 
-/** Admin API: certificates by serial, batch issuance, revocation, CRL publication. */
+/** Admin API: certificates by serial, batch issuance, revocation, CRL publication, the OCSP responder's state. */
 @Path("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class CertificatesResource {
@@ -38,10 +39,78 @@ public class CertificatesResource {
     @Inject
     DeviceCertificates deviceCertificates;
 
-    public record CrlResponse(long crlNumber, java.time.Instant thisUpdate, java.time.Instant nextUpdate, int entries) {
-        static CrlResponse of(PublishedCrl crl) {
-            return new CrlResponse(crl.crlNumber(), crl.thisUpdate(), crl.nextUpdate(), crl.entryCount());
+    @Inject
+    OcspResponder ocsp;
+
+    /** A full CRL with the newest delta CRL on it ({@code delta} null when there is none yet). */
+    public record CrlResponse(
+            long crlNumber,
+            java.time.Instant thisUpdate,
+            java.time.Instant nextUpdate,
+            int entries,
+            long ageSeconds,
+            DeltaCrlResponse delta) {
+        static CrlResponse of(PublishedCrl crl, java.util.Optional<PublishedCrl> delta) {
+            return new CrlResponse(
+                    crl.crlNumber(),
+                    crl.thisUpdate(),
+                    crl.nextUpdate(),
+                    crl.entryCount(),
+                    ageOf(crl),
+                    delta.map(DeltaCrlResponse::of).orElse(null));
         }
+    }
+
+    public record DeltaCrlResponse(
+            long crlNumber,
+            long baseCrlNumber,
+            java.time.Instant thisUpdate,
+            java.time.Instant nextUpdate,
+            int entries,
+            long ageSeconds) {
+        static DeltaCrlResponse of(PublishedCrl delta) {
+            return new DeltaCrlResponse(
+                    delta.crlNumber(),
+                    delta.baseCrlNumber().orElse(0),
+                    delta.thisUpdate(),
+                    delta.nextUpdate(),
+                    delta.entryCount(),
+                    ageOf(delta));
+        }
+    }
+
+    /** The delegated OCSP signer and this node's answers since it started. */
+    public record OcspResponse(
+            String signerSerial,
+            String signerSubject,
+            java.time.Instant signerNotBefore,
+            java.time.Instant signerNotAfter,
+            long responseValiditySeconds,
+            int cachedResponses,
+            long cacheHits,
+            java.util.Map<String, Long> answers,
+            java.time.Instant countingSince) {
+        static OcspResponse of(OcspResponder.Status status) {
+            java.util.Map<String, Long> answers = new java.util.LinkedHashMap<>();
+            status.answers().forEach((outcome, count) -> answers.put(outcome.name(), count));
+            return new OcspResponse(
+                    status.signerSerial(),
+                    status.signerSubject(),
+                    status.signerNotBefore(),
+                    status.signerNotAfter(),
+                    status.responseValidity().getSeconds(),
+                    status.cachedResponses(),
+                    status.cacheHits(),
+                    answers,
+                    status.countingSince());
+        }
+    }
+
+    private static long ageOf(PublishedCrl crl) {
+        return Math.max(
+                0,
+                java.time.Duration.between(crl.thisUpdate(), java.time.Instant.now())
+                        .getSeconds());
     }
 
     @GET
@@ -115,7 +184,8 @@ public class CertificatesResource {
     @POST
     @Path("crl")
     public CrlResponse publish() {
-        return CrlResponse.of(crlPublisher.publishCrl());
+        PublishedCrl crl = crlPublisher.publishCrl();
+        return CrlResponse.of(crl, certificates.currentDeltaCrl());
     }
 
     @GET
@@ -123,7 +193,13 @@ public class CertificatesResource {
     public CrlResponse current() {
         return certificates
                 .currentCrl()
-                .map(CrlResponse::of)
+                .map(crl -> CrlResponse.of(crl, certificates.currentDeltaCrl()))
                 .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no CRL published yet"));
+    }
+
+    @GET
+    @Path("ocsp")
+    public OcspResponse ocsp() {
+        return OcspResponse.of(ocsp.status());
     }
 }

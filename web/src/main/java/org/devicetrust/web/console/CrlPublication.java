@@ -42,7 +42,16 @@ public class CrlPublication implements Serializable {
 
     public void load() {
         crl = certificates.currentCrl().orElse(null);
-        entries = crl == null ? List.of() : entriesOf(crl.der());
+        // revocations since the full CRL are in the delta CRL on it: the page lists both
+        List<Entry> all = new java.util.ArrayList<>(crl == null ? List.of() : entriesOf(crl.der()));
+        certificates
+                .currentDeltaCrl()
+                .filter(delta -> crl != null && delta.baseCrlNumber().orElse(-1) == crl.crlNumber())
+                .ifPresent(delta -> entriesOf(delta.der()).stream()
+                        .filter(entry ->
+                                all.stream().noneMatch(e -> e.serialHex().equals(entry.serialHex())))
+                        .forEach(all::add));
+        entries = all;
     }
 
     public void publishNow() {

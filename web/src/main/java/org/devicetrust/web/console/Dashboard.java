@@ -18,11 +18,15 @@ import org.devicetrust.audit.boundary.AuditLog.HourlyAuthorizations;
 import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.pki.boundary.CertificateQueries;
+import org.devicetrust.pki.boundary.OcspResponder;
 import org.devicetrust.pki.entity.CertificateStatus;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 
-/** The fleet at a glance: counts, the last 24 hours of device authorizations, the CRL, what expires soon. */
+/**
+ * The fleet at a glance: counts, the last 24 hours of device authorizations, the CRLs, the OCSP responder, what
+ * expires soon.
+ */
 @Named
 @ViewScoped
 public class Dashboard implements Serializable {
@@ -41,10 +45,15 @@ public class Dashboard implements Serializable {
     @Inject
     AuditLog audit;
 
+    @Inject
+    OcspResponder ocspResponder;
+
     private Map<DeviceStatus, Long> devices;
     private Map<CertificateStatus, Long> certificates;
     private List<HourlyAuthorizations> authorizations;
     private PublishedCrl crl;
+    private PublishedCrl deltaCrl;
+    private OcspResponder.Status ocsp;
     private long expiringCount;
     private List<IssuedCertificate> expiring;
 
@@ -53,6 +62,8 @@ public class Dashboard implements Serializable {
         certificates = certificateQueries.countByStatus();
         authorizations = audit.authorizationsPerHour();
         crl = certificateQueries.currentCrl().orElse(null);
+        deltaCrl = certificateQueries.currentDeltaCrl().orElse(null);
+        ocsp = ocspResponder.status();
         expiringCount = certificateQueries.countExpiringWithin(EXPIRY_WINDOW_DAYS);
         expiring = certificateQueries.expiringWithin(EXPIRY_WINDOW_DAYS, 10);
     }
@@ -118,6 +129,25 @@ public class Dashboard implements Serializable {
         return Optional.ofNullable(crl)
                 .map(c -> Durations.human(Duration.between(c.thisUpdate(), Instant.now())))
                 .orElse("");
+    }
+
+    public String getDeltaCrlAge() {
+        return Optional.ofNullable(deltaCrl)
+                .map(c -> Durations.human(Duration.between(c.thisUpdate(), Instant.now())))
+                .orElse("");
+    }
+
+    public PublishedCrl getDeltaCrl() {
+        return deltaCrl;
+    }
+
+    /** The delegated OCSP signer and this node's OCSP answers since it started. */
+    public OcspResponder.Status getOcsp() {
+        return ocsp;
+    }
+
+    public OcspResponder.Outcome[] getOcspOutcomes() {
+        return OcspResponder.Outcome.values();
     }
 
     public Map<DeviceStatus, Long> getDevices() {
