@@ -55,6 +55,10 @@ public final class TelemetryDocument {
             return compact;
         } catch (JsonException | IllegalStateException e) {
             throw new Invalid("telemetry must be one well-formed JSON object", false);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Parsson turns numbers into BigDecimal, whose exponent is an int: 1E44444444444 is valid JSON it cannot
+            // hold.
+            throw new Invalid("telemetry numbers must have an exponent within the range of a 32-bit integer", false);
         }
     }
 
