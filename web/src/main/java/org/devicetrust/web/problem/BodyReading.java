@@ -7,6 +7,8 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.util.Locale;
 import org.devicetrust.platform.boundary.DeviceTrustException;
 
@@ -23,7 +25,7 @@ public class BodyReading implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         try {
-            if (isJson(context.getMediaType())) {
+            if (isJson(context.getMediaType()) && boundFromJson(context.getType())) {
                 byte[] body = context.getInputStream().readAllBytes();
                 if (body.length > 0) {
                     String shape = JsonShape.check(body);
@@ -49,6 +51,17 @@ public class BodyReading implements ReaderInterceptor {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether JSON-B will bind the body; a resource that takes the raw body (bytes, text, a stream) checks its
+     * media type and content itself, and a wrong Content-Type there stays its 415.
+     */
+    static boolean boundFromJson(Class<?> type) {
+        return type != byte[].class
+                && type != String.class
+                && !InputStream.class.isAssignableFrom(type)
+                && !Reader.class.isAssignableFrom(type);
     }
 
     /** JSON bodies (application/json and any +json type) are checked for shape before they are bound. */

@@ -1,8 +1,10 @@
 package org.devicetrust.web.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -44,5 +46,14 @@ class JsonShapeTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlyBodiesThatJsonBindsAreChecked() {
+        assertTrue(BodyReading.boundFromJson(org.devicetrust.web.admin.DeviceRegistrationRequest.class));
+        assertFalse(BodyReading.boundFromJson(byte[].class));
+        assertFalse(BodyReading.boundFromJson(String.class));
+        assertFalse(BodyReading.boundFromJson(java.io.InputStream.class));
+        assertFalse(BodyReading.boundFromJson(java.io.ByteArrayInputStream.class));
     }
 }
