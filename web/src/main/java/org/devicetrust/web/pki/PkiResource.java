@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -100,6 +101,15 @@ public class PkiResource {
             return ocsp(new byte[0]);
         }
         byte[] request = body.readNBytes(OcspResponder.MAX_REQUEST_BYTES + 1);
+        if (request.length > OcspResponder.MAX_REQUEST_BYTES) {
+            // Read the rest (the body limit bounds it) before answering: a server that answers and closes while
+            // the client is still sending makes the client see a reset connection instead of malformedRequest.
+            try {
+                body.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException e) {
+                // over the body limit or cut off: the answer below is all the client gets either way
+            }
+        }
         return ocsp(request);
     }
 
