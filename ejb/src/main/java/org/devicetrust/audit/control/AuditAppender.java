@@ -1,6 +1,8 @@
 package org.devicetrust.audit.control;
 
+import jakarta.annotation.Resource;
 import jakarta.annotation.security.PermitAll;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -8,12 +10,16 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.devicetrust.audit.boundary.AuditCounters;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -37,6 +43,12 @@ public class AuditAppender {
 
     @Inject
     Clock clock;
+
+    @EJB
+    AuditCounters counters;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public List<AuditRecord> append(List<Entry> entries) {
@@ -86,7 +98,28 @@ public class AuditAppender {
             records.add(record);
         }
         countDecisions(records, countedAllowed);
+        countWhenCommitted(entries);
         return records;
+    }
+
+    /** The operator's counters move only for records that are really written. */
+    private void countWhenCommitted(List<Entry> entries) {
+        List<Entry> counted = List.copyOf(entries);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // counted after the outcome is known
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    for (Entry entry : counted) {
+                        counters.committed(entry.action(), entry.outcome());
+                    }
+                }
+            }
+        });
     }
 
     /** Keeps the hourly decision counts with the records they count (still under the chain-head lock). */

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -115,6 +116,13 @@ public class AuthorizationViews {
     /** The view that device requests are decided from. */
     public AuthorizationView view() {
         return view;
+    }
+
+    /** The view's state for health checks and metrics, read without going through a lookup. */
+    public record Freshness(boolean fresh, Optional<Duration> age, int certificates, int devices, String lastFailure) {}
+
+    public Freshness freshness() {
+        return new Freshness(view.fresh(), view.age(), view.certificateCount(), view.deviceCount(), lastFailure);
     }
 
     /** Why the last poll did not confirm the view, or null when it did. */

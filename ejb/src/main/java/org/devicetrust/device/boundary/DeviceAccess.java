@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.devicetrust.audit.boundary.AuditLog;
@@ -359,6 +360,17 @@ public class DeviceAccess {
     }
 
     public record TelemetryPage(long total, List<Telemetry> newest) {}
+
+    /**
+     * Decisions by reason since this server started, for the operator's metrics endpoint: counts only, no device,
+     * certificate or timing, so it is open like the health checks (restrict the endpoint itself, see
+     * docs/deployment.md).
+     */
+    @PermitAll
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Map<AccessReason, Long> decisionCounts() {
+        return counters.counts();
+    }
 
     /** Decisions by reason since this server started, and recent decision times. */
     @RolesAllowed({"admin", "operator", "auditor"})

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
 import org.junit.jupiter.api.Test;
@@ -49,12 +50,20 @@ class DatabaseOutageIT {
         assertEquals(401, status(revokedClient), "revoked before the outage");
 
         List<Answer> answers = new ArrayList<>();
+        HttpResponse<String> readiness = null;
+        long readinessTook = -1;
         long started = System.nanoTime();
         database("stop");
         try {
             while (System.nanoTime() - started < OUTAGE.toNanos()) {
                 answers.add(ask("good, new TLS session", good.client(), started));
                 answers.add(ask("revoked, open session", revokedClient, started));
+                if (readiness == null
+                        && System.nanoTime() - started > Duration.ofSeconds(2).toNanos()) {
+                    long t0 = System.nanoTime();
+                    readiness = SERVER.get(SERVER.http("/health/ready"));
+                    readinessTook = (System.nanoTime() - t0) / 1_000_000;
+                }
                 Thread.sleep(100);
             }
         } finally {
@@ -90,8 +99,16 @@ class DatabaseOutageIT {
             assertTrue(answer.tookMillis() < 3000, "answered fast, never held: " + answer);
         }
         assertTrue(answers.stream().anyMatch(a -> a.status() == 503), "the outage was seen");
+        // the load balancer's probe sees it too, and names what is down
+        assertTrue(readiness != null, "readiness was asked during the outage");
+        assertEquals(503, readiness.statusCode(), readiness.body());
+        var checks = HealthAndMetricsIT.checks(DeviceTrustServer.json(readiness.body()));
+        assertEquals("DOWN", checks.get("database").getString("status"), readiness.body());
+        assertEquals("DOWN", checks.get("authorization-view").getString("status"), readiness.body());
+        assertTrue(readinessTook < 5000, "the probe is answered fast: " + readinessTook + " ms");
         assertTrue(recoveredAfter >= 0, "the device API answers again after the database is back");
         assertEquals(401, status(revokedClient), "the revoked certificate stays refused after the outage");
+        assertEquals(200, SERVER.get(SERVER.http("/health/ready")).statusCode(), "ready again");
     }
 
     private static Answer ask(String who, HttpClient client, long started) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
@@ -67,6 +68,10 @@ class SecondNodeIT {
     static void stopSecondNode() throws Exception {
         if (home != null) {
             launch(System.getProperty("devicetrust.launcher"), "stop");
+            // its own Payara installation (~400 MB): gone with the test, or every run leaves one behind
+            try (var files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
