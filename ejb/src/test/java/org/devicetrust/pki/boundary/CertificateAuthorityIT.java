@@ -18,6 +18,9 @@ import java.util.UUID;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509CRLHolder;
+import org.devicetrust.audit.boundary.AuditCounters;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.boundary.DeviceCertificates;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.it.ItAuthentication;
@@ -61,6 +64,9 @@ class CertificateAuthorityIT {
 
     @Inject
     ItFixtures fixtures;
+
+    @Inject
+    AuditCounters auditCounters;
 
     private static String newDeviceId(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -282,6 +288,7 @@ class CertificateAuthorityIT {
 
     @Test
     void theIssuanceRecordCommitsWithTheCertificateOrNeitherDoes() throws Exception {
+        long issuedBefore = auditCounters.count(AuditAction.CERTIFICATE_ISSUED, AuditOutcome.SUCCESS);
         String kept = activeDevice();
         String serial = fixtures.issueThenRecord(
                 deviceCertificates,
@@ -307,10 +314,15 @@ class CertificateAuthorityIT {
                 "no record of a certificate that does not exist");
         assertEquals(1, after.size(), "the failure asked for in the transaction survives its rollback");
         assertEquals("FAILURE", after.get(0)[1]);
+        assertEquals(
+                issuedBefore + 1,
+                auditCounters.count(AuditAction.CERTIFICATE_ISSUED, AuditOutcome.SUCCESS),
+                "the operator's counter saw the committed issuance only");
 
         // the thread holds no chain head any more: its next record is written at once
         deviceCertificates.issue(rolledBack, csr);
         assertEquals(1, fixtures.certificatesOf(rolledBack));
+        assertEquals(issuedBefore + 2, auditCounters.count(AuditAction.CERTIFICATE_ISSUED, AuditOutcome.SUCCESS));
     }
 
     @Test
