@@ -19,5 +19,10 @@ public enum AuditAction {
     AUDIT_VERIFIED,
     /** A delegated OCSP signing certificate issued (at start-up or renewal before it expires). */
     OCSP_SIGNER_ISSUED,
-    PKI_BOOTSTRAPPED
+    PKI_BOOTSTRAPPED,
+    /** A firmware release created: signed with the backend's key, or signed elsewhere and verified. */
+    FIRMWARE_RELEASE_CREATED,
+    /** A firmware release approved for rollouts (by a second administrator when it raises the security version). */
+    FIRMWARE_RELEASE_APPROVED,
+    FIRMWARE_RELEASE_REVOKED
 }
