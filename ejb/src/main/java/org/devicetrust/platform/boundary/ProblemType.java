@@ -39,6 +39,8 @@ public enum ProblemType {
     FIRMWARE_KEY_UNTRUSTED("firmware-key-untrusted", Kind.INVALID, "Firmware signed by a key the fleet does not trust"),
     FIRMWARE_KEY_REVOKED("firmware-key-revoked", Kind.INVALID, "Firmware signed by a revoked key slot"),
     FIRMWARE_SIGNATURE_INVALID("firmware-signature-invalid", Kind.INVALID, "Firmware signature invalid"),
+    ROLLOUT_INVALID("rollout-invalid", Kind.INVALID, "Invalid rollout"),
+    UPDATE_STATUS_INVALID("update-status-invalid", Kind.INVALID, "Invalid update status report"),
     SECURITY_VERSION_INVALID("security-version-invalid", Kind.INVALID, "Security version out of range"),
 
     // 401: the credential is missing or not acceptable
@@ -73,6 +75,8 @@ public enum ProblemType {
     DEVICE_UNKNOWN("device-unknown", Kind.NOT_FOUND, "Unknown device"),
     SERIAL_UNKNOWN("serial-unknown", Kind.NOT_FOUND, "Unknown serial number"),
     RELEASE_UNKNOWN("release-unknown", Kind.NOT_FOUND, "Unknown firmware release"),
+    ROLLOUT_UNKNOWN("rollout-unknown", Kind.NOT_FOUND, "Unknown rollout"),
+    UPDATE_UNKNOWN("update-unknown", Kind.NOT_FOUND, "Unknown update"),
 
     // 405, 406: the method or the wanted representation is not served here
     METHOD_NOT_ALLOWED("method-not-allowed", Kind.METHOD_NOT_ALLOWED, "Method not allowed"),
@@ -86,6 +90,9 @@ public enum ProblemType {
     ALREADY_REVOKED("already-revoked", Kind.CONFLICT, "Certificate already revoked"),
     RENEWAL_NOT_DUE("renewal-not-due", Kind.CONFLICT, "Renewal not due yet"),
     RELEASE_EXISTS("release-exists", Kind.CONFLICT, "Firmware release exists already"),
+    RELEASE_NOT_APPROVED("release-not-approved", Kind.CONFLICT, "Release not approved"),
+    ROLLOUT_STATE_INVALID("rollout-state-invalid", Kind.CONFLICT, "Rollout state does not allow this"),
+    DEVICE_UPDATE_OPEN("device-update-open", Kind.CONFLICT, "Device has an open update"),
     RELEASE_STATE_INVALID("release-state-invalid", Kind.CONFLICT, "Release state does not allow this"),
 
     // 413, 415
