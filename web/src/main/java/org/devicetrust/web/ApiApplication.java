@@ -32,6 +32,8 @@ public class ApiApplication extends Application {
                 DevicesResource.class,
                 CertificatesResource.class,
                 AuditResource.class,
+                org.devicetrust.web.admin.FirmwareReleasesResource.class,
+                org.devicetrust.web.admin.RolloutsResource.class,
                 DeviceAccessMetricsResource.class);
     }
 }

@@ -33,6 +33,15 @@ public enum ProblemType {
     CSR_SIGNATURE_INVALID("csr-signature-invalid", Kind.INVALID, "CSR signature invalid"),
     KEY_UNSUPPORTED("key-unsupported", Kind.INVALID, "Key not accepted"),
     TELEMETRY_INVALID("telemetry-invalid", Kind.INVALID, "Invalid telemetry document"),
+    FIRMWARE_IMAGE_MALFORMED("firmware-image-malformed", Kind.INVALID, "Malformed firmware image"),
+    FIRMWARE_IMAGE_TYPE_UNSUPPORTED(
+            "firmware-image-type-unsupported", Kind.INVALID, "Firmware image type cannot be updated over the air"),
+    FIRMWARE_KEY_UNTRUSTED("firmware-key-untrusted", Kind.INVALID, "Firmware signed by a key the fleet does not trust"),
+    FIRMWARE_KEY_REVOKED("firmware-key-revoked", Kind.INVALID, "Firmware signed by a revoked key slot"),
+    FIRMWARE_SIGNATURE_INVALID("firmware-signature-invalid", Kind.INVALID, "Firmware signature invalid"),
+    ROLLOUT_INVALID("rollout-invalid", Kind.INVALID, "Invalid rollout"),
+    UPDATE_STATUS_INVALID("update-status-invalid", Kind.INVALID, "Invalid update status report"),
+    SECURITY_VERSION_INVALID("security-version-invalid", Kind.INVALID, "Security version out of range"),
 
     // 401: the credential is missing or not acceptable
     UNAUTHENTICATED("unauthenticated", Kind.UNAUTHORIZED, "Authentication required"),
@@ -59,11 +68,15 @@ public enum ProblemType {
     CERTIFICATE_MISSING("certificate-missing", Kind.FORBIDDEN, "Current certificate missing"),
     CERTIFICATE_NOT_YOURS("certificate-not-yours", Kind.FORBIDDEN, "Certificate of another device"),
     CERTIFICATE_REFUSED("certificate-refused", Kind.FORBIDDEN, "Certificate cannot be renewed"),
+    APPROVAL_BY_UPLOADER("approval-by-uploader", Kind.FORBIDDEN, "A second administrator must approve"),
 
     // 404: the thing asked for does not exist
     NOT_FOUND("not-found", Kind.NOT_FOUND, "Not found"),
     DEVICE_UNKNOWN("device-unknown", Kind.NOT_FOUND, "Unknown device"),
     SERIAL_UNKNOWN("serial-unknown", Kind.NOT_FOUND, "Unknown serial number"),
+    RELEASE_UNKNOWN("release-unknown", Kind.NOT_FOUND, "Unknown firmware release"),
+    ROLLOUT_UNKNOWN("rollout-unknown", Kind.NOT_FOUND, "Unknown rollout"),
+    UPDATE_UNKNOWN("update-unknown", Kind.NOT_FOUND, "Unknown update"),
 
     // 405, 406: the method or the wanted representation is not served here
     METHOD_NOT_ALLOWED("method-not-allowed", Kind.METHOD_NOT_ALLOWED, "Method not allowed"),
@@ -76,10 +89,16 @@ public enum ProblemType {
     DEVICE_NOT_ACTIVE("device-not-active", Kind.CONFLICT, "Device not active"),
     ALREADY_REVOKED("already-revoked", Kind.CONFLICT, "Certificate already revoked"),
     RENEWAL_NOT_DUE("renewal-not-due", Kind.CONFLICT, "Renewal not due yet"),
+    RELEASE_EXISTS("release-exists", Kind.CONFLICT, "Firmware release exists already"),
+    RELEASE_NOT_APPROVED("release-not-approved", Kind.CONFLICT, "Release not approved"),
+    ROLLOUT_STATE_INVALID("rollout-state-invalid", Kind.CONFLICT, "Rollout state does not allow this"),
+    DEVICE_UPDATE_OPEN("device-update-open", Kind.CONFLICT, "Device has an open update"),
+    RELEASE_STATE_INVALID("release-state-invalid", Kind.CONFLICT, "Release state does not allow this"),
 
     // 413, 415
     BODY_TOO_LARGE("body-too-large", Kind.TOO_LARGE, "Request body too large"),
     TELEMETRY_TOO_LARGE("telemetry-too-large", Kind.TOO_LARGE, "Telemetry document too large"),
+    FIRMWARE_IMAGE_TOO_LARGE("firmware-image-too-large", Kind.TOO_LARGE, "Firmware image larger than an app slot"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", Kind.UNSUPPORTED_MEDIA, "Unsupported media type"),
 
     // 500, 503: the server's side

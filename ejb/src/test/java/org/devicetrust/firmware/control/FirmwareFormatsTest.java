@@ -76,6 +76,23 @@ class FirmwareFormatsTest {
         c.put("SIGBLOCK_OFF_PUBKEY", (long) SignatureBlock.OFFSET_PUBLIC_KEY);
         c.put("SIGBLOCK_OFF_SIGNATURE", (long) SignatureBlock.OFFSET_SIGNATURE);
         c.put("SIGBLOCK_OFF_RESERVED_TAIL", (long) SignatureBlock.OFFSET_RESERVED_TAIL);
+        c.put("KEY_SLOTS", (long) TrustedKeySlots.KEY_SLOTS);
+        c.put("APP_SLOT_SIZE", UpdateOffer.APP_SLOT_SIZE);
+        c.put("OFFER_MAGIC", (long) UpdateOffer.OFFER_MAGIC);
+        c.put("OFFER_OFF_MAGIC", (long) UpdateOffer.OFFER_OFF_MAGIC);
+        c.put("OFFER_FORMAT", (long) UpdateOffer.OFFER_FORMAT);
+        c.put("OFFER_OFF_FORMAT", (long) UpdateOffer.OFFER_OFF_FORMAT);
+        c.put("OFFER_HEADER_SIZE", (long) UpdateOffer.OFFER_HEADER_SIZE);
+        c.put("OFFER_OFF_HEADER_SIZE", (long) UpdateOffer.OFFER_OFF_HEADER_SIZE);
+        c.put("OFFER_OFF_UPDATE_ID", (long) UpdateOffer.OFFER_OFF_UPDATE_ID);
+        c.put("OFFER_UPDATE_ID_SIZE", (long) UpdateOffer.OFFER_UPDATE_ID_SIZE);
+        c.put("OFFER_OFF_CHUNK_SIZE", (long) UpdateOffer.OFFER_OFF_CHUNK_SIZE);
+        c.put("OFFER_CHUNK_MIN", (long) UpdateOffer.OFFER_CHUNK_MIN);
+        c.put("OFFER_CHUNK_MAX", (long) UpdateOffer.OFFER_CHUNK_MAX);
+        c.put("OFFER_OFF_IMAGE_LENGTH", (long) UpdateOffer.OFFER_OFF_IMAGE_LENGTH);
+        c.put("OFFER_OFF_MANIFEST", (long) UpdateOffer.OFFER_OFF_MANIFEST);
+        c.put("OFFER_OFF_SIGBLOCK", (long) UpdateOffer.OFFER_OFF_SIGBLOCK);
+        c.put("OFFER_SIZE", (long) UpdateOffer.OFFER_SIZE);
         return c;
     }
 

@@ -12,7 +12,6 @@ import java.security.KeyPair;
 import java.security.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +24,9 @@ class FirmwareVectorsTest {
 
     static final Path VECTORS = Path.of("..", "firmware", "test", "vectors");
     private final Provider bc = new BouncyCastleProvider();
+
+    /** The shared offer vector's update id: bytes 00 01 .. 0f (docs/ota.md). */
+    static final byte[] OFFER_UPDATE_ID = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
     static byte[] testPayload(int size) {
         byte[] p = new byte[size];
@@ -41,15 +43,30 @@ class FirmwareVectorsTest {
         FirmwareSigner signerB = new FirmwareSigner(b.getPrivate(), b.getPublic(), bc);
         byte[] appPayload = testPayload(1000);
         byte[] blPayload = testPayload(300);
-        FirmwareManifest app = signerA.manifestFor(appPayload, ImageType.APP, 3, 2, 0x8020_0000L, 0x8020_0010L,
+        FirmwareManifest app = signerA.manifestFor(
+                appPayload,
+                ImageType.APP,
+                3,
+                2,
+                0x8020_0000L,
+                0x8020_0010L,
                 FirmwareManifest.buildIdOf("vector-build-1"));
-        FirmwareManifest bl = signerA.manifestFor(blPayload, ImageType.BOOTLOADER, 1, 0, 0x8010_0000L,
-                0x8010_0000L, FirmwareManifest.buildIdOf("vector-bootloader"));
+        FirmwareManifest bl = signerA.manifestFor(
+                blPayload,
+                ImageType.BOOTLOADER,
+                1,
+                0,
+                0x8010_0000L,
+                0x8010_0000L,
+                FirmwareManifest.buildIdOf("vector-bootloader"));
 
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("app-v3.img", signerA.sign(appPayload, app));
         files.put("bootloader-v1.img", signerA.sign(blPayload, bl));
         files.put("app-v3-untrusted.img", signerB.sign(appPayload, app));
+        files.put(
+                "offer-app-v3.bin",
+                UpdateOffer.of(OFFER_UPDATE_ID, 4096, files.get("app-v3.img")).encode());
         String txt = "# written by FirmwareVectorsTest (Java signer); read by firmware/test/test_vectors.c\n"
                 + "key_a_digest=" + FirmwareKeys.hex(signerA.keyDigest()) + "\n"
                 + "key_b_digest=" + FirmwareKeys.hex(signerB.keyDigest()) + "\n"
@@ -84,5 +101,18 @@ class FirmwareVectorsTest {
         app.verifySignature(bc);
         assertEquals(3, app.manifest().version());
         assertEquals("vector-build-1", app.manifest().buildIdText());
+    }
+
+    @Test
+    void offerVectorCarriesTheImagesManifestAndSignatureBlock() throws IOException {
+        assumeTrue(Files.exists(VECTORS.resolve("offer-app-v3.bin")), "vectors not generated yet");
+        byte[] image = Files.readAllBytes(VECTORS.resolve("app-v3.img"));
+        UpdateOffer offer = UpdateOffer.decode(Files.readAllBytes(VECTORS.resolve("offer-app-v3.bin")));
+        assertArrayEquals(OFFER_UPDATE_ID, offer.updateId());
+        assertEquals(4096, offer.chunkSize());
+        assertEquals(image.length, offer.imageLength());
+        assertArrayEquals(java.util.Arrays.copyOf(image, 128), offer.manifest());
+        assertArrayEquals(
+                java.util.Arrays.copyOfRange(image, image.length - 176, image.length), offer.signatureBlock());
     }
 }

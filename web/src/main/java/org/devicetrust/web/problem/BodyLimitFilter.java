@@ -4,6 +4,8 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,8 +13,8 @@ import java.io.InputStream;
 import org.devicetrust.platform.boundary.ProblemType;
 
 /**
- * Refuses bodies over 64 KiB: by Content-Length before reading, and by counting for chunked bodies, so that
- * no request can make the server buffer more than the limit.
+ * Refuses bodies over 64 KiB (or a resource method's own {@link BodyLimit}): by Content-Length before reading,
+ * and by counting for chunked bodies, so that no request can make the server buffer more than the limit.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -20,16 +22,28 @@ public class BodyLimitFilter implements ContainerRequestFilter {
 
     public static final int LIMIT = 64 * 1024;
 
+    @Context
+    ResourceInfo resource;
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getLength() > LIMIT) {
+        int limit = limit();
+        if (request.getLength() > limit) {
             request.abortWith(ProblemMapper.problem(
-                    ProblemType.BODY_TOO_LARGE, "request bodies are limited to " + LIMIT + " bytes"));
+                    ProblemType.BODY_TOO_LARGE, "request bodies are limited to " + limit + " bytes"));
             return;
         }
         if (request.hasEntity()) {
-            request.setEntityStream(new Limited(request.getEntityStream(), LIMIT));
+            request.setEntityStream(new Limited(request.getEntityStream(), limit));
         }
+    }
+
+    private int limit() {
+        if (resource == null || resource.getResourceMethod() == null) {
+            return LIMIT;
+        }
+        BodyLimit own = resource.getResourceMethod().getAnnotation(BodyLimit.class);
+        return own == null ? LIMIT : own.value();
     }
 
     private static final class Limited extends FilterInputStream {

@@ -1,0 +1,285 @@
+package org.devicetrust.firmware.boundary;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.firmware.control.RolloutThresholds;
+import org.devicetrust.firmware.control.UpdateOffer;
+import org.devicetrust.firmware.entity.ExecutionState;
+import org.devicetrust.firmware.entity.FirmwareRelease;
+import org.devicetrust.firmware.entity.GroupState;
+import org.devicetrust.firmware.entity.ReleaseState;
+import org.devicetrust.firmware.entity.Rollout;
+import org.devicetrust.firmware.entity.RolloutGroup;
+import org.devicetrust.firmware.entity.RolloutState;
+import org.devicetrust.firmware.entity.UpdateExecution;
+import org.devicetrust.platform.boundary.ProblemType;
+
+/**
+ * The device side of rollouts: the offer a device is given when it polls, and the status it reports. The caller
+ * (the device API) has authenticated the device and checked it is ACTIVE. An offer and a report of one rollout
+ * both lock the rollout row, so the threshold decided inside the report that crosses it is seen by every later
+ * offer: not one offer is made after the crossing.
+ */
+@Stateless
+public class DeviceUpdates {
+
+    static final String SYSTEM = "system";
+
+    /** What a device reports about an update ({@code POST /api/v1/device/update/{id}/status}). */
+    public record StatusReport(long seq, String state, long offset, int code, long runningVersion, String buildId) {}
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    AuditLog auditLog;
+
+    @Inject
+    Clock clock;
+
+    /**
+     * The device's open offer (the same update id each time), or a new one from a RUNNING group of a RUNNING
+     * rollout within its offer rate; empty when there is nothing to offer now.
+     */
+    @RolesAllowed({"device", "admin"})
+    public Optional<UpdateOffer> offerFor(String deviceId) {
+        List<UpdateExecution> open = em.createNamedQuery(UpdateExecution.FIND_OPEN_BY_DEVICE, UpdateExecution.class)
+                .setParameter("device", deviceId)
+                .getResultList();
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        UpdateExecution execution = open.get(0);
+        Rollout rollout = em.find(Rollout.class, execution.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
+        em.refresh(execution);
+        FirmwareRelease release = em.find(FirmwareRelease.class, rollout.releaseId());
+        if (release.state() != ReleaseState.APPROVED || !execution.isOpen()) {
+            return Optional.empty();
+        }
+        if (execution.state() != ExecutionState.QUEUED) {
+            return Optional.of(offerOf(execution, rollout, release));
+        }
+        RolloutGroup group = em.find(RolloutGroup.class, execution.groupId());
+        if (rollout.state() != RolloutState.RUNNING || group.state() != GroupState.RUNNING) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        long lastMinute = em.createNamedQuery(UpdateExecution.COUNT_OFFERED_SINCE, Long.class)
+                .setParameter("rollout", rollout.id())
+                .setParameter("since", now.minus(Duration.ofMinutes(1)))
+                .getSingleResult();
+        if (lastMinute >= rollout.maxOffersPerMinute()) {
+            return Optional.empty();
+        }
+        execution.offer(now, now.plus(rollout.actionTimeout()));
+        em.flush();
+        auditLog.record(
+                deviceId,
+                AuditAction.UPDATE_OFFERED,
+                "update:" + execution.id(),
+                AuditOutcome.SUCCESS,
+                "rollout " + rollout.id() + " group " + group.position() + ", release " + release.id());
+        return Optional.of(offerOf(execution, rollout, release));
+    }
+
+    /**
+     * Applies a status report, idempotent by (update id, seq): a repeated or lower seq changes nothing. A terminal
+     * report is counted and the thresholds are judged in this transaction, with the rollout row locked. SUCCEEDED
+     * counts only when the running version and build id are the release's (the new image reporting); otherwise the
+     * report is recorded and the update stays open.
+     *
+     * @throws FirmwareException update-unknown (no such update of this device, or not offered yet),
+     *     update-status-invalid
+     */
+    @RolesAllowed({"device", "admin"})
+    public void report(String deviceId, String updateId, StatusReport report) {
+        try {
+            ExecutionState state = reportedState(report);
+            UpdateExecution found = updateId == null ? null : em.find(UpdateExecution.class, updateId);
+            if (found == null || !found.deviceId().equals(deviceId) || found.state() == ExecutionState.QUEUED) {
+                throw new FirmwareException(ProblemType.UPDATE_UNKNOWN, "no update " + updateId + " for this device");
+            }
+            Rollout rollout = em.find(Rollout.class, found.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
+            em.refresh(found);
+            FirmwareRelease release = em.find(FirmwareRelease.class, rollout.releaseId());
+            if (state == ExecutionState.SUCCEEDED
+                    && (report.runningVersion() != release.version()
+                            || !release.buildId().equals(report.buildId()))) {
+                auditLog.record(
+                        deviceId,
+                        AuditAction.UPDATE_STATUS_REPORTED,
+                        "update:" + found.id(),
+                        AuditOutcome.FAILURE,
+                        "SUCCEEDED from version " + report.runningVersion() + " build " + report.buildId()
+                                + " is not release " + release.id() + ": not counted");
+                return;
+            }
+            long before = found.lastSeq();
+            boolean ended = found.report(report.seq(), state, report.code(), clock.instant());
+            if (found.lastSeq() == before) {
+                return; // a repeat or a late report: counted once already
+            }
+            auditLog.record(
+                    deviceId,
+                    AuditAction.UPDATE_STATUS_REPORTED,
+                    "update:" + found.id(),
+                    AuditOutcome.SUCCESS,
+                    "seq " + report.seq() + " " + state + " code " + report.code());
+            if (ended) {
+                judge(rollout, found);
+            }
+        } catch (FirmwareException e) {
+            auditLog.record(
+                    deviceId,
+                    AuditAction.UPDATE_STATUS_REPORTED,
+                    "update:" + updateId,
+                    AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Marks TIMED_OUT every offered update without a terminal report past its deadline (at most {@code limit} per
+     * call) and judges the thresholds, as a failing report would. Returns how many timed out.
+     */
+    @PermitAll
+    public int timeOutExpired(int limit) {
+        Instant now = clock.instant();
+        List<UpdateExecution> expired = em.createNamedQuery(UpdateExecution.FIND_EXPIRED, UpdateExecution.class)
+                .setParameter("now", now)
+                .setMaxResults(limit)
+                .getResultList();
+        List<UpdateExecution> done = new ArrayList<>();
+        for (UpdateExecution candidate : expired) {
+            Rollout rollout = em.find(Rollout.class, candidate.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
+            em.refresh(candidate);
+            if (!candidate.isOpen()
+                    || candidate.state() == ExecutionState.QUEUED
+                    || !candidate.deadline().isBefore(now)) {
+                continue;
+            }
+            candidate.timeOut(now);
+            done.add(candidate);
+            judge(rollout, candidate);
+        }
+        for (UpdateExecution e : done) {
+            auditLog.record(
+                    SYSTEM,
+                    AuditAction.UPDATE_TIMED_OUT,
+                    "update:" + e.id(),
+                    AuditOutcome.SUCCESS,
+                    "device " + e.deviceId() + ", no terminal report by " + e.deadline());
+        }
+        return done.size();
+    }
+
+    /** The thresholds after one more terminal execution, with the rollout row locked by the caller. */
+    private void judge(Rollout rollout, UpdateExecution ended) {
+        em.flush();
+        if (rollout.state() != RolloutState.RUNNING) {
+            return;
+        }
+        RolloutGroup group = em.find(RolloutGroup.class, ended.groupId());
+        ExecutionCounts inGroup = ExecutionCounts.ofGroup(em, group.id());
+        ExecutionCounts inRollout = ExecutionCounts.ofRollout(em, rollout.id());
+        Instant now = clock.instant();
+        boolean groupCrossed = RolloutThresholds.crossed(
+                rollout.threshold(),
+                inGroup.failed() - group.forgivenFailed(),
+                inGroup.terminal() - group.forgivenTerminal());
+        boolean rolloutCrossed = RolloutThresholds.crossed(
+                rollout.threshold(),
+                inRollout.failed() - rollout.forgivenFailed(),
+                inRollout.terminal() - rollout.forgivenTerminal());
+        if (group.state() == GroupState.RUNNING && (groupCrossed || rolloutCrossed)) {
+            pauseByThreshold(rollout, group, inGroup, inRollout, now);
+            return;
+        }
+        if (group.state() != GroupState.RUNNING) {
+            return;
+        }
+        if (RolloutThresholds.groupSucceeded(rollout.successPercent(), inGroup.succeeded(), group.size())) {
+            group.succeed();
+            RolloutGroup next = em
+                    .createNamedQuery(RolloutGroup.FIND_BY_ROLLOUT, RolloutGroup.class)
+                    .setParameter("rollout", rollout.id())
+                    .getResultList()
+                    .stream()
+                    .filter(g -> g.state() == GroupState.SCHEDULED && g.size() > 0)
+                    .findFirst()
+                    .orElse(null);
+            if (next != null) {
+                next.start();
+            } else if (inRollout.open() == 0) {
+                rollout.finish(now);
+                em.flush();
+                auditLog.record(
+                        SYSTEM,
+                        AuditAction.ROLLOUT_FINISHED,
+                        "rollout:" + rollout.id(),
+                        AuditOutcome.SUCCESS,
+                        inRollout.succeeded() + " succeeded, " + inRollout.failed() + " failed");
+            }
+        } else if (inGroup.open() == 0) {
+            pauseByThreshold(rollout, group, inGroup, inRollout, now); // every device done, too few succeeded
+        }
+    }
+
+    private void pauseByThreshold(
+            Rollout rollout, RolloutGroup group, ExecutionCounts inGroup, ExecutionCounts inRollout, Instant now) {
+        long offered = em.createNamedQuery(UpdateExecution.COUNT_OFFERED, Long.class)
+                .setParameter("rollout", rollout.id())
+                .getSingleResult();
+        group.fail();
+        rollout.pause(Rollout.PauseReason.THRESHOLD, offered, now);
+        em.flush();
+        auditLog.record(
+                SYSTEM,
+                AuditAction.ROLLOUT_PAUSED,
+                "rollout:" + rollout.id(),
+                AuditOutcome.SUCCESS,
+                "threshold: group " + group.position() + " " + inGroup.failed() + " failed of " + inGroup.terminal()
+                        + ", rollout " + inRollout.failed() + " of " + inRollout.terminal() + "; " + offered
+                        + " offers made");
+    }
+
+    private static UpdateOffer offerOf(UpdateExecution execution, Rollout rollout, FirmwareRelease release) {
+        return UpdateOffer.of(execution.updateId(), rollout.chunkSize(), release.image());
+    }
+
+    private static ExecutionState reportedState(StatusReport report) {
+        if (report == null || report.seq() < 1 || report.state() == null) {
+            throw new FirmwareException(ProblemType.UPDATE_STATUS_INVALID, "a status report has seq >= 1 and a state");
+        }
+        try {
+            ExecutionState state = ExecutionState.valueOf(report.state());
+            if (state == ExecutionState.QUEUED
+                    || state == ExecutionState.OFFERED
+                    || state == ExecutionState.TIMED_OUT
+                    || state == ExecutionState.CANCELED) {
+                throw new IllegalArgumentException(report.state());
+            }
+            return state;
+        } catch (IllegalArgumentException e) {
+            throw new FirmwareException(
+                    ProblemType.UPDATE_STATUS_INVALID,
+                    "state must be one of DOWNLOADING, DOWNLOADED, INSTALLING, SUCCEEDED, REVERTED, FAILED, REJECTED");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package org.devicetrust.firmware.boundary;
+
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import org.devicetrust.audit.boundary.AuditLog;
+import org.devicetrust.audit.entity.AuditAction;
+import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.boundary.DeviceRegistry;
+import org.devicetrust.device.entity.DeviceStatus;
+import org.devicetrust.firmware.control.RolloutThresholds;
+import org.devicetrust.firmware.control.RolloutThresholds.ErrorThreshold;
+import org.devicetrust.firmware.entity.FirmwareRelease;
+import org.devicetrust.firmware.entity.GroupState;
+import org.devicetrust.firmware.entity.ReleaseState;
+import org.devicetrust.firmware.entity.Rollout;
+import org.devicetrust.firmware.entity.RolloutGroup;
+import org.devicetrust.firmware.entity.UpdateExecution;
+import org.devicetrust.platform.boundary.ProblemType;
+
+/**
+ * Rollouts of an approved release: created over named devices cut into staged groups, started, paused, resumed and
+ * stopped by administrators. Every change takes the rollout row's lock, as the device path does (DeviceUpdates),
+ * and is audited, refusals too.
+ */
+@Stateless
+public class Rollouts {
+
+    /** The most devices one rollout names (one bounded transaction to create it). */
+    public static final int MAX_DEVICES = 10_000;
+
+    /** A rollout as an administrator asks for it (OTA design 3.5, target by device ids). */
+    public record RolloutRequest(
+            long releaseId,
+            List<String> deviceIds,
+            List<Integer> groupPercents,
+            int successPercent,
+            int errorPercent,
+            int minExecuted,
+            int absoluteMax,
+            int actionTimeoutSeconds,
+            int maxOffersPerMinute,
+            int chunkSize) {}
+
+    /** A group with its counts. */
+    public record GroupProgress(RolloutGroup group, ExecutionCounts counts) {}
+
+    @PersistenceContext
+    EntityManager em;
+
+    @EJB
+    AuditLog auditLog;
+
+    @EJB
+    DeviceRegistry devices;
+
+    @Resource
+    SessionContext context;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    SecureRandom random;
+
+    /**
+     * @throws FirmwareException rollout-invalid, release-unknown, release-not-approved, device-unknown (a named
+     *     device is not registered or not ACTIVE), device-update-open
+     */
+    @RolesAllowed("admin")
+    public Rollout create(RolloutRequest request) {
+        String caller = caller();
+        try {
+            if (request == null || request.deviceIds() == null || request.groupPercents() == null) {
+                throw invalid("a rollout names a release, its devices and its groups");
+            }
+            List<String> ids = request.deviceIds();
+            if (ids.isEmpty() || ids.size() > MAX_DEVICES || new HashSet<>(ids).size() != ids.size()) {
+                throw invalid("a rollout names 1 to " + MAX_DEVICES + " devices, each once");
+            }
+            List<Integer> sizes;
+            Rollout rollout;
+            try {
+                sizes = RolloutThresholds.groupSizes(ids.size(), request.groupPercents());
+                rollout = new Rollout(
+                        request.releaseId(),
+                        request.successPercent(),
+                        new ErrorThreshold(request.errorPercent(), request.minExecuted(), request.absoluteMax()),
+                        Duration.ofSeconds(Math.max(0, request.actionTimeoutSeconds())),
+                        request.maxOffersPerMinute(),
+                        request.chunkSize(),
+                        caller,
+                        clock.instant());
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+            FirmwareRelease release = em.find(FirmwareRelease.class, request.releaseId());
+            if (release == null) {
+                throw new FirmwareException(ProblemType.RELEASE_UNKNOWN, "no firmware release " + request.releaseId());
+            }
+            if (release.state() != ReleaseState.APPROVED) {
+                throw new FirmwareException(
+                        ProblemType.RELEASE_NOT_APPROVED,
+                        "release " + release.id() + " is " + release.state()
+                                + "; only an APPROVED release is rolled out");
+            }
+            for (String id : ids) {
+                if (devices.find(id).map(d -> d.status() != DeviceStatus.ACTIVE).orElse(true)) {
+                    throw new FirmwareException(
+                            ProblemType.DEVICE_UNKNOWN, "device '" + id + "' is not an ACTIVE device");
+                }
+            }
+            List<String> busy = em.createNamedQuery(UpdateExecution.FIND_OPEN_AMONG, String.class)
+                    .setParameter("devices", ids)
+                    .getResultList();
+            if (!busy.isEmpty()) {
+                throw new FirmwareException(
+                        ProblemType.DEVICE_UPDATE_OPEN, "devices with an open update: " + String.join(", ", busy));
+            }
+            em.persist(rollout);
+            int next = 0;
+            for (int position = 0; position < sizes.size(); position++) {
+                RolloutGroup group = new RolloutGroup(rollout.id(), position, sizes.get(position));
+                em.persist(group);
+                for (int i = 0; i < sizes.get(position); i++) {
+                    byte[] updateId = new byte[16];
+                    random.nextBytes(updateId);
+                    em.persist(new UpdateExecution(updateId, rollout.id(), group.id(), ids.get(next++)));
+                }
+            }
+            em.flush();
+            audit(
+                    caller,
+                    AuditAction.ROLLOUT_CREATED,
+                    rollout.id(),
+                    AuditOutcome.SUCCESS,
+                    "release " + release.id() + ", " + ids.size() + " devices in groups " + sizes);
+            return rollout;
+        } catch (FirmwareException e) {
+            auditLog.record(
+                    caller,
+                    AuditAction.ROLLOUT_CREATED,
+                    "rollout:new",
+                    AuditOutcome.FAILURE,
+                    e.type() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** DRAFT -> RUNNING; the first non-empty group starts. @throws FirmwareException rollout-unknown, rollout-state-invalid */
+    @RolesAllowed("admin")
+    public Rollout start(long id) {
+        return change(id, AuditAction.ROLLOUT_STARTED, (rollout, now) -> {
+            rollout.start(now);
+            List<RolloutGroup> groups = groups(rollout.id());
+            groups.stream().filter(g -> g.size() > 0).findFirst().ifPresent(RolloutGroup::start);
+            return "started";
+        });
+    }
+
+    /** RUNNING -> PAUSED (manual): no new offers. */
+    @RolesAllowed("admin")
+    public Rollout pause(long id) {
+        return change(id, AuditAction.ROLLOUT_PAUSED, (rollout, now) -> {
+            rollout.pause(Rollout.PauseReason.MANUAL, offered(rollout.id()), now);
+            return "paused by an administrator";
+        });
+    }
+
+    /**
+     * PAUSED -> RUNNING; a group the threshold failed runs again. The failures counted so far are accepted: the
+     * threshold judges what comes after.
+     */
+    @RolesAllowed("admin")
+    public Rollout resume(long id) {
+        return change(id, AuditAction.ROLLOUT_RESUMED, (rollout, now) -> {
+            ExecutionCounts all = ExecutionCounts.ofRollout(em, rollout.id());
+            rollout.resume(all.failed(), all.terminal(), now);
+            for (RolloutGroup g : groups(rollout.id())) {
+                if (g.state() == GroupState.FAILED) {
+                    ExecutionCounts c = ExecutionCounts.ofGroup(em, g.id());
+                    g.resume(c.failed(), c.terminal());
+                }
+            }
+            return "resumed; accepted " + all.failed() + " failed of " + all.terminal();
+        });
+    }
+
+    /** -> STOPPED; queued executions are CANCELED, offered ones run out (their timeout ends them). */
+    @RolesAllowed("admin")
+    public Rollout stop(long id) {
+        return change(id, AuditAction.ROLLOUT_STOPPED, (rollout, now) -> {
+            rollout.stop(now);
+            int canceled = em.createNamedQuery(UpdateExecution.CANCEL_QUEUED)
+                    .setParameter("canceled", org.devicetrust.firmware.entity.ExecutionState.CANCELED)
+                    .setParameter("queued", org.devicetrust.firmware.entity.ExecutionState.QUEUED)
+                    .setParameter("now", now)
+                    .setParameter("rollout", rollout.id())
+                    .executeUpdate();
+            return "stopped; " + canceled + " queued updates canceled";
+        });
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public Rollout find(long id) {
+        Rollout rollout = em.find(Rollout.class, id);
+        if (rollout == null) {
+            throw unknown(id);
+        }
+        return rollout;
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<GroupProgress> progress(long id) {
+        find(id);
+        return groups(id).stream()
+                .map(g -> new GroupProgress(g, ExecutionCounts.ofGroup(em, g.id())))
+                .toList();
+    }
+
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public ExecutionCounts counts(long id) {
+        find(id);
+        return ExecutionCounts.ofRollout(em, id);
+    }
+
+    private interface Change {
+        String apply(Rollout rollout, Instant now);
+    }
+
+    private Rollout change(long id, AuditAction action, Change change) {
+        String caller = caller();
+        try {
+            Rollout rollout = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (rollout == null) {
+                throw unknown(id);
+            }
+            String detail;
+            try {
+                detail = change.apply(rollout, clock.instant());
+            } catch (IllegalStateException e) {
+                throw new FirmwareException(ProblemType.ROLLOUT_STATE_INVALID, e.getMessage());
+            }
+            em.flush();
+            audit(caller, action, id, AuditOutcome.SUCCESS, detail);
+            return rollout;
+        } catch (FirmwareException e) {
+            audit(caller, action, id, AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private List<RolloutGroup> groups(long rolloutId) {
+        return em.createNamedQuery(RolloutGroup.FIND_BY_ROLLOUT, RolloutGroup.class)
+                .setParameter("rollout", rolloutId)
+                .getResultList();
+    }
+
+    private long offered(long rolloutId) {
+        return em.createNamedQuery(UpdateExecution.COUNT_OFFERED, Long.class)
+                .setParameter("rollout", rolloutId)
+                .getSingleResult();
+    }
+
+    private static FirmwareException invalid(String message) {
+        return new FirmwareException(ProblemType.ROLLOUT_INVALID, message);
+    }
+
+    private static FirmwareException unknown(long id) {
+        return new FirmwareException(ProblemType.ROLLOUT_UNKNOWN, "no rollout " + id);
+    }
+
+    private void audit(String caller, AuditAction action, long rolloutId, AuditOutcome outcome, String detail) {
+        auditLog.record(caller, action, "rollout:" + rolloutId, outcome, detail);
+    }
+
+    private String caller() {
+        return AuditLog.nameOf(context.getCallerPrincipal());
+    }
+}

@@ -1,0 +1,144 @@
+package org.devicetrust.web.admin;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.List;
+import org.devicetrust.firmware.boundary.ExecutionCounts;
+import org.devicetrust.firmware.boundary.Rollouts;
+import org.devicetrust.firmware.entity.Rollout;
+import org.devicetrust.web.problem.InvalidRequest;
+
+/** Admin API: rollouts of approved firmware releases over named devices in staged groups (docs/ota.md). */
+@Path("admin/rollouts")
+@Produces(MediaType.APPLICATION_JSON)
+public class RolloutsResource {
+
+    /** {@code error}: pause at {@code pct} failed of terminal once {@code minExecuted} ended, or at {@code absoluteMax}. */
+    public record ErrorThresholdRequest(Integer pct, Integer minExecuted, Integer absoluteMax) {}
+
+    public record RolloutRequest(
+            Long releaseId,
+            List<String> deviceIds,
+            List<Integer> groups,
+            Integer successPct,
+            ErrorThresholdRequest error,
+            Integer actionTimeoutMinutes,
+            Integer maxOffersPerMinute,
+            Integer chunkSize) {}
+
+    public record Counters(long queued, long open, long succeeded, long failed, long canceled) {
+        static Counters of(ExecutionCounts c) {
+            return new Counters(
+                    c.of(org.devicetrust.firmware.entity.ExecutionState.QUEUED),
+                    c.open() - c.of(org.devicetrust.firmware.entity.ExecutionState.QUEUED),
+                    c.succeeded(),
+                    c.failed(),
+                    c.of(org.devicetrust.firmware.entity.ExecutionState.CANCELED));
+        }
+    }
+
+    public record GroupResponse(int position, String state, int size, Counters counters) {}
+
+    public record RolloutResponse(
+            long id,
+            long releaseId,
+            String state,
+            String pauseReason,
+            String createdBy,
+            Instant createdAt,
+            Instant changedAt,
+            Counters counters,
+            List<GroupResponse> groups) {}
+
+    @Inject
+    Rollouts rollouts;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(RolloutRequest r, @Context UriInfo uri) {
+        if (r == null || r.releaseId() == null || r.deviceIds() == null) {
+            throw new InvalidRequest("a JSON body {\"releaseId\": ..., \"deviceIds\": [...], ...} is required");
+        }
+        ErrorThresholdRequest error = r.error() == null ? new ErrorThresholdRequest(null, null, null) : r.error();
+        Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
+                r.releaseId(),
+                r.deviceIds(),
+                r.groups() == null ? List.of(100) : r.groups(),
+                orDefault(r.successPct(), 100),
+                orDefault(error.pct(), 20),
+                orDefault(error.minExecuted(), 1),
+                orDefault(error.absoluteMax(), 0),
+                Math.multiplyExact(orDefault(r.actionTimeoutMinutes(), 60), 60),
+                orDefault(r.maxOffersPerMinute(), 600),
+                orDefault(r.chunkSize(), 4096)));
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(String.valueOf(rollout.id()))
+                        .build())
+                .entity(response(rollout))
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    public RolloutResponse get(@PathParam("id") long id) {
+        return response(rollouts.find(id));
+    }
+
+    @POST
+    @Path("{id}/start")
+    public RolloutResponse start(@PathParam("id") long id) {
+        return response(rollouts.start(id));
+    }
+
+    @POST
+    @Path("{id}/pause")
+    public RolloutResponse pause(@PathParam("id") long id) {
+        return response(rollouts.pause(id));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public RolloutResponse resume(@PathParam("id") long id) {
+        return response(rollouts.resume(id));
+    }
+
+    @POST
+    @Path("{id}/stop")
+    public RolloutResponse stop(@PathParam("id") long id) {
+        return response(rollouts.stop(id));
+    }
+
+    private RolloutResponse response(Rollout r) {
+        List<GroupResponse> groups = rollouts.progress(r.id()).stream()
+                .map(p -> new GroupResponse(
+                        p.group().position(),
+                        p.group().state().name(),
+                        p.group().size(),
+                        Counters.of(p.counts())))
+                .toList();
+        return new RolloutResponse(
+                r.id(),
+                r.releaseId(),
+                r.state().name(),
+                r.pauseReason() == null ? null : r.pauseReason().name(),
+                r.createdBy(),
+                r.createdAt(),
+                r.changedAt(),
+                Counters.of(rollouts.counts(r.id())),
+                groups);
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+}
