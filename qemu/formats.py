@@ -152,6 +152,23 @@ APP0_OFFSET = 0x100000
 APP1_OFFSET = 0x500000
 APP_SLOT_SIZE = 0x400000
 
+# ---------------------------------------------------------------- update offer (formats.md 8)
+OFFER_MAGIC = 0x464F5444  # "DTOF"
+OFFER_FORMAT = 1
+OFFER_HEADER_SIZE = 32
+OFFER_UPDATE_ID_SIZE = 16
+OFFER_CHUNK_MIN = 512
+OFFER_CHUNK_MAX = 6144
+OFFER_OFF_MAGIC = 0
+OFFER_OFF_FORMAT = 4
+OFFER_OFF_HEADER_SIZE = 6
+OFFER_OFF_UPDATE_ID = 8
+OFFER_OFF_CHUNK_SIZE = 24
+OFFER_OFF_IMAGE_LENGTH = 28
+OFFER_OFF_MANIFEST = 32
+OFFER_OFF_SIGBLOCK = 160
+OFFER_SIZE = 336
+
 # type, subtype, offset, size, label: what the factory writes
 DEFAULT_PARTITIONS = [
     (PART_TYPE_DATA, PART_SUBTYPE_IDENTITY, IDENTITY_PART_OFFSET, IDENTITY_PART_SIZE, "identity"),
@@ -185,6 +202,20 @@ def ptable_bytes(partitions):
             PTABLE_LABEL_SIZE, b"\0")
         body += bytes(e)
     return body + hashlib.sha256(body).digest()
+
+
+def offer_bytes(update_id, chunk_size, signed_image):
+    """The offer for a signed image (manifest first, signature block last), as the backend sends it."""
+    if len(update_id) != OFFER_UPDATE_ID_SIZE:
+        raise ValueError("the update id is 16 bytes")
+    head = bytearray(OFFER_HEADER_SIZE)
+    head[OFFER_OFF_MAGIC:OFFER_OFF_MAGIC + 4] = le32(OFFER_MAGIC)
+    head[OFFER_OFF_FORMAT:OFFER_OFF_FORMAT + 2] = le16(OFFER_FORMAT)
+    head[OFFER_OFF_HEADER_SIZE:OFFER_OFF_HEADER_SIZE + 2] = le16(OFFER_HEADER_SIZE)
+    head[OFFER_OFF_UPDATE_ID:OFFER_OFF_UPDATE_ID + OFFER_UPDATE_ID_SIZE] = update_id
+    head[OFFER_OFF_CHUNK_SIZE:OFFER_OFF_CHUNK_SIZE + 4] = le32(chunk_size)
+    head[OFFER_OFF_IMAGE_LENGTH:OFFER_OFF_IMAGE_LENGTH + 4] = le32(len(signed_image))
+    return bytes(head) + signed_image[:MANIFEST_SIZE] + signed_image[-SIGBLOCK_SIZE:]
 
 
 def keyblock_bytes(digests):
@@ -275,6 +306,12 @@ def check(path):
     problems = [f"{k}: vector {v:#x}, formats.py {mine[k]:#x}" for k, v in vector.items() if k in mine and mine[k] != v]
     problems += [f"{k}: in the vector, not in formats.py" for k in vector if k not in mine]
     problems += [f"{k}: in formats.py, not in the vector" for k in mine if k not in vector]
+    # the offer the Java writer made for the vector app: this writer must produce the same bytes
+    vectors = Path(path).parent
+    if (vectors / "offer-app-v3.bin").exists():
+        ours = offer_bytes(bytes(range(OFFER_UPDATE_ID_SIZE)), 4096, (vectors / "app-v3.img").read_bytes())
+        if ours != (vectors / "offer-app-v3.bin").read_bytes():
+            problems.append("offer-app-v3.bin: the Java writer and offer_bytes disagree")
     return problems
 
 

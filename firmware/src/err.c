@@ -46,6 +46,7 @@ const char *fw_err_str(int err)
     case FW_ERR_SESSION_MISSING: return "no TLS session stored";
     case FW_ERR_SESSION_INVALID: return "TLS session record invalid";
     case FW_ERR_SESSION_FOREIGN: return "TLS session made with another server or certificate, or expired";
+    case FW_ERR_OFFER_INVALID: return "update offer invalid";
     default: return "unknown error";
     }
 }

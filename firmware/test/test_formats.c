@@ -11,6 +11,7 @@
 #include "fw/image.h"
 #include "fw/keys.h"
 #include "fw/layout.h"
+#include "fw/offer.h"
 #include "fw/ptable.h"
 #include "fw/session.h"
 #include "test.h"
@@ -150,6 +151,21 @@ static const struct {
     C(APP0_OFFSET),
     C(APP1_OFFSET),
     C(APP_SLOT_SIZE),
+    C(OFFER_MAGIC),
+    C(OFFER_OFF_MAGIC),
+    C(OFFER_FORMAT),
+    C(OFFER_OFF_FORMAT),
+    C(OFFER_HEADER_SIZE),
+    C(OFFER_OFF_HEADER_SIZE),
+    C(OFFER_OFF_UPDATE_ID),
+    C(OFFER_UPDATE_ID_SIZE),
+    C(OFFER_OFF_CHUNK_SIZE),
+    C(OFFER_CHUNK_MIN),
+    C(OFFER_CHUNK_MAX),
+    C(OFFER_OFF_IMAGE_LENGTH),
+    C(OFFER_OFF_MANIFEST),
+    C(OFFER_OFF_SIGBLOCK),
+    C(OFFER_SIZE),
 };
 
 #define CONSTANT_COUNT (sizeof(constants) / sizeof(constants[0]))

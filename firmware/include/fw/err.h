@@ -51,9 +51,10 @@ typedef enum {
     FW_ERR_SESSION_MISSING = -40, /* no TLS session record stored (erased or never written) */
     FW_ERR_SESSION_INVALID = -41, /* the TLS session record is damaged */
     FW_ERR_SESSION_FOREIGN = -42, /* the stored session belongs to another server, certificate or time */
+    FW_ERR_OFFER_INVALID = -43,   /* an update offer's header, sizes or lengths do not add up */
 } fw_err_t;
 
-#define FW_ERR_COUNT 43
+#define FW_ERR_COUNT 44
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);
