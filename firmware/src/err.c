@@ -47,6 +47,8 @@ const char *fw_err_str(int err)
     case FW_ERR_SESSION_INVALID: return "TLS session record invalid";
     case FW_ERR_SESSION_FOREIGN: return "TLS session made with another server or certificate, or expired";
     case FW_ERR_OFFER_INVALID: return "update offer invalid";
+    case FW_ERR_OTADATA_MISSING: return "no boot-state record";
+    case FW_ERR_OTADATA_INVALID: return "boot-state record invalid";
     default: return "unknown error";
     }
 }

@@ -12,6 +12,7 @@
 #include "fw/keys.h"
 #include "fw/layout.h"
 #include "fw/offer.h"
+#include "fw/otadata.h"
 #include "fw/ptable.h"
 #include "fw/session.h"
 #include "test.h"
@@ -166,6 +167,29 @@ static const struct {
     C(OFFER_OFF_MANIFEST),
     C(OFFER_OFF_SIGBLOCK),
     C(OFFER_SIZE),
+    C(OTADATA_MAGIC),
+    C(OTADATA_FORMAT),
+    C(OTADATA_RECORD_SIZE),
+    C(OTADATA_OFFSET),
+    C(OTADATA_COPY_STRIDE),
+    C(OTADATA_PART_SIZE),
+    C(PART_SUBTYPE_OTADATA),
+    C(OTADATA_NO_SLOT),
+    C(OTADATA_FLAG_REPORT_OWED),
+    C(OTADATA_OFF_MAGIC),
+    C(OTADATA_OFF_FORMAT),
+    C(OTADATA_OFF_RESERVED_HEAD),
+    C(OTADATA_OFF_SEQ),
+    C(OTADATA_OFF_ACTIVE),
+    C(OTADATA_OFF_PENDING_SLOT),
+    C(OTADATA_OFF_PENDING_STATE),
+    C(OTADATA_OFF_ATTEMPTS),
+    C(OTADATA_OFF_FLAGS),
+    C(OTADATA_OFF_RESERVED_FLAGS),
+    C(OTADATA_OFF_UPDATE_ID),
+    C(OTADATA_OFF_PENDING_DIGEST),
+    C(OTADATA_OFF_RESERVED_TAIL),
+    C(OTADATA_OFF_DIGEST),
 };
 
 #define CONSTANT_COUNT (sizeof(constants) / sizeof(constants[0]))

@@ -52,9 +52,11 @@ typedef enum {
     FW_ERR_SESSION_INVALID = -41, /* the TLS session record is damaged */
     FW_ERR_SESSION_FOREIGN = -42, /* the stored session belongs to another server, certificate or time */
     FW_ERR_OFFER_INVALID = -43,   /* an update offer's header, sizes or lengths do not add up */
+    FW_ERR_OTADATA_MISSING = -44, /* no boot-state record copy (a fresh device) */
+    FW_ERR_OTADATA_INVALID = -45, /* a boot-state record copy is torn, damaged or breaks its rules */
 } fw_err_t;
 
-#define FW_ERR_COUNT 44
+#define FW_ERR_COUNT 46
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);

@@ -1,0 +1,240 @@
+/*
+ * The boot-state record (docs/formats.md 9): encode/decode rules, the newer copy wins, and the
+ * MCUboot-simulator method for power cuts: a simulated flash that stops after every single
+ * operation of a record update (a cut operation itself is torn: half an erase, half a word), after
+ * which the reader must still find the old record or the new one, never none and never a third.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw/err.h"
+#include "fw/otadata.h"
+#include "test.h"
+
+#define SIM_SECTOR 512u /* a small stand-in for the 256 KiB sectors: only the first 128 bytes matter */
+
+typedef struct {
+    uint8_t mem[FW_OTADATA_COPIES * SIM_SECTOR];
+    long ops_left; /* -1: no cut; otherwise the operation that finds 0 here is torn, and nothing after it runs */
+    int cut;
+} sim_flash_t;
+
+static int sim_take(sim_flash_t *s)
+{
+    if (s->cut) {
+        return -1;
+    }
+    if (s->ops_left < 0) {
+        return 1;
+    }
+    if (s->ops_left == 0) {
+        s->cut = 1;
+        return 0; /* this operation is torn */
+    }
+    s->ops_left--;
+    return 1;
+}
+
+static int sim_erase(void *ctx, uint32_t off)
+{
+    sim_flash_t *s = ctx;
+    CHECK(off % SIM_SECTOR == 0 && off < sizeof(s->mem));
+    int go = sim_take(s);
+    if (go < 0) {
+        return -1;
+    }
+    memset(s->mem + off, 0xff, go ? SIM_SECTOR : SIM_SECTOR / 2); /* a torn erase leaves the rest as it was */
+    return go ? 0 : -1;
+}
+
+static int sim_program(void *ctx, uint32_t off, uint32_t value)
+{
+    sim_flash_t *s = ctx;
+    CHECK(off % 4 == 0 && off + 4 <= sizeof(s->mem));
+    int go = sim_take(s);
+    if (go < 0) {
+        return -1;
+    }
+    uint8_t word[4] = {(uint8_t)value, (uint8_t)(value >> 8), (uint8_t)(value >> 16), (uint8_t)(value >> 24)};
+    memcpy(s->mem + off, word, go ? 4 : 2); /* a torn program writes half the word */
+    return go ? 0 : -1;
+}
+
+static int sim_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
+{
+    sim_flash_t *s = ctx;
+    CHECK(off + len <= sizeof(s->mem));
+    memcpy(buf, s->mem + off, len);
+    return 0;
+}
+
+static fw_otadata_flash_t sim_ops(sim_flash_t *s)
+{
+    fw_otadata_flash_t f = {sim_erase, sim_program, sim_read, s, {0, SIM_SECTOR}};
+    return f;
+}
+
+static void sim_init(sim_flash_t *s)
+{
+    memset(s->mem, 0xff, sizeof(s->mem));
+    s->ops_left = -1;
+    s->cut = 0;
+}
+
+static fw_otadata_t trial_of(uint8_t slot, uint8_t state)
+{
+    fw_otadata_t r;
+    fw_otadata_init(&r);
+    r.active = (uint8_t)(1 - slot);
+    r.pending_slot = slot;
+    r.pending_state = state;
+    for (int i = 0; i < FW_OFFER_UPDATE_ID_SIZE; i++) {
+        r.update_id[i] = (uint8_t)(0x40 + i);
+    }
+    memset(r.pending_digest, 0x5a, sizeof(r.pending_digest));
+    return r;
+}
+
+static int same_content(const fw_otadata_t *a, const fw_otadata_t *b)
+{
+    return a->active == b->active && a->pending_slot == b->pending_slot && a->pending_state == b->pending_state &&
+           a->attempts == b->attempts && a->flags == b->flags && memcmp(a->update_id, b->update_id, 16) == 0 &&
+           memcmp(a->pending_digest, b->pending_digest, 32) == 0;
+}
+
+FW_TEST(otadata_fresh_flash_has_no_record_and_the_first_write_is_copy_0)
+{
+    sim_flash_t s;
+    sim_init(&s);
+    fw_otadata_flash_t f = sim_ops(&s);
+    fw_otadata_t r;
+    CHECK_EQ(fw_otadata_read(&f, &r, NULL), FW_ERR_OTADATA_MISSING);
+    fw_otadata_t w = trial_of(1, FW_OTA_NEW);
+    CHECK_EQ(fw_otadata_write(&f, &w), 0);
+    CHECK_EQ(w.seq, 1);
+    int copy = -1;
+    CHECK_EQ(fw_otadata_read(&f, &r, &copy), 0);
+    CHECK_EQ(copy, 0);
+    CHECK(same_content(&r, &w));
+    /* the next write goes to the other copy and wins by its sequence number */
+    w.pending_state = FW_OTA_TRYING;
+    w.attempts = 1;
+    CHECK_EQ(fw_otadata_write(&f, &w), 0);
+    CHECK_EQ(fw_otadata_read(&f, &r, &copy), 0);
+    CHECK_EQ(copy, 1);
+    CHECK_EQ(r.seq, 2);
+    CHECK_EQ(r.pending_state, FW_OTA_TRYING);
+    /* and the one after that replaces the older copy, 0 */
+    fw_otadata_t confirmed;
+    fw_otadata_init(&confirmed);
+    confirmed.active = 1;
+    confirmed.flags = FW_OTADATA_FLAG_REPORT_OWED;
+    CHECK_EQ(fw_otadata_write(&f, &confirmed), 0);
+    CHECK_EQ(fw_otadata_read(&f, &r, &copy), 0);
+    CHECK_EQ(copy, 0);
+    CHECK_EQ(r.seq, 3);
+    CHECK_EQ(r.active, 1);
+    CHECK_EQ(r.pending_slot, FW_OTADATA_NO_SLOT);
+}
+
+FW_TEST(otadata_refuses_records_that_break_the_rules)
+{
+    uint8_t raw[FW_OTADATA_RECORD_SIZE];
+    fw_otadata_t bad = trial_of(1, FW_OTA_NEW);
+    bad.pending_slot = 0; /* pending slot equal to the active one */
+    CHECK_EQ(fw_otadata_encode(&bad, raw), FW_ERR_BAD_ARGUMENT);
+    bad = trial_of(1, FW_OTA_NEW);
+    bad.flags = 0x80;
+    CHECK_EQ(fw_otadata_encode(&bad, raw), FW_ERR_BAD_ARGUMENT);
+    bad = trial_of(1, 9);
+    CHECK_EQ(fw_otadata_encode(&bad, raw), FW_ERR_BAD_ARGUMENT);
+    fw_otadata_init(&bad);
+    bad.attempts = 1; /* attempts without a pending slot */
+    CHECK_EQ(fw_otadata_encode(&bad, raw), FW_ERR_BAD_ARGUMENT);
+
+    fw_otadata_t good = trial_of(1, FW_OTA_TRYING);
+    good.seq = 7;
+    CHECK_EQ(fw_otadata_encode(&good, raw), 0);
+    fw_otadata_t r;
+    CHECK_EQ(fw_otadata_decode(raw, sizeof(raw), &r), 0);
+    CHECK(same_content(&r, &good));
+    CHECK_EQ(r.seq, 7);
+    CHECK_EQ(fw_otadata_decode(raw, sizeof(raw) - 1, &r), FW_ERR_OTADATA_MISSING);
+    /* every single flipped bit is refused: digest, magic, or a rule */
+    for (size_t i = 0; i < sizeof(raw) * 8; i++) {
+        raw[i / 8] ^= (uint8_t)(1u << (i % 8));
+        CHECK(fw_otadata_decode(raw, sizeof(raw), &r) != 0);
+        CHECK_EQ(r.seq, 0);
+        raw[i / 8] ^= (uint8_t)(1u << (i % 8));
+    }
+    /* a record whose digest matches but whose reserved bytes are not zero (a later format) is refused */
+    uint8_t later[FW_OTADATA_RECORD_SIZE];
+    memcpy(later, raw, sizeof(later));
+    later[FW_OTADATA_OFF_RESERVED_TAIL] = 1;
+    CHECK_EQ(fw_sha256(later, FW_OTADATA_OFF_DIGEST, later + FW_OTADATA_OFF_DIGEST), 0);
+    CHECK_EQ(fw_otadata_decode(later, sizeof(later), &r), FW_ERR_OTADATA_INVALID);
+    /* sequence number 0 is never written */
+    memcpy(later, raw, sizeof(later));
+    memset(later + FW_OTADATA_OFF_SEQ, 0, 4);
+    CHECK_EQ(fw_sha256(later, FW_OTADATA_OFF_DIGEST, later + FW_OTADATA_OFF_DIGEST), 0);
+    CHECK_EQ(fw_otadata_decode(later, sizeof(later), &r), FW_ERR_OTADATA_INVALID);
+}
+
+/* Runs one update from `before` (written first, possibly twice so both copies hold records) to `after`,
+ * cut at operation k; returns 1 if the reader then finds before, 2 if after, 0 otherwise. */
+static int cut_at(long k, int both_copies, int *completed)
+{
+    sim_flash_t s;
+    sim_init(&s);
+    fw_otadata_flash_t f = sim_ops(&s);
+    fw_otadata_t before = trial_of(1, FW_OTA_NEW);
+    CHECK_EQ(fw_otadata_write(&f, &before), 0);
+    if (both_copies) {
+        before.pending_state = FW_OTA_TRYING;
+        before.attempts = 1;
+        CHECK_EQ(fw_otadata_write(&f, &before), 0);
+    }
+    fw_otadata_t after;
+    fw_otadata_init(&after);
+    after.active = 1;
+    after.flags = FW_OTADATA_FLAG_REPORT_OWED;
+    s.ops_left = k;
+    *completed = fw_otadata_write(&f, &after) == 0;
+    s.ops_left = -1;
+    s.cut = 0;
+    fw_otadata_t r;
+    if (fw_otadata_read(&f, &r, NULL) != 0) {
+        return 0;
+    }
+    if (same_content(&r, &before) && r.seq == before.seq) {
+        return 1;
+    }
+    if (same_content(&r, &after) && r.seq == before.seq + 1) {
+        return 2;
+    }
+    return 0;
+}
+
+FW_TEST(otadata_a_cut_after_any_flash_operation_leaves_the_old_or_the_new_record)
+{
+    for (int both = 0; both <= 1; both++) {
+        int saw_old = 0, saw_new = 0;
+        long k = 0;
+        for (;; k++) {
+            int completed = 0;
+            int found = cut_at(k, both, &completed);
+            CHECK(found != 0); /* never no record, never a mixture */
+            if (completed) {
+                CHECK_EQ(found, 2); /* a write that returned 0 is what the reader finds */
+                break;
+            }
+            saw_old |= found == 1;
+            saw_new |= found == 2;
+            CHECK(k < 1000);
+        }
+        /* one erase and 32 word programs: every one of them was cut once */
+        CHECK_EQ(k, 1 + FW_OTADATA_RECORD_SIZE / 4);
+        CHECK(saw_old);
+        (void)saw_new; /* a cut in the last word's second half can already hold the complete record */
+    }
+}
