@@ -14,6 +14,9 @@ void fw_test_register(const char *name, fw_test_fn fn);
 /* Reads test/device-vectors/NAME into BUF (CAP bytes); the file must exist, be non-empty and fit. */
 size_t fw_test_read_device_vector(const char *name, uint8_t *buf, size_t cap);
 
+/* The same for test/vectors/NAME, the files shared with the Java writer. */
+size_t fw_test_read_vector(const char *name, uint8_t *buf, size_t cap);
+
 #define FW_TEST(name)                                              \
     static void name(void);                                        \
     __attribute__((constructor)) static void register_##name(void) \

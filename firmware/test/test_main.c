@@ -20,16 +20,26 @@ void fw_test_register(const char *name, fw_test_fn fn)
 }
 
 /* With a name: run that test. Without: run all and print a summary. */
-size_t fw_test_read_device_vector(const char *name, uint8_t *buf, size_t cap)
+static size_t read_from(const char *dir, const char *name, uint8_t *buf, size_t cap)
 {
     char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FW_DEVICE_VECTOR_DIR, name);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
     CHECK(f != NULL);
     size_t n = fread(buf, 1, cap, f);
     fclose(f);
     CHECK(n > 0 && n < cap);
     return n;
+}
+
+size_t fw_test_read_device_vector(const char *name, uint8_t *buf, size_t cap)
+{
+    return read_from(FW_DEVICE_VECTOR_DIR, name, buf, cap);
+}
+
+size_t fw_test_read_vector(const char *name, uint8_t *buf, size_t cap)
+{
+    return read_from(FW_VECTOR_DIR, name, buf, cap);
 }
 
 int main(int argc, char **argv)

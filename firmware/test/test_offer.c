@@ -10,18 +10,6 @@
 #include "fw/offer.h"
 #include "test.h"
 
-static size_t read_file(const char *name, uint8_t *buf, size_t cap)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", FW_VECTOR_DIR, name);
-    FILE *f = fopen(path, "rb");
-    CHECK(f != NULL);
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    CHECK(n > 0 && n < cap);
-    return n;
-}
-
 static void put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v;
@@ -42,8 +30,8 @@ FW_TEST(offer_shared_vector_parses_to_what_it_was_made_from)
 {
     static uint8_t image[8192];
     uint8_t offer[FW_OFFER_SIZE + 1];
-    size_t image_len = read_file("app-v3.img", image, sizeof(image));
-    CHECK_EQ(read_file("offer-app-v3.bin", offer, sizeof(offer)), FW_OFFER_SIZE);
+    size_t image_len = fw_test_read_vector("app-v3.img", image, sizeof(image));
+    CHECK_EQ(fw_test_read_vector("offer-app-v3.bin", offer, sizeof(offer)), FW_OFFER_SIZE);
 
     fw_offer_t o;
     CHECK_EQ(fw_offer_parse(offer, FW_OFFER_SIZE, FW_APP_SLOT_SIZE, &o), 0);
@@ -66,7 +54,7 @@ FW_TEST(offer_shared_vector_parses_to_what_it_was_made_from)
 FW_TEST(offer_refuses_every_damaged_header_and_length)
 {
     uint8_t good[FW_OFFER_SIZE + 1], bad[FW_OFFER_SIZE + 1];
-    CHECK_EQ(read_file("offer-app-v3.bin", good, sizeof(good)), FW_OFFER_SIZE);
+    CHECK_EQ(fw_test_read_vector("offer-app-v3.bin", good, sizeof(good)), FW_OFFER_SIZE);
     uint32_t length = (uint32_t)good[FW_OFFER_OFF_IMAGE_LENGTH] | (uint32_t)good[FW_OFFER_OFF_IMAGE_LENGTH + 1] << 8 |
                       (uint32_t)good[FW_OFFER_OFF_IMAGE_LENGTH + 2] << 16 |
                       (uint32_t)good[FW_OFFER_OFF_IMAGE_LENGTH + 3] << 24;
