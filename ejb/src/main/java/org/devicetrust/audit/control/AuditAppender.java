@@ -10,8 +10,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,6 +23,7 @@ import org.devicetrust.audit.entity.AuditChainHead;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.audit.entity.AuditRecord;
 import org.devicetrust.audit.entity.DeviceAccessHour;
+import org.devicetrust.platform.control.AfterCommit;
 
 /**
  * Appends records to the hash chain, in one transaction of its own or in the caller's: locks the chain head (so that every server
@@ -105,19 +104,9 @@ public class AuditAppender {
     /** The operator's counters move only for records that are really written. */
     private void countWhenCommitted(List<Entry> entries) {
         List<Entry> counted = List.copyOf(entries);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // counted after the outcome is known
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    for (Entry entry : counted) {
-                        counters.committed(entry.action(), entry.outcome());
-                    }
-                }
+        AfterCommit.run(transactions, () -> {
+            for (Entry entry : counted) {
+                counters.committed(entry.action(), entry.outcome());
             }
         });
     }

@@ -22,8 +22,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -48,6 +46,7 @@ import org.devicetrust.pki.entity.CrlSeries;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
 import org.devicetrust.pki.entity.RevocationReason;
+import org.devicetrust.platform.control.AfterCommit;
 
 /**
  * CRL publication: signs and stores a CRL (in the caller's transaction, so that a revocation and its CRL commit
@@ -344,19 +343,7 @@ public class CrlPublisher {
     }
 
     private void afterCommit(Runnable action) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to do before the commit
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    action.run();
-                }
-            }
-        });
+        AfterCommit.run(transactions, action);
     }
 
     private Instant now() {
