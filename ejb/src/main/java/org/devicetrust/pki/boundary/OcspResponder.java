@@ -84,6 +84,10 @@ public class OcspResponder {
     static final Duration FEED_STALENESS = Duration.ofSeconds(5);
     /** A revocation recorded longer ago than this is taken as committed (or never to commit). */
     static final Duration FEED_SETTLE = Duration.ofSeconds(30);
+    /** HTTP dates (RFC 9110 5.6.7) for Last-Modified and Expires. */
+    private static final java.time.format.DateTimeFormatter HTTP_DATE = java.time.format.DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH)
+            .withZone(java.time.ZoneOffset.UTC);
 
     /** How the responder answered, for the dashboard (per node, since start). */
     public enum Outcome {
@@ -97,8 +101,10 @@ public class OcspResponder {
     }
 
     /**
-     * One response: the DER and, for pre-produced ones, what HTTP caching needs (RFC 5019 6.2); {@code cacheable}
-     * is false for nonced and error responses.
+     * One response: the DER and, for pre-produced ones, what HTTP caching needs (RFC 5019 6.2), the HTTP dates
+     * already formatted (RFC 9110 IMF-fixdate) so that a cache hit is answered without formatting anything;
+     * {@code cacheable} is false for nonced and error responses. A pre-produced answer is built once and handed
+     * out on every hit: {@link #der()} copies, {@link #writeTo} does not.
      */
     public record Answer(
             byte[] der,
@@ -107,10 +113,22 @@ public class OcspResponder {
             Instant producedAt,
             Instant thisUpdate,
             Instant nextUpdate,
-            String etag) {
+            String etag,
+            String httpLastModified,
+            String httpExpires) {
         @Override
         public byte[] der() {
             return der.clone();
+        }
+
+        /** The DER's length in bytes. */
+        public int length() {
+            return der.length;
+        }
+
+        /** Writes the DER without copying it. */
+        public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+            out.write(der);
         }
     }
 
@@ -128,16 +146,7 @@ public class OcspResponder {
 
     private record Signer(CaCredential credential, String serialHex) {}
 
-    private record Cached(
-            byte[] der,
-            byte[] certIdDer,
-            Outcome outcome,
-            Instant producedAt,
-            Instant thisUpdate,
-            Instant nextUpdate,
-            Instant refreshAt,
-            String signerSerial,
-            String etag) {}
+    private record Cached(byte[] certIdDer, Instant refreshAt, String signerSerial, Answer answer) {}
 
     @PersistenceContext
     EntityManager em;
@@ -242,7 +251,7 @@ public class OcspResponder {
             byte[] der = responses.sign(current.credential(), answers, parsed.nonce(), now, now, nextUpdate);
             Outcome outcome = outcomeOf(answers);
             count(outcome);
-            return new Answer(der, outcome, false, now, now, nextUpdate, null);
+            return new Answer(der, outcome, false, now, now, nextUpdate, null, null, null);
         } catch (jakarta.persistence.PersistenceException e) {
             LOG.log(Level.WARNING, "DeviceTrust OCSP cannot read certificate status: {0}", e.getMessage());
             return error(OCSPRespBuilder.TRY_LATER, Outcome.TRY_LATER);
@@ -263,30 +272,31 @@ public class OcspResponder {
                 && cached.signerSerial().equals(current.serialHex())
                 && MessageDigest.isEqual(cached.certIdDer(), certId)) {
             cacheHits.increment();
-            count(cached.outcome());
-            return answerOf(cached);
+            count(cached.answer().outcome());
+            return cached.answer();
         }
         long ticket = cache.ticket();
         OcspResponses.Answer answer = lookUp(query);
         Instant nextUpdate = now.plus(responseValidity());
         byte[] der = responses.sign(current.credential(), List.of(answer), null, now, now, nextUpdate);
         Outcome outcome = outcomeOf(List.of(answer));
-        Cached fresh = new Cached(
+        Answer preProduced = new Answer(
                 der,
-                certId,
                 outcome,
+                true,
                 now,
                 now,
                 nextUpdate,
-                now.plus(responseValidity().dividedBy(2)),
-                current.serialHex(),
-                etag(der));
+                etag(der),
+                HTTP_DATE.format(now),
+                HTTP_DATE.format(nextUpdate));
+        Cached fresh = new Cached(certId, now.plus(responseValidity().dividedBy(2)), current.serialHex(), preProduced);
         // unknown serials are not kept: anyone could fill the cache with them
         if (feedFresh && outcome != Outcome.UNKNOWN) {
             cache.put(key, ticket, fresh);
         }
         count(outcome);
-        return answerOf(fresh);
+        return preProduced;
     }
 
     private OcspResponses.Answer lookUp(OcspResponses.Query query) {
@@ -453,22 +463,11 @@ public class OcspResponder {
 
     private Answer error(int status, Outcome outcome) {
         count(outcome);
-        return new Answer(OcspResponses.error(status), outcome, false, null, null, null, null);
+        return new Answer(OcspResponses.error(status), outcome, false, null, null, null, null, null, null);
     }
 
     private void count(Outcome outcome) {
         counters.get(outcome).increment();
-    }
-
-    private static Answer answerOf(Cached cached) {
-        return new Answer(
-                cached.der(),
-                cached.outcome(),
-                true,
-                cached.producedAt(),
-                cached.thisUpdate(),
-                cached.nextUpdate(),
-                cached.etag());
     }
 
     private static Outcome outcomeOf(List<OcspResponses.Answer> answers) {
