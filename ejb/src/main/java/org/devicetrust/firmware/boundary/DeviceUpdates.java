@@ -17,6 +17,8 @@ import java.util.Optional;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
+import org.devicetrust.device.boundary.DeviceAccess;
+import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.firmware.control.RolloutThresholds;
 import org.devicetrust.firmware.control.UpdateOffer;
 import org.devicetrust.firmware.entity.ExecutionState;
@@ -51,6 +53,21 @@ public class DeviceUpdates {
 
     @Inject
     Clock clock;
+
+    @EJB
+    DeviceAccess access;
+
+    /**
+     * The device API's poll ({@code GET /api/v1/device/update}): opens only for an authentication that
+     * {@link DeviceAccess#authorize} accepts (certificate good, device ACTIVE), then {@link #offerFor(String)} for
+     * that device. No container role is asked for: the authentication is the credential, as on
+     * {@code /api/v1/device/session}.
+     */
+    @PermitAll
+    public Optional<UpdateOffer> offerFor(DeviceAuthentication who) {
+        DeviceAccess.AuthorizedDevice device = access.authorize(who, null, "GET update");
+        return offerFor(device.id().value());
+    }
 
     /**
      * The device's open offer (the same update id each time), or a new one from a RUNNING group of a RUNNING

@@ -68,6 +68,15 @@ class DeviceApiIT {
     }
 
     @Test
+    void deviceWithoutAnOpenUpdateIsToldWhenToPollAgain() throws Exception {
+        Credential device = DeviceCredentials.registeredDevice(dir, "poll");
+        HttpResponse<String> poll = get(device.client(), "/api/v1/device/update", "application/vnd.devicetrust.offer");
+        assertEquals(204, poll.statusCode(), poll.body());
+        assertEquals("3600", poll.headers().firstValue("Retry-After").orElse(null));
+        assertEquals("", poll.body());
+    }
+
+    @Test
     void deviceReadsItsOwnRecordAndStoresTelemetry() throws Exception {
         Credential device = DeviceCredentials.registeredDevice(dir, "telemetry");
         HttpClient client = device.client();
@@ -177,6 +186,7 @@ class DeviceApiIT {
         HttpResponse<String> next = get(client, "/api/v1/device/session", "text/plain");
         long refusedAfterMillis = (System.nanoTime() - revokeReturned) / 1_000_000;
         assertProblem(next, 401, "certificate-revoked");
+        assertProblem(get(client, "/api/v1/device/update", "*/*"), 401, "certificate-revoked");
         System.out.println("revocation took effect on the next request, " + refusedAfterMillis
                 + " ms after the revoke call returned (same TLS connection)");
 
@@ -196,6 +206,7 @@ class DeviceApiIT {
                 DeviceCredentials.changeStatus(device.deviceId(), "SUSPENDED").statusCode());
         assertProblem(get(client, "/api/v1/device/session", "text/plain"), 403, "device-suspended");
         assertProblem(get(client, "/api/v1/devices/" + device.deviceId(), "application/json"), 403, "device-suspended");
+        assertProblem(get(client, "/api/v1/device/update", "*/*"), 403, "device-suspended");
 
         assertEquals(
                 200, DeviceCredentials.changeStatus(device.deviceId(), "ACTIVE").statusCode());

@@ -11,10 +11,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
+import java.util.Optional;
 import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.device.boundary.DeviceAccess.TelemetryPage;
 import org.devicetrust.device.entity.Telemetry;
+import org.devicetrust.firmware.boundary.DeviceUpdates;
+import org.devicetrust.firmware.control.UpdateOffer;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 import org.devicetrust.web.security.Problems;
@@ -30,6 +33,7 @@ import org.devicetrust.web.security.Problems;
  *
  * <ul>
  * <li>{@code GET /api/v1/device/session}: {@code AUTH OK <id>}, or JSON when the device prefers it;</li>
+ * <li>{@code GET /api/v1/device/update}: the open update offer (336 bytes), or 204 and Retry-After;</li>
  * <li>{@code GET /api/v1/devices/{id}}: the device's own record;</li>
  * <li>{@code POST /api/v1/devices/{id}/telemetry}: one JSON document of at most 8 KiB, 201 and Location;</li>
  * <li>{@code GET /api/v1/devices/{id}/telemetry?limit=N}: the newest documents and the total.</li>
@@ -46,9 +50,15 @@ public class DeviceApiServlet extends HttpServlet {
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain";
     private static final int DEFAULT_LIMIT = 20;
+    static final String OFFER = "application/vnd.devicetrust.offer";
+    /** Seconds a device is asked to wait before it polls again when no update is open. */
+    static final int POLL_HINT_SECONDS = 3600;
 
     @Inject
     transient DeviceAccess access;
+
+    @Inject
+    transient DeviceUpdates updates;
 
     private final transient Jsonb jsonb = JsonbBuilder.create();
 
@@ -64,6 +74,11 @@ public class DeviceApiServlet extends HttpServlet {
             if (path.equals("/api/v1/device/session")) {
                 allow(method, "GET");
                 session(who, request, response);
+                return;
+            }
+            if (path.equals("/api/v1/device/update")) {
+                allow(method, "GET");
+                poll(who, request, response);
                 return;
             }
             String[] parts = path.substring("/api/v1/devices/".length() - 1).split("/", -1);
@@ -117,6 +132,23 @@ public class DeviceApiServlet extends HttpServlet {
             response.getOutputStream()
                     .write(("AUTH OK " + device.id().value() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The open update offer (336 bytes), or 204 with a poll hint when there is none. */
+    private void poll(DeviceAuthentication who, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        negotiate(request.getHeader("Accept"), OFFER);
+        Optional<UpdateOffer> offer = updates.offerFor(who);
+        if (offer.isEmpty()) {
+            response.setStatus(204);
+            response.setHeader("Retry-After", Integer.toString(POLL_HINT_SECONDS));
+            return;
+        }
+        byte[] body = offer.get().encode();
+        response.setStatus(200);
+        response.setContentType(OFFER);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private void record(DeviceAuthentication who, String id, HttpServletRequest request, HttpServletResponse response)
