@@ -36,8 +36,9 @@ public final class SigningRate {
         }
     }
 
-    private static void report(String curve, String where, Provider keys, Provider signer, String algorithm,
-            double seconds) throws Exception {
+    private static void report(
+            String curve, String where, Provider keys, Provider signer, String algorithm, double seconds)
+            throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", keys);
         generator.initialize(new ECGenParameterSpec(curve));
         KeyPair pair = generator.generateKeyPair();
@@ -59,7 +60,7 @@ public final class SigningRate {
             count++;
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        System.out.printf("%s  %-32s %8.0f signatures/s  (%d in %.1f s)%n", curve, where, count / elapsed, count,
-                elapsed);
+        System.out.printf(
+                "%s  %-32s %8.0f signatures/s  (%d in %.1f s)%n", curve, where, count / elapsed, count, elapsed);
     }
 }

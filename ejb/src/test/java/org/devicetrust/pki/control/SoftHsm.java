@@ -51,6 +51,8 @@ final class SoftHsm {
         if (tokenDirectory == null) {
             Path conf = Path.of(System.getenv("SOFTHSM2_CONF"));
             tokenDirectory = Files.createTempDirectory("devicetrust-softhsm");
+            Path created = tokenDirectory;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
             Files.createDirectories(conf.toAbsolutePath().getParent());
             Files.writeString(
                     conf,
@@ -105,6 +107,16 @@ final class SoftHsm {
         }
         return new Token(
                 label, Long.parseLong(slot.group(1)), created.iterator().next());
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a test token left in the temporary directory holds test keys only
+        }
     }
 
     private static Set<Path> directories(Path dir) throws IOException {
