@@ -218,7 +218,7 @@ static int cut_at(long k, int both_copies, int *completed)
 FW_TEST(otadata_a_cut_after_any_flash_operation_leaves_the_old_or_the_new_record)
 {
     for (int both = 0; both <= 1; both++) {
-        int saw_old = 0, saw_new = 0;
+        int saw_old = 0;
         long k = 0;
         for (;; k++) {
             int completed = 0;
@@ -229,12 +229,10 @@ FW_TEST(otadata_a_cut_after_any_flash_operation_leaves_the_old_or_the_new_record
                 break;
             }
             saw_old |= found == 1;
-            saw_new |= found == 2;
             CHECK(k < 1000);
         }
         /* one erase and 32 word programs: every one of them was cut once */
         CHECK_EQ(k, 1 + FW_OTADATA_RECORD_SIZE / 4);
-        CHECK(saw_old);
-        (void)saw_new; /* a cut in the last word's second half can already hold the complete record */
+        CHECK(saw_old); /* the new record may appear only at the last word: no check that it shows earlier */
     }
 }
