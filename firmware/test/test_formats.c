@@ -190,6 +190,11 @@ static const struct {
     C(OTADATA_OFF_PENDING_DIGEST),
     C(OTADATA_OFF_RESERVED_TAIL),
     C(OTADATA_OFF_DIGEST),
+    C(OTA_NONE),
+    C(OTA_NEW),
+    C(OTA_TRYING),
+    C(OTA_INVALID),
+    C(OTA_ABORTED),
 };
 
 #define CONSTANT_COUNT (sizeof(constants) / sizeof(constants[0]))
