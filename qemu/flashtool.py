@@ -114,6 +114,12 @@ def cmd_otadata_show(a):
           f"state={names.get(c['state'], c['state'])} attempts={c['attempts']} flags={c['flags']:#x}")
 
 
+def cmd_put_bootloader(a):
+    with open(a.image, "rb") as f:
+        data = f.read()
+    put(a.flash, BOOTLOADER_OFFSET, data + bytes(BOOTLOADER_SLOT_SIZE - len(data)), BOOTLOADER_SLOT_SIZE)
+
+
 def cmd_flip(a):
     with open(a.file, "r+b") as f:
         f.seek(a.offset)
@@ -263,6 +269,14 @@ def main():
     u.add_argument("--app", required=True)
     u.add_argument("--slot", type=int, choices=(0, 1), default=0)
     u.set_defaults(fn=cmd_put_app)
+    b = sub.add_parser("put-bootloader", help="replace the bootloader slot")
+    b.add_argument("--flash", required=True)
+    b.add_argument("--image", required=True)
+    b.set_defaults(fn=cmd_put_bootloader)
+    w = sub.add_parser("test-cut", help="test builds: the record flash operation after which bootloader_cut stops")
+    w.add_argument("--flash", required=True)
+    w.add_argument("--after", type=int, required=True, help="0 = never")
+    w.set_defaults(fn=lambda a: put(a.flash, fmt.TEST_CUT_OFFSET, a.after.to_bytes(4, "little")))
     x = sub.add_parser("flip", help="flip one bit")
     x.add_argument("--file", required=True)
     x.add_argument("--offset", type=lambda s: int(s, 0), required=True)

@@ -151,6 +151,7 @@ IDENTITY_PART_SIZE = 0x040000
 APP0_OFFSET = 0x100000
 APP1_OFFSET = 0x500000
 APP_SLOT_SIZE = 0x400000
+TEST_CUT_OFFSET = 0x1fbfffc  # test builds only: the flash operation after which bootloader_cut stops
 
 # ---------------------------------------------------------------- boot-state record (formats.md 9)
 OTADATA_MAGIC = 0x534f5444
@@ -176,6 +177,7 @@ OTADATA_OFF_UPDATE_ID = 20
 OTADATA_OFF_PENDING_DIGEST = 36
 OTADATA_OFF_RESERVED_TAIL = 68
 OTADATA_OFF_DIGEST = 96
+OTADATA_MAX_ATTEMPTS = 1
 OTA_NONE = 0
 OTA_NEW = 1
 OTA_TRYING = 2
