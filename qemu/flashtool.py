@@ -13,7 +13,7 @@ import sys
 import time
 
 import formats as fmt
-from formats import (APP0_OFFSET, APP_SLOT_SIZE, BOOTLOADER_OFFSET, BOOTLOADER_SLOT_SIZE, DEFAULT_PARTITIONS,
+from formats import (APP0_OFFSET, APP1_OFFSET, APP_SLOT_SIZE, BOOTLOADER_OFFSET, BOOTLOADER_SLOT_SIZE, DEFAULT_PARTITIONS,
                      EFUSE_OFFSET, EFUSE_SIZE, FLASH_FILE_SIZE, ID_CLOCK, ID_DEVICE_ID, ID_SERVER_NAME, ID_TOKEN,
                      IDENTITY_MAX_SIZE, IDENTITY_PART_OFFSET, KEY_SLOTS, PTABLE_OFFSET, ROM_KEYBLOCK_OFFSET)
 
@@ -65,18 +65,59 @@ def cmd_flash(a):
         with open(a.bootloader, "rb") as f:
             put(a.out, BOOTLOADER_OFFSET, f.read(), BOOTLOADER_SLOT_SIZE)
     put(a.out, PTABLE_OFFSET, fmt.ptable_bytes(DEFAULT_PARTITIONS))
-    if a.app:
-        with open(a.app, "rb") as f:
-            put(a.out, APP0_OFFSET, f.read(), APP_SLOT_SIZE)
+    for image, slot in ((a.app, APP0_OFFSET), (a.app1, APP1_OFFSET)):
+        if image:
+            with open(image, "rb") as f:
+                put(a.out, slot, f.read(), APP_SLOT_SIZE)
     put(a.out, EFUSE_OFFSET, fmt.efuse_bytes(a.efuse_revoke, a.efuse_secver))
 
 
 def cmd_put_app(a):
     with open(a.app, "rb") as f:
         data = f.read()
+    slot = APP1_OFFSET if a.slot == 1 else APP0_OFFSET
     # An update rewrites the whole slot: erase it first so no old bytes remain.
-    put(a.flash, APP0_OFFSET, bytes(APP_SLOT_SIZE))
-    put(a.flash, APP0_OFFSET, data, APP_SLOT_SIZE)
+    put(a.flash, slot, bytes(APP_SLOT_SIZE))
+    put(a.flash, slot, data, APP_SLOT_SIZE)
+
+
+def otadata_copies(path):
+    """Both copies of the boot-state record, parsed (None = no valid record in that copy)."""
+    with open(path, "rb") as f:
+        copies = []
+        for i in range(2):
+            f.seek(fmt.OTADATA_OFFSET + i * fmt.OTADATA_COPY_STRIDE)
+            copies.append(fmt.otadata_parse(f.read(fmt.OTADATA_RECORD_SIZE)))
+    return copies
+
+
+def cmd_otadata(a):
+    """Writes the next record as the device does: seq + 1, over the copy that does not hold the newest."""
+    copies = otadata_copies(a.flash)
+    seqs = [c["seq"] if c else 0 for c in copies]
+    target = 1 if seqs[0] > seqs[1] else 0
+    state = fmt.OTA_STATES[a.state]
+    pending = fmt.OTADATA_NO_SLOT if state == fmt.OTA_NONE else 1 - a.active
+    record = fmt.otadata_bytes(max(seqs) + 1, a.active, pending, state, a.attempts)
+    put(a.flash, fmt.OTADATA_OFFSET + target * fmt.OTADATA_COPY_STRIDE, record)
+
+
+def cmd_otadata_show(a):
+    copies = [c for c in otadata_copies(a.flash) if c]
+    if not copies:
+        print("otadata: none")
+        return
+    c = max(copies, key=lambda c: c["seq"])
+    names = {v: k for k, v in fmt.OTA_STATES.items()}
+    pending = "-" if c["pending"] == fmt.OTADATA_NO_SLOT else c["pending"]
+    print(f"otadata: seq={c['seq']} active={c['active']} pending={pending} "
+          f"state={names.get(c['state'], c['state'])} attempts={c['attempts']} flags={c['flags']:#x}")
+
+
+def cmd_put_bootloader(a):
+    with open(a.image, "rb") as f:
+        data = f.read()
+    put(a.flash, BOOTLOADER_OFFSET, data + bytes(BOOTLOADER_SLOT_SIZE - len(data)), BOOTLOADER_SLOT_SIZE)
 
 
 def cmd_flip(a):
@@ -217,15 +258,25 @@ def main():
     f = sub.add_parser("flash", help="pflash1: bootloader, partition table, app, eFuse")
     f.add_argument("--bootloader")
     f.add_argument("--app")
+    f.add_argument("--app1", help="an image in the second app slot")
     f.add_argument("--efuse-revoke", type=lambda s: int(s, 0), default=0)
     f.add_argument("--efuse-secver", type=int, default=0)
     f.add_argument("--empty", action="store_true", help="erased flash (all 0xff)")
     f.add_argument("--out", required=True)
     f.set_defaults(fn=cmd_flash)
-    u = sub.add_parser("put-app", help="write a new app image into slot app0 (an update)")
+    u = sub.add_parser("put-app", help="write an app image raw into an app slot (default app0)")
     u.add_argument("--flash", required=True)
     u.add_argument("--app", required=True)
+    u.add_argument("--slot", type=int, choices=(0, 1), default=0)
     u.set_defaults(fn=cmd_put_app)
+    b = sub.add_parser("put-bootloader", help="replace the bootloader slot")
+    b.add_argument("--flash", required=True)
+    b.add_argument("--image", required=True)
+    b.set_defaults(fn=cmd_put_bootloader)
+    w = sub.add_parser("test-cut", help="test builds: the record flash operation after which bootloader_cut stops")
+    w.add_argument("--flash", required=True)
+    w.add_argument("--after", type=int, required=True, help="0 = never")
+    w.set_defaults(fn=lambda a: put(a.flash, fmt.TEST_CUT_OFFSET, a.after.to_bytes(4, "little")))
     x = sub.add_parser("flip", help="flip one bit")
     x.add_argument("--file", required=True)
     x.add_argument("--offset", type=lambda s: int(s, 0), required=True)
@@ -240,6 +291,15 @@ def main():
     k = sub.add_parser("key-digest", help="SHA-256 of a key's uncompressed public point")
     k.add_argument("pem")
     k.set_defaults(fn=lambda a: print(key_digest(a.pem)))
+    o = sub.add_parser("otadata", help="write the next boot-state record (the pending slot is the other one)")
+    o.add_argument("--flash", required=True)
+    o.add_argument("--active", type=int, choices=(0, 1), default=0)
+    o.add_argument("--state", choices=sorted(fmt.OTA_STATES), default="NONE")
+    o.add_argument("--attempts", type=int, default=0)
+    o.set_defaults(fn=cmd_otadata)
+    oshow = sub.add_parser("otadata-show", help="print the boot-state record the bootloader reads")
+    oshow.add_argument("--flash", required=True)
+    oshow.set_defaults(fn=cmd_otadata_show)
     e = sub.add_parser("efuse", help="show the eFuse block of a pflash1 image")
     e.add_argument("--flash", required=True)
     e.set_defaults(fn=cmd_efuse)

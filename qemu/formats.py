@@ -151,6 +151,7 @@ IDENTITY_PART_SIZE = 0x040000
 APP0_OFFSET = 0x100000
 APP1_OFFSET = 0x500000
 APP_SLOT_SIZE = 0x400000
+TEST_CUT_OFFSET = 0x1fbfffc  # test builds only: the flash operation after which bootloader_cut stops
 
 # ---------------------------------------------------------------- boot-state record (formats.md 9)
 OTADATA_MAGIC = 0x534f5444
@@ -176,6 +177,12 @@ OTADATA_OFF_UPDATE_ID = 20
 OTADATA_OFF_PENDING_DIGEST = 36
 OTADATA_OFF_RESERVED_TAIL = 68
 OTADATA_OFF_DIGEST = 96
+OTADATA_MAX_ATTEMPTS = 1
+OTA_NONE = 0
+OTA_NEW = 1
+OTA_TRYING = 2
+OTA_INVALID = 3
+OTA_ABORTED = 4
 
 # ---------------------------------------------------------------- update offer (formats.md 8)
 OFFER_MAGIC = 0x464F5444  # "DTOF"
@@ -198,8 +205,10 @@ OFFER_SIZE = 336
 DEFAULT_PARTITIONS = [
     (PART_TYPE_DATA, PART_SUBTYPE_IDENTITY, IDENTITY_PART_OFFSET, IDENTITY_PART_SIZE, "identity"),
     (PART_TYPE_APP, PART_SUBTYPE_OTA_0, APP0_OFFSET, APP_SLOT_SIZE, "app0"),  # the app the bootloader boots
-    (PART_TYPE_APP, PART_SUBTYPE_OTA_1, APP1_OFFSET, APP_SLOT_SIZE, "app1"),  # reserved for updates
+    (PART_TYPE_APP, PART_SUBTYPE_OTA_1, APP1_OFFSET, APP_SLOT_SIZE, "app1"),  # the other slot, for updates
+    (PART_TYPE_DATA, PART_SUBTYPE_OTADATA, OTADATA_OFFSET, OTADATA_PART_SIZE, "otadata"),  # which slot boots
 ]
+OTA_STATES = {"NONE": OTA_NONE, "NEW": OTA_NEW, "TRYING": OTA_TRYING, "INVALID": OTA_INVALID, "ABORTED": OTA_ABORTED}
 
 
 def le16(v):
@@ -241,6 +250,36 @@ def offer_bytes(update_id, chunk_size, signed_image):
     head[OFFER_OFF_CHUNK_SIZE:OFFER_OFF_CHUNK_SIZE + 4] = le32(chunk_size)
     head[OFFER_OFF_IMAGE_LENGTH:OFFER_OFF_IMAGE_LENGTH + 4] = le32(len(signed_image))
     return bytes(head) + signed_image[:MANIFEST_SIZE] + signed_image[-SIGBLOCK_SIZE:]
+
+
+def otadata_bytes(seq, active, pending_slot, state, attempts=0, flags=0, update_id=bytes(16), digest=bytes(32)):
+    """One copy of the boot-state record (no rule checked: tests forge records with it)."""
+    r = bytearray(OTADATA_RECORD_SIZE)
+    r[OTADATA_OFF_MAGIC:OTADATA_OFF_MAGIC + 4] = le32(OTADATA_MAGIC)
+    r[OTADATA_OFF_FORMAT:OTADATA_OFF_FORMAT + 2] = le16(OTADATA_FORMAT)
+    r[OTADATA_OFF_SEQ:OTADATA_OFF_SEQ + 4] = le32(seq)
+    r[OTADATA_OFF_ACTIVE] = active
+    r[OTADATA_OFF_PENDING_SLOT] = pending_slot
+    r[OTADATA_OFF_PENDING_STATE] = state
+    r[OTADATA_OFF_ATTEMPTS] = attempts
+    r[OTADATA_OFF_FLAGS] = flags
+    r[OTADATA_OFF_UPDATE_ID:OTADATA_OFF_UPDATE_ID + OFFER_UPDATE_ID_SIZE] = update_id
+    r[OTADATA_OFF_PENDING_DIGEST:OTADATA_OFF_PENDING_DIGEST + 32] = digest
+    r[OTADATA_OFF_DIGEST:] = hashlib.sha256(bytes(r[:OTADATA_OFF_DIGEST])).digest()
+    return bytes(r)
+
+
+def otadata_parse(raw):
+    """A copy's fields as a dict, or None when it is no valid record (the reader's magic/format/digest checks)."""
+    if len(raw) < OTADATA_RECORD_SIZE or \
+            int.from_bytes(raw[OTADATA_OFF_MAGIC:OTADATA_OFF_MAGIC + 4], "little") != OTADATA_MAGIC or \
+            int.from_bytes(raw[OTADATA_OFF_FORMAT:OTADATA_OFF_FORMAT + 2], "little") != OTADATA_FORMAT or \
+            hashlib.sha256(raw[:OTADATA_OFF_DIGEST]).digest() != raw[OTADATA_OFF_DIGEST:OTADATA_RECORD_SIZE]:
+        return None
+    return {"seq": int.from_bytes(raw[OTADATA_OFF_SEQ:OTADATA_OFF_SEQ + 4], "little"),
+            "active": raw[OTADATA_OFF_ACTIVE], "pending": raw[OTADATA_OFF_PENDING_SLOT],
+            "state": raw[OTADATA_OFF_PENDING_STATE], "attempts": raw[OTADATA_OFF_ATTEMPTS],
+            "flags": raw[OTADATA_OFF_FLAGS]}
 
 
 def keyblock_bytes(digests):

@@ -23,6 +23,7 @@ d1=$("${tool[@]}" key-digest "$out/keys/key1.pem")
 s() { "${sign[@]}" sign "$@" >/dev/null || { echo "matrix: signing failed: $*" >&2; exit 2; }; }
 img=$out/images
 s --type bootloader --in "$board/bootloader.bin" --out "$img/bl.img" --version 1 --load-addr 0x80100000 --key "$out/keys/key0.pem" --build-id bootloader-1
+s --type bootloader --in "$board/bootloader_cut.bin" --out "$img/bl-cut.img" --version 1 --load-addr 0x80100000 --key "$out/keys/key0.pem" --build-id bootloader-cut
 s --type app --in "$board/app.bin" --out "$img/app-v3.img" --version 3 --security-version 2 --load-addr 0x80200000 --key "$out/keys/key0.pem" --build-id app-3
 s --type app --in "$board/app.bin" --out "$img/app-v2.img" --version 2 --security-version 1 --load-addr 0x80200000 --key "$out/keys/key0.pem" --build-id app-2
 s --type app --in "$board/app.bin" --out "$img/app-v4.img" --version 4 --security-version 3 --load-addr 0x80200000 --key "$out/keys/key0.pem" --build-id app-4
@@ -63,6 +64,33 @@ device update-raises-counter --bootloader "$img/bl.img" --app "$img/app-v4.img" 
 device ptable-garbage --bootloader "$img/bl.img" --app "$img/app-v3.img" --efuse-secver 2
 "${tool[@]}" garbage --file "$out/ptable-garbage/pflash1.img" --offset $(($(fmt PTABLE_OFFSET) + $(fmt PTABLE_HEADER_SIZE))) --length 96
 device empty-flash --empty
+
+# A/B updates (formats.md 9.1): the boot-state record chooses the slot; a forged one can only choose
+# among genuinely signed images at or above the counter. app0 holds v3 (security version 2).
+ota() { "${tool[@]}" otadata --flash "$out/$1/pflash1.img" "${@:2}"; }
+device ota-trial --bootloader "$img/bl.img" --app "$img/app-v3.img" --app1 "$img/app-v4.img" --efuse-secver 2
+ota ota-trial --active 0 --state NEW
+device ota-invalid --bootloader "$img/bl.img" --app "$img/app-v3.img" --app1 "$img/app-v4.img" --efuse-secver 2
+"${tool[@]}" flip --file "$out/ota-invalid/pflash1.img" --offset $(($(fmt APP1_OFFSET) + manifest_size + 0x40)) --bit 2
+ota ota-invalid --active 0 --state NEW
+device ota-forged-rollback --bootloader "$img/bl.img" --app "$img/app-v3.img" --app1 "$img/app-v2.img" --efuse-secver 2
+ota ota-forged-rollback --active 0 --state NEW
+device ota-forged-active --bootloader "$img/bl.img" --app "$img/app-v3.img" --app1 "$img/app-v2.img" --efuse-secver 2
+ota ota-forged-active --active 1 --state NONE
+device ota-confirmed --bootloader "$img/bl.img" --app "$img/app-v3.img" --app1 "$img/app-v4.img" --efuse-secver 2
+ota ota-confirmed --active 1 --state NONE
+# Power cuts during the bootloader's record writes (test build bootloader_cut): after operation N of
+# NEW -> TRYING (1 erase + 32 words = 33), and inside the INVALID write that follows a bad app1.
+cut_points=(1 17 33)
+for n in "${cut_points[@]}"; do
+  device "ota-cut-$n" --bootloader "$img/bl-cut.img" --app "$img/app-v3.img" --app1 "$img/app-v4.img" --efuse-secver 2
+  ota "ota-cut-$n" --active 0 --state NEW
+  "${tool[@]}" test-cut --flash "$out/ota-cut-$n/pflash1.img" --after "$n"
+done
+device ota-cut-invalid --bootloader "$img/bl-cut.img" --app "$img/app-v3.img" --app1 "$img/app-v4.img" --efuse-secver 2
+"${tool[@]}" flip --file "$out/ota-cut-invalid/pflash1.img" --offset $(($(fmt APP1_OFFSET) + manifest_size + 0x40)) --bit 2
+ota ota-cut-invalid --active 0 --state NEW
+"${tool[@]}" test-cut --flash "$out/ota-cut-invalid/pflash1.img" --after 50
 
 failed=0
 passed=0
@@ -107,6 +135,55 @@ mv "$out/update-raises-counter/pflash1.img" "$out/old-after-update/pflash1.img"
 run_case old-after-update      "BOOT HALTED: app security version below eFuse counter" 77
 run_case ptable-garbage        "BOOT HALTED: partition table digest mismatch" 82
 run_case empty-flash           "BOOT HALTED: bootloader manifest missing" 35
+
+# expect_state CASE WHAT EXPECTED: the record or eFuse counter a boot left behind (one PASS/FAIL line).
+expect_state() {
+  local name=$1 what=$2 expect=$3 observed
+  if [ "$what" = otadata ]; then
+    observed=$("${tool[@]}" otadata-show --flash "$out/$name/pflash1.img")
+  elif [ "$what" = log ]; then
+    observed=$(grep -F -- "$expect" "$out/$name.log" | head -1)
+  else
+    observed=$("${tool[@]}" efuse --flash "$out/$name/pflash1.img")
+  fi
+  local ok=FAIL
+  case "$observed" in *"$expect"*) ok=PASS ;; esac
+  printf '%-24s %-56s %-56s %5s  %s\n' "$name" "$expect" "$observed" "-" "$ok"
+  if [ $ok = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+# again CASE NEXT: the same device, booted once more under another case name.
+again() {
+  mkdir -p "$out/$2" && ln -sf ../pflash0.img "$out/$2/pflash0.img"
+  cp --sparse=always "$out/$1/pflash1.img" "$out/$2/pflash1.img"
+}
+run_case ota-trial             "BOOT OK app v4 on trial" 0
+expect_state ota-trial otadata "active=0 pending=1 state=TRYING attempts=1"
+expect_state ota-trial efuse   "security_version=2" # a trial boot never raises the counter
+again ota-trial ota-revert # no confirmation came: the next boot returns to app0
+run_case ota-revert            "BOOT OK app v3" 0
+expect_state ota-revert otadata "active=0 pending=1 state=ABORTED attempts=1"
+expect_state ota-revert efuse  "security_version=2"
+run_case ota-invalid           "BOOT OK app v3" 0
+expect_state ota-invalid otadata "active=0 pending=1 state=INVALID attempts=1"
+run_case ota-forged-rollback   "BOOT OK app v3" 0
+expect_state ota-forged-rollback otadata "state=INVALID"
+run_case ota-forged-active     "BOOT OK app v3" 0
+expect_state ota-forged-active efuse "security_version=2"
+run_case ota-confirmed         "BOOT OK app v4" 0
+expect_state ota-confirmed efuse "security_version=3" # confirmed: now the counter rises
+expect_state ota-trial log     "BL: app1 on trial, attempt 1 of 1: eFuse counter stays 2"
+expect_state ota-revert log    "BL: pending app1 ABORTED (trial boots used up), booting app0"
+expect_state ota-invalid log   "BL: pending app1 INVALID (image digest mismatch), booting app0"
+expect_state ota-forged-active log "BL: app1 refused (security version below eFuse counter), falling back to app0"
+# after each cut the device boots the real bootloader again: never bricked, never a second trial
+for n in "${cut_points[@]}" invalid; do
+  run_case "ota-cut-$n"        "(no verdict)" 120
+  again "ota-cut-$n" "ota-cut-$n-next"
+  "${tool[@]}" put-bootloader --flash "$out/ota-cut-$n-next/pflash1.img" --image "$img/bl.img"
+  # TRYING complete (33 operations) means the trial was counted: the next boot aborts it
+  if [ "$n" = 33 ] || [ "$n" = invalid ]; then next="BOOT OK app v3"; else next="BOOT OK app v4 on trial"; fi
+  run_case "ota-cut-$n-next"   "$next" 0
+done
 
 echo "matrix: $passed passed, $failed failed"
 [ "$failed" = 0 ]

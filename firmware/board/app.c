@@ -29,6 +29,9 @@ int fw_main(const fw_handoff_t *handoff)
     fw_log_u32(handoff->security_version);
     fw_log_str(", key slot ");
     fw_log_u32((uint32_t)handoff->key_slot);
+    fw_log_str(", slot ");
+    fw_log_u32(handoff->slot);
+    fw_log_str(handoff->trial ? ", trial boot (no self-test here: never confirmed)" : ", confirmed");
     fw_log_end();
     fw_log_begin();
     fw_log_str("APP: identity partition at ");
@@ -45,6 +48,7 @@ int fw_main(const fw_handoff_t *handoff)
     fw_log_begin();
     fw_log_str("BOOT OK app v");
     fw_log_u32(handoff->version);
+    fw_log_str(handoff->trial ? " on trial" : "");
     fw_log_end();
     fw_board_exit(0);
 }

@@ -1,5 +1,6 @@
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "board.h"
 
@@ -238,3 +239,38 @@ uint32_t fw_board_heap_high_water(void)
     return 0;
 }
 #endif
+
+/* ------------------------------------------------------------------ boot-state record flash */
+
+static int otadata_erase(void *ctx, uint32_t offset)
+{
+    (void)ctx;
+    return fw_board_flash_erase_sector(offset);
+}
+
+static int otadata_program(void *ctx, uint32_t offset, uint32_t value)
+{
+    (void)ctx;
+    return fw_board_flash_program_word(offset, value);
+}
+
+static int otadata_read(void *ctx, uint32_t offset, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    if (offset >= FW_FLASH_SIZE || len > FW_FLASH_SIZE - offset) {
+        return -1;
+    }
+    memcpy(buf, (const uint8_t *)(uintptr_t)(FW_FLASH_BASE + offset), len);
+    return 0;
+}
+
+void fw_board_otadata_flash(uint32_t part_offset, fw_otadata_flash_t *out)
+{
+    out->erase_sector = otadata_erase;
+    out->program_word = otadata_program;
+    out->read = otadata_read;
+    out->ctx = NULL;
+    for (int i = 0; i < FW_OTADATA_COPIES; i++) {
+        out->copy_offset[i] = part_offset + (uint32_t)i * FW_OTADATA_COPY_STRIDE;
+    }
+}

@@ -25,6 +25,7 @@
 #define FW_EXIT_TRAP 3
 #define FW_EXIT_ROM_HALT 32
 #define FW_EXIT_BOOTLOADER_HALT 64
+#define FW_EXIT_TEST_CUT 120 /* test builds only: the simulated power cut (FW_TEST_CUT) */
 
 #define FW_HANDOFF_MAGIC 0x46444e48u /* "HNDF" */
 
@@ -39,6 +40,9 @@ typedef struct {
     uint32_t app_offset;
     uint32_t identity_offset;
     uint32_t identity_size;
+    uint32_t otadata_offset; /* the boot-state record's partition, 0 when the table has none */
+    uint32_t slot;           /* the app slot booted: 0 = ota_0, 1 = ota_1 */
+    uint32_t trial;          /* 1: a trial boot of a pending update; the app confirms or rejects it */
     uint8_t build_id[32];
 } fw_handoff_t;
 
@@ -61,6 +65,9 @@ int fw_board_flash_program_word(uint32_t offset, uint32_t value);
 
 /* Erases one 256 KiB sector of pflash1 (CFI block erase); reads back all-0xff. */
 int fw_board_flash_erase_sector(uint32_t offset);
+
+/* The boot-state record's flash operations over pflash1, for the partition at part_offset. */
+void fw_board_otadata_flash(uint32_t part_offset, fw_otadata_flash_t *out);
 
 /* 10 MHz platform timer (rdtime): the device's monotonic clock since power-on. */
 uint64_t fw_board_ticks(void);

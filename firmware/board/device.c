@@ -558,6 +558,29 @@ static int renew(device_t *d, fw_link_t *l)
     return rc;
 }
 
+/*
+ * A trial boot of a pending update ends here: the self-test is the mutual-TLS session the backend
+ * answered with AUTH OK (this image can still reach and convince the backend). Passed: the slot
+ * becomes the confirmed one (docs/formats.md 9.2) and the device boots again so the bootloader may
+ * raise the eFuse counter for it; failed: INVALID, so the next boot returns to the confirmed slot.
+ */
+static int trial_end(device_t *d, int passed)
+{
+    fw_otadata_flash_t f;
+    fw_board_otadata_flash(d->boot->otadata_offset, &f);
+    uint8_t slot = (uint8_t)d->boot->slot;
+    int rc = d->boot->otadata_offset == 0 ? FW_ERR_OTADATA_MISSING
+             : passed                     ? fw_otadata_confirm(&f, slot)
+                                          : fw_otadata_reject(&f, slot);
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: ending the trial boot failed: ", fw_err_str(rc));
+        return rc;
+    }
+    fw_log_line(passed ? "DEVICE: trial boot passed its self-test (session AUTH OK): slot confirmed"
+                       : "DEVICE: trial boot failed its self-test: slot rejected, the next boot returns");
+    return FW_OK;
+}
+
 /* Certificate present: mutual TLS, session, telemetry, renewal when due (*renewed = 1). */
 static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
 {
@@ -580,6 +603,13 @@ static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
     fw_log_kv("DEVICE: presenting certificate serial ", serial);
 
     rc = check_session(d, &l);
+    if (d->boot->trial) {
+        int ended = trial_end(d, rc == FW_OK);
+        *renewed = ended == FW_OK; /* boot again: confirmed (the counter may rise) or back to the old slot */
+        if (rc == FW_OK) {
+            rc = ended;
+        }
+    }
     if (rc == FW_OK && !l.resumed) {
         rc = session_store(d, &l); /* accepted on a full handshake: the next boot resumes this session */
     }

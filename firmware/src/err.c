@@ -49,6 +49,7 @@ const char *fw_err_str(int err)
     case FW_ERR_OFFER_INVALID: return "update offer invalid";
     case FW_ERR_OTADATA_MISSING: return "no boot-state record";
     case FW_ERR_OTADATA_INVALID: return "boot-state record invalid";
+    case FW_ERR_OTADATA_ABORTED: return "trial boots used up";
     default: return "unknown error";
     }
 }

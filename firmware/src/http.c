@@ -125,6 +125,17 @@ int fw_http_parse_response(uint8_t *buf, size_t len, int at_eof, fw_http_respons
                 return FW_ERR_HTTP_INVALID; /* only chunked is understood */
             }
             chunked = 1;
+        } else if (header_is(h, n, "content-range")) {
+            const uint8_t *v = skip_ws(h + 14, h + n);
+            size_t vn = (size_t)(h + n - v);
+            while (vn > 0 && (v[vn - 1] == ' ' || v[vn - 1] == '\t')) {
+                vn--;
+            }
+            if (out->content_range != NULL) {
+                return FW_ERR_HTTP_INVALID; /* two ranges claimed for one body */
+            }
+            out->content_range = v;
+            out->content_range_len = vn;
         } else if (header_is(h, n, "connection")) {
             const uint8_t *v = skip_ws(h + 11, h + n);
             if ((size_t)(h + n - v) >= 5 && lower(v[0]) == 'c' && lower(v[1]) == 'l' && lower(v[2]) == 'o' &&
@@ -198,6 +209,56 @@ int fw_http_parse_response(uint8_t *buf, size_t len, int at_eof, fw_http_respons
             out->body_len = joined - pos;
         }
     }
+    return FW_OK;
+}
+
+/* 1..9 decimal digits at *p (below 10^9: every length the device handles fits a uint32_t). */
+static int range_number(const uint8_t **p, const uint8_t *end, uint32_t *out)
+{
+    uint32_t v = 0;
+    int digits = 0;
+    while (*p < end && **p >= '0' && **p <= '9') {
+        if (++digits > 9) {
+            return -1;
+        }
+        v = v * 10u + (uint32_t)(**p - '0');
+        (*p)++;
+    }
+    *out = v;
+    return digits > 0 ? 0 : -1;
+}
+
+int fw_http_content_range_parse(const uint8_t *value, size_t len, fw_http_content_range_t *out)
+{
+    if (out == NULL) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    memset(out, 0, sizeof(*out));
+    if (value == NULL || len < 9) { /* the shortest: an unsatisfied range of a one-digit length */
+        return FW_ERR_HTTP_INVALID;
+    }
+    const uint8_t *p = value, *end = value + len;
+    static const char unit[] = "bytes "; /* the range unit is case-insensitive, the one space is not */
+    for (size_t i = 0; i < sizeof(unit) - 1; i++) {
+        if (lower(p[i]) != unit[i]) {
+            return FW_ERR_HTTP_INVALID;
+        }
+    }
+    p += sizeof(unit) - 1;
+    fw_http_content_range_t r = {0, 0, 0, 0};
+    if (*p == '*') {
+        r.unsatisfied = 1;
+        p++;
+    } else if (range_number(&p, end, &r.first) != 0 || p >= end || *p++ != '-' || range_number(&p, end, &r.last) != 0) {
+        return FW_ERR_HTTP_INVALID;
+    }
+    if (p >= end || *p++ != '/' || range_number(&p, end, &r.complete) != 0 || p != end) {
+        return FW_ERR_HTTP_INVALID;
+    }
+    if (!r.unsatisfied && (r.first > r.last || r.last >= r.complete)) {
+        return FW_ERR_HTTP_INVALID;
+    }
+    *out = r;
     return FW_OK;
 }
 

@@ -161,3 +161,123 @@ int fw_otadata_write(const fw_otadata_flash_t *f, fw_otadata_t *r)
     r->seq = seq;
     return 0;
 }
+
+/* Writes `next` and reports whether it landed; a failed write is remembered in the choice. */
+static int record_write(const fw_otadata_flash_t *f, fw_otadata_t *next, fw_otadata_choice_t *out)
+{
+    int rc = f != NULL ? fw_otadata_write(f, next) : FW_ERR_BAD_ARGUMENT;
+    if (rc != FW_OK && out->write_rc == FW_OK) {
+        out->write_rc = rc;
+    }
+    return rc;
+}
+
+/* The pending slot gave up: INVALID (did not verify) or ABORTED (trial boots used up). */
+static void record_end_of_trial(const fw_otadata_flash_t *f, uint8_t state, fw_otadata_choice_t *out)
+{
+    fw_otadata_t next = out->record;
+    next.pending_state = state;
+    if (record_write(f, &next, out) == FW_OK) {
+        out->record = next;
+        out->record_state = state;
+    }
+}
+
+int fw_otadata_select(const fw_otadata_flash_t *f, fw_otadata_verify_fn verify, void *ctx, fw_otadata_choice_t *out)
+{
+    if (verify == NULL || out == NULL) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    memset(out, 0, sizeof(*out));
+    out->slot = -1;
+    out->verify_rc = FW_ERR_UNVERIFIED;
+    out->record_state = FW_OTA_NONE;
+    fw_otadata_init(&out->record);
+    out->have_record = f != NULL && fw_otadata_read(f, &out->record, NULL) == FW_OK;
+    if (!out->have_record) {
+        fw_otadata_init(&out->record); /* a fresh device: slot 0 is the confirmed one */
+    }
+    fw_otadata_t *r = &out->record;
+    uint8_t state = out->have_record ? r->pending_state : FW_OTA_NONE;
+    if (state == FW_OTA_NEW || state == FW_OTA_TRYING) {
+        if (state == FW_OTA_TRYING && r->attempts >= FW_OTADATA_MAX_ATTEMPTS) {
+            out->attempts = r->attempts;
+            out->pending_rc = FW_ERR_OTADATA_ABORTED;
+            record_end_of_trial(f, FW_OTA_ABORTED, out);
+        } else {
+            /* The attempt is counted before the image runs, so a crash or hang of it is counted too. */
+            fw_otadata_t next = *r;
+            next.pending_state = FW_OTA_TRYING;
+            next.attempts = (uint8_t)(state == FW_OTA_NEW ? 1 : r->attempts + 1);
+            out->attempts = next.attempts;
+            int rc = record_write(f, &next, out);
+            if (rc != FW_OK) {
+                out->pending_rc = rc; /* not recorded: a trial now could repeat forever */
+            } else {
+                *r = next;
+                out->record_state = FW_OTA_TRYING;
+                rc = verify(ctx, r->pending_slot);
+                out->verify_rc = rc;
+                if (rc == FW_OK) {
+                    out->slot = r->pending_slot;
+                    out->trial = 1;
+                    return FW_OK;
+                }
+                out->pending_rc = rc;
+                record_end_of_trial(f, FW_OTA_INVALID, out);
+            }
+        }
+    }
+    int active = r->active;
+    int rc = verify(ctx, active);
+    out->verify_rc = rc;
+    if (rc == FW_OK) {
+        out->slot = active;
+        return FW_OK;
+    }
+    /* Nothing pending in a valid record: the other slot was the active one before the last commit. */
+    if (out->have_record && r->pending_state == FW_OTA_NONE) {
+        int other = 1 - active;
+        if (verify(ctx, other) == FW_OK) {
+            out->slot = other;
+            out->fallback = 1;
+            return FW_OK;
+        }
+    }
+    return rc; /* out->verify_rc: the active slot's reason */
+}
+
+static int end_trial(const fw_otadata_flash_t *f, uint8_t slot, int confirm)
+{
+    if (f == NULL) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    fw_otadata_t r;
+    int rc = fw_otadata_read(f, &r, NULL);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    if (r.pending_state != FW_OTA_TRYING || r.pending_slot != slot) {
+        return FW_ERR_OTADATA_INVALID; /* not this slot's trial boot: nothing to confirm or reject */
+    }
+    if (confirm) {
+        r.active = slot;
+        r.pending_slot = FW_OTADATA_NO_SLOT;
+        r.pending_state = FW_OTA_NONE;
+        r.attempts = 0;
+        r.flags |= FW_OTADATA_FLAG_REPORT_OWED;
+    } else {
+        r.pending_state = FW_OTA_INVALID;
+    }
+    return fw_otadata_write(f, &r);
+}
+
+int fw_otadata_confirm(const fw_otadata_flash_t *f, uint8_t slot)
+{
+    return end_trial(f, slot, 1);
+}
+
+int fw_otadata_reject(const fw_otadata_flash_t *f, uint8_t slot)
+{
+    return end_trial(f, slot, 0);
+}

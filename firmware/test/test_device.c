@@ -149,6 +149,72 @@ FW_TEST(http_content_length_and_chunked_bodies)
     CHECK_EQ(r.close, 1);
 }
 
+static int content_range(const char *value, fw_http_content_range_t *r)
+{
+    return fw_http_content_range_parse((const uint8_t *)value, strlen(value), r);
+}
+
+FW_TEST(http_content_range_of_a_partial_answer_is_exact)
+{
+    uint8_t buf[512];
+    fw_http_response_t resp;
+    CHECK_EQ(parse("HTTP/1.1 206 Partial Content\r\nContent-Range:  bytes 4096-8191/1304000 \r\n"
+                   "Content-Length: 2\r\n\r\nab",
+                   0, &resp, buf),
+             FW_OK);
+    CHECK(resp.content_range != NULL);
+    fw_http_content_range_t r;
+    CHECK_EQ(fw_http_content_range_parse(resp.content_range, resp.content_range_len, &r), FW_OK);
+    CHECK_EQ(r.first, 4096);
+    CHECK_EQ(r.last, 8191);
+    CHECK_EQ(r.complete, 1304000);
+    CHECK_EQ(r.unsatisfied, 0);
+    CHECK_EQ(parse("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-0/2\r\nContent-Range: bytes 1-1/2\r\n"
+                   "Content-Length: 1\r\n\r\na",
+                   0, &resp, buf),
+             FW_ERR_HTTP_INVALID);
+    CHECK_EQ(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, &resp, buf), FW_OK);
+    CHECK(resp.content_range == NULL);
+
+    CHECK_EQ(content_range("BYTES 0-0/1", &r), FW_OK);
+    CHECK_EQ(r.last, 0);
+    CHECK_EQ(content_range("bytes */4194304", &r), FW_OK);
+    CHECK_EQ(r.unsatisfied, 1);
+    CHECK_EQ(r.complete, 4194304);
+    CHECK_EQ(content_range("bytes 999999998-999999998/999999999", &r), FW_OK);
+    const char *bad[] = {
+        "",
+        "bytes",
+        "bytes 0-1",
+        "bytes 0-1/",
+        "bytes 0-1/*",  /* unknown length: the device cannot check it against the offer */
+        "bytes 2-1/5",  /* backwards */
+        "bytes 0-5/5",  /* past the end */
+        "bytes=0-1/5",  /* the request's syntax */
+        "bytes  0-1/5", /* two spaces */
+        "bytes 0-1/5 ", /* trailing space inside the value */
+        "bytes -1/5",
+        "bytes 0-/5",
+        "bytes 0-1,2-3/5", /* a second range */
+        "bytes +0-1/5",
+        "bytes 0x0-1/5",
+        "items 0-1/5",
+        "bytes 0-1/1234567890", /* ten digits */
+        "bytes */0x10",
+        "bytes */",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        r.complete = 77;
+        if (content_range(bad[i], &r) != FW_ERR_HTTP_INVALID) {
+            fprintf(stderr, "accepted Content-Range \"%s\"\n", bad[i]);
+        }
+        CHECK_EQ(content_range(bad[i], &r), FW_ERR_HTTP_INVALID);
+        CHECK_EQ(r.complete, 0); /* nothing half-filled */
+    }
+    CHECK_EQ(fw_http_content_range_parse(NULL, 5, &r), FW_ERR_HTTP_INVALID);
+    CHECK_EQ(fw_http_content_range_parse((const uint8_t *)"bytes 0-0/1", 11, NULL), FW_ERR_BAD_ARGUMENT);
+}
+
 FW_TEST(http_incomplete_until_every_byte_arrived)
 {
     const char *full = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n";

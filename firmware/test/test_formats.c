@@ -152,6 +152,7 @@ static const struct {
     C(APP0_OFFSET),
     C(APP1_OFFSET),
     C(APP_SLOT_SIZE),
+    C(TEST_CUT_OFFSET),
     C(OFFER_MAGIC),
     C(OFFER_OFF_MAGIC),
     C(OFFER_FORMAT),
@@ -190,6 +191,12 @@ static const struct {
     C(OTADATA_OFF_PENDING_DIGEST),
     C(OTADATA_OFF_RESERVED_TAIL),
     C(OTADATA_OFF_DIGEST),
+    C(OTADATA_MAX_ATTEMPTS),
+    C(OTA_NONE),
+    C(OTA_NEW),
+    C(OTA_TRYING),
+    C(OTA_INVALID),
+    C(OTA_ABORTED),
 };
 
 #define CONSTANT_COUNT (sizeof(constants) / sizeof(constants[0]))

@@ -54,9 +54,10 @@ typedef enum {
     FW_ERR_OFFER_INVALID = -43,   /* an update offer's header, sizes or lengths do not add up */
     FW_ERR_OTADATA_MISSING = -44, /* no boot-state record copy (a fresh device) */
     FW_ERR_OTADATA_INVALID = -45, /* a boot-state record copy is torn, damaged or breaks its rules */
+    FW_ERR_OTADATA_ABORTED = -46, /* the pending slot used up its trial boots without a confirmation */
 } fw_err_t;
 
-#define FW_ERR_COUNT 46
+#define FW_ERR_COUNT 47
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);

@@ -8,6 +8,7 @@
 
 #include "fw/identity.h"
 #include "fw/keys.h"
+#include "fw/otadata.h"
 #include "fw/ptable.h"
 
 #define FW_FLASH_FILE_SIZE 0x2000000u /* each QEMU virt pflash file: exactly 32 MiB */
@@ -23,6 +24,8 @@
 #define FW_PTABLE_OFFSET 0x40000u
 #define FW_PARTITIONS_START 0x80000u
 #define FW_EFUSE_OFFSET 0x1fc0000u /* last sector: emulated eFuse block */
+/* Test builds only (bootloader_cut): the word before the eFuse block says after which flash operation to stop. */
+#define FW_TEST_CUT_OFFSET (FW_EFUSE_OFFSET - 4u)
 
 /* Default partitions (type/subtype in fw/ptable.h) */
 #define FW_IDENTITY_PART_OFFSET 0x80000u
@@ -38,10 +41,15 @@ _Static_assert(FW_IDENTITY_PART_OFFSET >= FW_PARTITIONS_START, "identity inside 
 _Static_assert(FW_IDENTITY_PART_OFFSET + FW_IDENTITY_PART_SIZE <= FW_APP0_OFFSET, "identity before app0");
 _Static_assert(FW_IDENTITY_PART_SIZE >= FW_IDENTITY_MAX_SIZE, "identity record fits its partition");
 _Static_assert(FW_APP0_OFFSET + FW_APP_SLOT_SIZE <= FW_APP1_OFFSET, "app0 before app1");
-_Static_assert(FW_APP1_OFFSET + FW_APP_SLOT_SIZE <= FW_EFUSE_OFFSET, "app1 before the eFuse block");
+_Static_assert(FW_APP1_OFFSET + FW_APP_SLOT_SIZE <= FW_OTADATA_OFFSET, "app1 before otadata");
+_Static_assert(FW_OTADATA_OFFSET + FW_OTADATA_PART_SIZE <= FW_EFUSE_OFFSET, "otadata before the eFuse block");
+_Static_assert(FW_OTADATA_COPIES *FW_OTADATA_COPY_STRIDE < FW_OTADATA_PART_SIZE, "two copies and the progress sector");
+_Static_assert(FW_OTADATA_COPY_STRIDE == FW_FLASH_SECTOR, "one sector per record copy");
+_Static_assert(FW_OTADATA_OFFSET + FW_OTADATA_PART_SIZE <= FW_TEST_CUT_OFFSET, "the test cut word lies in free flash");
 _Static_assert(FW_EFUSE_OFFSET + FW_FLASH_SECTOR == FW_FLASH_FILE_SIZE, "eFuse block is the last sector");
 _Static_assert(FW_IDENTITY_PART_OFFSET % FW_FLASH_SECTOR == 0 && FW_APP0_OFFSET % FW_FLASH_SECTOR == 0 &&
-                   FW_APP1_OFFSET % FW_FLASH_SECTOR == 0 && FW_EFUSE_OFFSET % FW_FLASH_SECTOR == 0,
+                   FW_APP1_OFFSET % FW_FLASH_SECTOR == 0 && FW_OTADATA_OFFSET % FW_FLASH_SECTOR == 0 &&
+                   FW_EFUSE_OFFSET % FW_FLASH_SECTOR == 0,
                "every rewritten region owns whole sectors");
 
 #endif /* FW_LAYOUT_H */

@@ -23,6 +23,7 @@
 #define FW_PART_SUBTYPE_OTADATA 0x00    /* data partition subtype, as ESP-IDF's "ota" */
 #define FW_OTADATA_NO_SLOT 0xff
 #define FW_OTADATA_FLAG_REPORT_OWED 0x01u
+#define FW_OTADATA_MAX_ATTEMPTS 1 /* trial boots of a pending slot before it is ABORTED */
 
 #define FW_OTADATA_OFF_MAGIC 0
 #define FW_OTADATA_OFF_FORMAT 4
@@ -99,5 +100,42 @@ int fw_otadata_read(const fw_otadata_flash_t *f, fw_otadata_t *out, int *copy);
  * program, read back), so the current record survives a cut at any point. r->seq is set on success.
  */
 int fw_otadata_write(const fw_otadata_flash_t *f, fw_otadata_t *r);
+
+/* Verifies the image in app slot 0 or 1 (on the board: fw_boot_verify, leaving it loaded); 0 = bootable. */
+typedef int (*fw_otadata_verify_fn)(void *ctx, int slot);
+
+/* What fw_otadata_select decided, and what the bootloader logs about it. */
+typedef struct {
+    int slot;             /* the slot to boot (its image verified and is loaded); -1: none, halt with verify_rc */
+    int trial;            /* 1: the pending slot on a trial boot (the eFuse counter must not be raised) */
+    int fallback;         /* 1: the active slot failed; the slot that was confirmed before it boots */
+    int verify_rc;        /* the last verification's result */
+    int pending_rc;       /* why the pending slot was not booted (FW_OK when it was, or nothing was pending) */
+    uint8_t record_state; /* the pending state this boot wrote (FW_OTA_TRYING, _INVALID, _ABORTED) or NONE */
+    uint8_t attempts;     /* the pending slot's trial boots, this one included */
+    int write_rc;         /* a failed record write (FW_OK when every write landed) */
+    int have_record;      /* a valid record was found (0: a fresh device, slot 0 confirmed) */
+    fw_otadata_t record;  /* the record as it stands after this boot's writes */
+} fw_otadata_choice_t;
+
+/*
+ * The bootloader's decision (docs/formats.md 9.1), in order: no record -> slot 0, confirmed;
+ * pending NEW -> write TRYING (attempt 1), verify, trial boot or write INVALID; pending TRYING ->
+ * another attempt while FW_OTADATA_MAX_ATTEMPTS allows, else write ABORTED; then the active slot,
+ * and if it fails the other slot only when that was confirmed before it (a record with nothing
+ * pending: the last commit moved `active` away from it). f may be NULL (no otadata partition).
+ * A record write that fails never leads to a trial boot (the next boot would find NEW again).
+ */
+int fw_otadata_select(const fw_otadata_flash_t *f, fw_otadata_verify_fn verify, void *ctx, fw_otadata_choice_t *out);
+
+/*
+ * Called by the app on a trial boot of `slot` once its self-test passed: the slot becomes the
+ * active (confirmed) one, nothing pending, a report owed; update id and manifest digest stay for
+ * that report. FW_ERR_OTADATA_INVALID unless the record says `slot` is TRYING.
+ */
+int fw_otadata_confirm(const fw_otadata_flash_t *f, uint8_t slot);
+
+/* The trial slot failed its self-test: INVALID, so the next boot returns to the active slot. */
+int fw_otadata_reject(const fw_otadata_flash_t *f, uint8_t slot);
 
 #endif /* FW_OTADATA_H */

@@ -364,7 +364,7 @@ public class DeviceAccess {
     /**
      * Decisions by reason since this server started, for the operator's metrics endpoint: counts only, no device,
      * certificate or timing, so it is open like the health checks (restrict the endpoint itself, see
-     * docs/deployment.md).
+     * docs/monitoring.md).
      */
     @PermitAll
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)

@@ -61,12 +61,12 @@ public class DeviceUpdates {
      * The device API's poll ({@code GET /api/v1/device/update}): opens only for an authentication that
      * {@link DeviceAccess#authorize} accepts (certificate good, device ACTIVE), then {@link #offerFor(String)} for
      * that device. No container role is asked for: the authentication is the credential, as on
-     * {@code /api/v1/device/session}.
+     * {@code /api/v1/device/session}. Returns the offer's 336 bytes as the device receives them.
      */
     @PermitAll
-    public Optional<UpdateOffer> offerFor(DeviceAuthentication who) {
+    public Optional<byte[]> offerFor(DeviceAuthentication who) {
         DeviceAccess.AuthorizedDevice device = access.authorize(who, null, "GET update");
-        return offerFor(device.id().value());
+        return offerFor(device.id().value()).map(UpdateOffer::encode); // the wire form: web reaches no control
     }
 
     /**

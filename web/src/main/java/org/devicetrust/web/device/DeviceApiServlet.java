@@ -17,7 +17,6 @@ import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.device.boundary.DeviceAccess.TelemetryPage;
 import org.devicetrust.device.entity.Telemetry;
 import org.devicetrust.firmware.boundary.DeviceUpdates;
-import org.devicetrust.firmware.control.UpdateOffer;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 import org.devicetrust.web.security.Problems;
@@ -138,13 +137,13 @@ public class DeviceApiServlet extends HttpServlet {
     private void poll(DeviceAuthentication who, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         negotiate(request.getHeader("Accept"), OFFER);
-        Optional<UpdateOffer> offer = updates.offerFor(who);
+        Optional<byte[]> offer = updates.offerFor(who);
         if (offer.isEmpty()) {
             response.setStatus(204);
             response.setHeader("Retry-After", Integer.toString(POLL_HINT_SECONDS));
             return;
         }
-        byte[] body = offer.get().encode();
+        byte[] body = offer.get();
         response.setStatus(200);
         response.setContentType(OFFER);
         response.setContentLength(body.length);
