@@ -1,5 +1,6 @@
 package org.devicetrust.pki.control;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -29,6 +30,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.devicetrust.firmware.control.FirmwareKeys;
+import org.devicetrust.firmware.control.FirmwareManifest;
+import org.devicetrust.firmware.control.FirmwareSigner;
+import org.devicetrust.firmware.control.ImageType;
+import org.devicetrust.firmware.control.SignatureBlock;
+import org.devicetrust.firmware.control.SignedImage;
 import org.devicetrust.pki.boundary.Openssl;
 import org.devicetrust.platform.entity.DeviceId;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +180,50 @@ class Pkcs11CaKeyStoreTest {
         verifier.initVerify(published.getPublicKey());
         verifier.update(manifest);
         assertTrue(verifier.verify(signature));
+    }
+
+    @Test
+    void aFirmwareImageIsSignedWithTheTokenKeyAndVerifiesAgainstThePublishedKey() throws Exception {
+        Pkcs11CaKeyStore store = SoftHsm.newToken().open();
+        PkiLayout layout = new PkiLayout(dir.resolve("data"));
+        new PkiBootstrap(TestPki.BC, TestPki.RANDOM, Clock.systemUTC()).runInToken(layout, store, List.of(), CRL_URL);
+        CaCredential firmware = store.credential(CaKeyStore.FIRMWARE_SIGNING);
+        byte[] payload = "an application image".repeat(40).getBytes(StandardCharsets.US_ASCII);
+
+        // the deterministic signature is BouncyCastle's, which cannot use a key handle in a token
+        FirmwareSigner inMemoryOnly = new FirmwareSigner(firmware.privateKey(), firmware.publicKey(), TestPki.BC);
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> inMemoryOnly.sign(
+                        payload,
+                        inMemoryOnly.manifestFor(
+                                payload, ImageType.APP, 1, 0, 0x80200000L, 0x80200000L, new byte[32])));
+        assertTrue(refused.getMessage().startsWith("firmware signing failed"), refused.getMessage());
+
+        FirmwareSigner signer = new FirmwareSigner(
+                firmware.privateKey(), firmware.publicKey(), TestPki.BC, firmware.signingProvider(TestPki.BC));
+        FirmwareManifest manifest =
+                signer.manifestFor(payload, ImageType.APP, 1, 0, 0x80200000L, 0x80200000L, new byte[32]);
+        byte[] first = signer.sign(payload, manifest);
+        byte[] second = signer.sign(payload, manifest);
+        X509Certificate published;
+        try (InputStream in = Files.newInputStream(layout.firmwareSigningPem())) {
+            published = (X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        for (byte[] image : List.of(first, second)) {
+            SignedImage parsed = SignedImage.parse(image);
+            parsed.verifySignature(TestPki.BC);
+            assertArrayEquals(
+                    FirmwareKeys.rawPublicKey(published.getPublicKey()),
+                    parsed.signatureBlock().publicKey());
+        }
+        assertFalse(java.util.Arrays.equals(first, second), "the token signs with a random nonce");
+        byte[] tampered = first.clone();
+        tampered[(int) SignedImage.signatureBlockOffset(payload.length) + SignatureBlock.OFFSET_SIGNATURE] ^= 1;
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SignedImage.parse(tampered).verifySignature(TestPki.BC));
     }
 
     @Test
