@@ -20,7 +20,8 @@ import org.devicetrust.pki.control.PkiLayout;
 /**
  * {@code pki bootstrap --data-dir DIR [--hostname NAME]... [--crl-url URL]}: creates the CA hierarchy, the TLS
  * key and trust stores and their password files once; a second run changes nothing and says so. With
- * {@code --pkcs11-library}, the CA keys are generated in that PKCS#11 token instead of the PKCS#12 file; the PIN
+ * {@code --pkcs11-library}, the CA keys are generated in that PKCS#11 token (by slot, slot list index or token
+ * label) instead of the PKCS#12 file; the PIN
  * comes from {@code --pkcs11-pin-file} (owner-only) or the environment, never from the command line.
  */
 public final class PkiCommand {
@@ -28,7 +29,7 @@ public final class PkiCommand {
     static final String DEFAULT_CRL_URL = "http://localhost:8080/pki/crl/device-ca.crl";
     private static final String USAGE =
             "usage: pki bootstrap --data-dir DIR [--hostname NAME]... [--crl-url URL] [--pkcs11-library SO"
-                    + " (--pkcs11-slot ID | --pkcs11-slot-list-index N) [--pkcs11-pin-file FILE]]";
+                    + " [--pkcs11-slot ID | --pkcs11-slot-list-index N] [--pkcs11-token-label LABEL] [--pkcs11-pin-file FILE]]";
     /** The PKCS#11 user PIN, when no PIN file is given (MicroProfile Config: {@code devicetrust.pki.pkcs11.pin}). */
     static final String PKCS11_PIN_ENV = "DEVICETRUST_PKI_PKCS11_PIN";
 
@@ -48,6 +49,7 @@ public final class PkiCommand {
         String library = null;
         Long slot = null;
         Integer slotListIndex = null;
+        String tokenLabel = null;
         Path pinFile = null;
         for (int i = 1; i < args.length; i++) {
             String option = args[i];
@@ -63,6 +65,7 @@ public final class PkiCommand {
                 case "--pkcs11-slot" -> slot = number(option, value);
                 case "--pkcs11-slot-list-index" ->
                     slotListIndex = (int) Math.min(number(option, value), Integer.MAX_VALUE);
+                case "--pkcs11-token-label" -> tokenLabel = value;
                 case "--pkcs11-pin-file" -> pinFile = Path.of(value);
                 default -> throw new CommandException("unknown option " + option + "; " + USAGE, 2);
             }
@@ -81,9 +84,11 @@ public final class PkiCommand {
                 if (slot != null && slotListIndex != null) {
                     throw new CommandException("give --pkcs11-slot or --pkcs11-slot-list-index, not both", 2);
                 }
-                Pkcs11Settings settings = slot != null
-                        ? Pkcs11Settings.slot(Path.of(library), slot)
-                        : Pkcs11Settings.slotListIndex(Path.of(library), slotListIndex == null ? 0 : slotListIndex);
+                Pkcs11Settings settings = Pkcs11Settings.of(
+                        Path.of(library),
+                        Optional.ofNullable(slot),
+                        Optional.ofNullable(slotListIndex),
+                        Optional.ofNullable(tokenLabel));
                 char[] pin = KeyStorePasswords.pin(
                         Optional.ofNullable(System.getenv(PKCS11_PIN_ENV)), Optional.ofNullable(pinFile));
                 result = bootstrap.runInToken(layout, Pkcs11CaKeyStore.open(settings, pin), hostNames, crlUrl);

@@ -98,10 +98,18 @@ public class DeviceCa {
     @ConfigProperty(name = "devicetrust.pki.pkcs11.slot")
     Optional<Long> pkcs11Slot;
 
-    /** ... or its index in the module's list of slots with a token (default 0 when no slot is set). */
+    /** ... or its index in the module's list of slots with a token (default 0 when neither slot nor label is set). */
     @Inject
     @ConfigProperty(name = "devicetrust.pki.pkcs11.slot-list-index")
     Optional<Integer> pkcs11SlotListIndex;
+
+    /**
+     * ... or its label, resolved to its slot at start; with a slot or slot list index as well, both must name the
+     * same token.
+     */
+    @Inject
+    @ConfigProperty(name = "devicetrust.pki.pkcs11.token-label")
+    Optional<String> pkcs11TokenLabel;
 
     /** The user PIN (from a password alias or the environment). Never logged. */
     @Inject
@@ -189,9 +197,8 @@ public class DeviceCa {
      * still has it (a migration), else new keys generated in the token.
      */
     private Pkcs11CaKeyStore openToken(PkiLayout candidate) {
-        Pkcs11Settings settings = pkcs11Slot.isPresent()
-                ? Pkcs11Settings.slot(Path.of(pkcs11Library.get()), pkcs11Slot.get())
-                : Pkcs11Settings.slotListIndex(Path.of(pkcs11Library.get()), pkcs11SlotListIndex.orElse(0));
+        Pkcs11Settings settings =
+                Pkcs11Settings.of(Path.of(pkcs11Library.get()), pkcs11Slot, pkcs11SlotListIndex, pkcs11TokenLabel);
         char[] pin = KeyStorePasswords.pin(pkcs11Pin, pkcs11PinFile.map(Path::of));
         Pkcs11CaKeyStore token = Pkcs11CaKeyStore.open(settings, pin);
         if (token.contains(CaKeyStore.DEVICE_CA)) {

@@ -44,18 +44,20 @@ public final class Pkcs11CaKeyStore implements CaKeyStore {
     }
 
     /**
-     * Configures a provider for the token and logs in.
+     * Finds the token (a label is resolved to its slot), configures a provider for it and logs in.
      *
-     * @throws KeyStoreUnavailableException with one clear line: no module, no such slot or token, wrong PIN
+     * @throws KeyStoreUnavailableException with one clear line: no module, no such slot or token, no token or
+     *     several with the label, label and slot disagreeing, wrong PIN
      */
-    public static Pkcs11CaKeyStore open(Pkcs11Settings settings, char[] pin) {
-        if (!Files.isRegularFile(settings.library())) {
+    public static Pkcs11CaKeyStore open(Pkcs11Settings configured, char[] pin) {
+        if (!Files.isRegularFile(configured.library())) {
             throw new KeyStoreUnavailableException(
-                    settings.describe() + ": the PKCS#11 module " + settings.library() + " does not exist");
+                    configured.describe() + ": the PKCS#11 module " + configured.library() + " does not exist");
         }
         if (pin == null || pin.length == 0) {
-            throw new KeyStoreUnavailableException(settings.describe() + ": no PIN configured");
+            throw new KeyStoreUnavailableException(configured.describe() + ": no PIN configured");
         }
+        Pkcs11Settings settings = Pkcs11Tokens.resolve(configured);
         Provider provider;
         try {
             String name = "DeviceTrust-" + INSTANCES.incrementAndGet();

@@ -227,6 +227,74 @@ class Pkcs11CaKeyStoreTest {
     }
 
     @Test
+    void aTokenFoundByItsLabelIsTheTokenInItsSlot() throws Exception {
+        SoftHsm.Token token = SoftHsm.newToken();
+        Pkcs11CaKeyStore bySlot = token.open();
+        new PkiBootstrap(TestPki.BC, TestPki.RANDOM, Clock.systemUTC())
+                .runInToken(new PkiLayout(dir.resolve("data")), bySlot, List.of(), CRL_URL);
+        X509Certificate deviceCa = bySlot.credential(CaKeyStore.DEVICE_CA).certificate();
+
+        Pkcs11CaKeyStore byLabel = Pkcs11CaKeyStore.open(
+                Pkcs11Settings.tokenLabel(SoftHsm.LIBRARY, token.label()), SoftHsm.USER_PIN.toCharArray());
+        assertEquals(token.slot(), byLabel.settings().slot());
+        assertEquals(deviceCa, byLabel.credential(CaKeyStore.DEVICE_CA).certificate());
+        assertTrue(byLabel.settings().describe().contains("'" + token.label() + "' in slot " + token.slot()));
+
+        List<Pkcs11Tokens.Slot> slots = Pkcs11Tokens.list(byLabel.settings());
+        int index = slots.stream()
+                .filter(s -> s.id() == token.slot())
+                .findFirst()
+                .orElseThrow()
+                .listIndex();
+        Pkcs11CaKeyStore agreeing = Pkcs11CaKeyStore.open(
+                Pkcs11Settings.of(
+                        SoftHsm.LIBRARY, Optional.of(token.slot()), Optional.empty(), Optional.of(token.label())),
+                SoftHsm.USER_PIN.toCharArray());
+        assertEquals(deviceCa, agreeing.credential(CaKeyStore.DEVICE_CA).certificate());
+        Pkcs11CaKeyStore.open(
+                Pkcs11Settings.of(SoftHsm.LIBRARY, Optional.empty(), Optional.of(index), Optional.of(token.label())),
+                SoftHsm.USER_PIN.toCharArray());
+
+        long otherSlot = SoftHsm.newToken().slot();
+        KeyStoreUnavailableException slotDisagrees = assertThrows(
+                KeyStoreUnavailableException.class,
+                () -> Pkcs11CaKeyStore.open(
+                        Pkcs11Settings.of(
+                                SoftHsm.LIBRARY, Optional.of(otherSlot), Optional.empty(), Optional.of(token.label())),
+                        SoftHsm.USER_PIN.toCharArray()));
+        assertTrue(
+                slotDisagrees
+                        .getMessage()
+                        .endsWith("the token with this label is in slot " + token.slot()
+                                + ", not in the configured slot " + otherSlot + "; the slot and the label disagree"),
+                slotDisagrees.getMessage());
+        KeyStoreUnavailableException indexDisagrees = assertThrows(
+                KeyStoreUnavailableException.class,
+                () -> Pkcs11CaKeyStore.open(
+                        Pkcs11Settings.of(
+                                SoftHsm.LIBRARY, Optional.empty(), Optional.of(index + 1), Optional.of(token.label())),
+                        SoftHsm.USER_PIN.toCharArray()));
+        assertTrue(indexDisagrees.getMessage().contains("label disagree"), indexDisagrees.getMessage());
+        KeyStoreUnavailableException unknown = assertThrows(
+                KeyStoreUnavailableException.class,
+                () -> Pkcs11CaKeyStore.open(
+                        Pkcs11Settings.tokenLabel(SoftHsm.LIBRARY, "no-such-token"), SoftHsm.USER_PIN.toCharArray()));
+        assertTrue(
+                unknown.getMessage()
+                        .startsWith("PKCS#11 token 'no-such-token' of " + SoftHsm.LIBRARY
+                                + ": no token has this label (tokens: "),
+                unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("'" + token.label() + "' in slot " + token.slot()));
+        assertFalse(unknown.getMessage().contains(SoftHsm.USER_PIN));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Pkcs11Settings.tokenLabel(SoftHsm.LIBRARY, "x".repeat(Pkcs11Settings.MAX_LABEL_LENGTH + 1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Pkcs11Settings.of(SoftHsm.LIBRARY, Optional.of(1L), Optional.of(0), Optional.empty()));
+    }
+
+    @Test
     void pkcs12KeysImportedIntoTheTokenSignForTheirOldCertificates() throws Exception {
         PkiLayout layout = new PkiLayout(dir.resolve("data"));
         String password = "migration-password-0123456789abcdef";
