@@ -60,7 +60,7 @@ public class FirmwareSigningKey {
             CaCredential c = deviceCa.keyStore().credential(CaKeyStore.FIRMWARE_SIGNING);
             return new Credential(c.privateKey(), c.certificate(), c.keyProvider());
         } catch (KeyStoreUnavailableException e) {
-            throw new PkiException.CaUnavailable("the firmware signing key cannot be loaded: " + e.getMessage());
+            throw deviceCa.unavailable(e); // the same SEVERE line as the Device CA key's
         }
     }
 }
