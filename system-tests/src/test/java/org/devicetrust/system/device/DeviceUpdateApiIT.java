@@ -287,6 +287,49 @@ class DeviceUpdateApiIT {
         assertEquals(
                 2,
                 execution(rollout, d.deviceId()).getJsonNumber("chunkRequests").longValue());
+
+        // the refusals of every device endpoint apply unchanged, before the update is looked at
+        assertEquals(
+                200, DeviceCredentials.changeStatus(d.deviceId(), "SUSPENDED").statusCode());
+        assertProblem(image(asD, offerD.updateId(), "bytes=100-199", etagD), 403, "device-suspended");
+        assertProblem(
+                status(asD, offerD.updateId(), report(1, "DOWNLOADING", 0, 0, 1, "b", 1)), 403, "device-suspended");
+        assertEquals(
+                2,
+                execution(rollout, d.deviceId()).getJsonNumber("chunkRequests").longValue());
+    }
+
+    /** A 1 MiB image over one mutual-TLS connection in 4096- and 6144-byte chunks: equal bytes, and the rate. */
+    @Test
+    void aLargerImageDownloadsWholeAndItsRateIsPrinted() throws Exception {
+        Credential e = DeviceCredentials.registeredDevice(dir, "ota-rate");
+        Release release = release(1 << 20);
+        startedRollout(release, List.of(e.deviceId()));
+        HttpClient asE = e.client();
+        Offer offer = parse(send(asE, request("/api/v1/device/update")).body());
+        String etag = "\"" + release.manifestDigest() + "\"";
+        for (int chunkSize : new int[] {4096, 6144, 4096, 6144}) {
+            ByteArrayOutputStream downloaded = new ByteArrayOutputStream();
+            long started = System.nanoTime();
+            int requests = 0;
+            for (long first = 0; first < offer.imageLength(); first += chunkSize) {
+                long last = Math.min(first + chunkSize, offer.imageLength()) - 1;
+                HttpResponse<byte[]> chunk = image(asE, offer.updateId(), "bytes=" + first + "-" + last, etag);
+                assertEquals(206, chunk.statusCode());
+                downloaded.write(chunk.body());
+                requests++;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertArrayEquals(release.image(), downloaded.toByteArray());
+            System.out.printf(
+                    "image download, %d-byte chunks: %d bytes in %d requests, %.2f s, %.0f KiB/s, %.0f requests/s%n",
+                    chunkSize,
+                    offer.imageLength(),
+                    requests,
+                    seconds,
+                    offer.imageLength() / 1024.0 / seconds,
+                    requests / seconds);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
