@@ -114,7 +114,7 @@ fuzz_one() {
 # Targets run $jobs at a time (one core each), so adding targets does not stretch the test run.
 fuzz_all() {
   local seconds=${FW_FUZZ_SECONDS:-60}
-  local targets=(sigblock manifest ptable identity session pkcs7 http est offer otadata)
+  local targets=(sigblock manifest ptable identity session pkcs7 http est offer otadata progress)
   local i=0
   while [ $i -lt ${#targets[@]} ]; do
     local batch=("${targets[@]:$i:$jobs}")

@@ -24,6 +24,58 @@ static int check_load_window(const fw_boot_policy_t *p, const fw_manifest_t *m)
     return FW_OK;
 }
 
+int fw_boot_check_signed(const fw_boot_policy_t *policy, const uint8_t manifest_raw[FW_MANIFEST_SIZE],
+                         const uint8_t sigblock_raw[FW_SIGBLOCK_SIZE], fw_manifest_t *m, int *key_slot)
+{
+    if (policy == NULL || policy->keys == NULL || manifest_raw == NULL || sigblock_raw == NULL || m == NULL ||
+        key_slot == NULL) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    *key_slot = -1;
+    fw_manifest_init(m);
+    uint8_t digest[FW_SHA256_SIZE];
+    fw_sigblock_t s;
+    fw_sigblock_init(&s);
+    int verdict = fw_manifest_parse(manifest_raw, FW_MANIFEST_SIZE, m);
+    if (verdict == FW_OK) {
+        verdict = fw_sigblock_parse(sigblock_raw, FW_SIGBLOCK_SIZE, &s);
+    }
+    /* A signature counts only after its key matched a trusted, unrevoked slot. */
+    if (verdict == FW_OK && fw_sigblock_key_digest(&s, digest) != FW_OK) {
+        verdict = FW_ERR_CRYPTO;
+    }
+    int slot = -1;
+    if (verdict == FW_OK) {
+        verdict = fw_keyring_find(policy->keys, digest, &slot);
+    }
+    if (verdict == FW_OK && fw_sha256(manifest_raw, FW_MANIFEST_SIZE, digest) != FW_OK) {
+        verdict = FW_ERR_CRYPTO;
+    }
+    if (verdict == FW_OK && fw_ct_diff(digest, s.manifest_digest, FW_SHA256_SIZE) != 0) {
+        verdict = FW_ERR_MANIFEST_DIGEST_MISMATCH;
+    }
+    if (verdict == FW_OK) {
+        verdict = fw_ecdsa_p256_verify(s.pubkey, digest, s.signature);
+    }
+    /* From here on the manifest is authentic: its fields can be trusted. */
+    if (verdict == FW_OK && m->image_type != policy->expected_type) {
+        verdict = FW_ERR_IMAGE_WRONG_TYPE;
+    }
+    if (verdict == FW_OK && m->security_version < policy->min_security_version) {
+        verdict = FW_ERR_ROLLBACK;
+    }
+    if (verdict == FW_OK) {
+        verdict = check_load_window(policy, m);
+    }
+    fw_sigblock_free(&s);
+    if (verdict != FW_OK) {
+        fw_manifest_free(m);
+        return verdict;
+    }
+    *key_slot = slot;
+    return FW_OK;
+}
+
 int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t slot_len, fw_boot_result_t *out)
 {
     if (policy == NULL || policy->keys == NULL || policy->load_mem == NULL || slot == NULL || out == NULL) {
@@ -37,10 +89,9 @@ int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t s
     uint8_t sigblock_raw[FW_SIGBLOCK_SIZE];
     uint8_t digest[FW_SHA256_SIZE];
     fw_manifest_t m;
-    fw_sigblock_t s;
     fw_manifest_init(&m);
-    fw_sigblock_init(&s);
     uint8_t *dst = NULL;
+    int key_slot = -1;
 
     /* Work on private copies: flash could change between check and use. */
     if (slot_len < FW_MANIFEST_SIZE) {
@@ -60,50 +111,7 @@ int fw_boot_verify(const fw_boot_policy_t *policy, const uint8_t *slot, size_t s
         goto done;
     }
     memcpy(sigblock_raw, slot + sig_offset, FW_SIGBLOCK_SIZE);
-    rc = fw_sigblock_parse(sigblock_raw, sizeof(sigblock_raw), &s);
-    if (rc != FW_OK) {
-        verdict = rc;
-        goto done;
-    }
-
-    /* A signature counts only after its key matched a trusted, unrevoked slot. */
-    rc = fw_sigblock_key_digest(&s, digest);
-    if (rc != FW_OK) {
-        verdict = FW_ERR_CRYPTO;
-        goto done;
-    }
-    int key_slot = -1;
-    rc = fw_keyring_find(policy->keys, digest, &key_slot);
-    if (rc != FW_OK) {
-        verdict = rc;
-        goto done;
-    }
-
-    rc = fw_sha256(manifest_raw, FW_MANIFEST_SIZE, digest);
-    if (rc != FW_OK) {
-        verdict = FW_ERR_CRYPTO;
-        goto done;
-    }
-    if (fw_ct_diff(digest, s.manifest_digest, FW_SHA256_SIZE) != 0) {
-        verdict = FW_ERR_MANIFEST_DIGEST_MISMATCH;
-        goto done;
-    }
-    rc = fw_ecdsa_p256_verify(s.pubkey, digest, s.signature);
-    if (rc != FW_OK) {
-        verdict = rc;
-        goto done;
-    }
-
-    /* From here on the manifest is authentic: its fields can be trusted. */
-    if (m.image_type != policy->expected_type) {
-        verdict = FW_ERR_IMAGE_WRONG_TYPE;
-        goto done;
-    }
-    if (m.security_version < policy->min_security_version) {
-        verdict = FW_ERR_ROLLBACK;
-        goto done;
-    }
-    rc = check_load_window(policy, &m);
+    rc = fw_boot_check_signed(policy, manifest_raw, sigblock_raw, &m, &key_slot);
     if (rc != FW_OK) {
         verdict = rc;
         goto done;
@@ -138,6 +146,5 @@ done:
         fw_boot_result_init(out);
     }
     fw_manifest_free(&m);
-    fw_sigblock_free(&s);
     return verdict;
 }

@@ -50,6 +50,11 @@ const char *fw_err_str(int err)
     case FW_ERR_OTADATA_MISSING: return "no boot-state record";
     case FW_ERR_OTADATA_INVALID: return "boot-state record invalid";
     case FW_ERR_OTADATA_ABORTED: return "trial boots used up";
+    case FW_ERR_PROGRESS_MISSING: return "no download progress";
+    case FW_ERR_PROGRESS_INVALID: return "download progress record invalid";
+    case FW_ERR_UPDATE_ANSWER: return "update answer refused";
+    case FW_ERR_UPDATE_WITHDRAWN: return "update withdrawn by the backend";
+    case FW_ERR_UPDATE_IMAGE: return "downloaded image does not match the offer";
     default: return "unknown error";
     }
 }

@@ -32,7 +32,7 @@ int fw_offer_parse(const uint8_t *buf, size_t len, size_t slot_size, fw_offer_t 
         return FW_ERR_OFFER_INVALID;
     }
     uint32_t chunk = fw_le32(buf + FW_OFFER_OFF_CHUNK_SIZE);
-    if (chunk < FW_OFFER_CHUNK_MIN || chunk > FW_OFFER_CHUNK_MAX) {
+    if (chunk < FW_OFFER_CHUNK_MIN || chunk > FW_OFFER_CHUNK_MAX || chunk % FW_OFFER_CHUNK_ALIGN != 0) {
         return FW_ERR_OFFER_INVALID;
     }
     fw_manifest_t manifest;
@@ -59,6 +59,17 @@ int fw_offer_parse(const uint8_t *buf, size_t len, size_t slot_size, fw_offer_t 
     memcpy(out->manifest_bytes, buf + FW_OFFER_OFF_MANIFEST, FW_MANIFEST_SIZE);
     memcpy(out->sigblock_bytes, buf + FW_OFFER_OFF_SIGBLOCK, FW_SIGBLOCK_SIZE);
     return 0;
+}
+
+int fw_offer_verify(const fw_offer_t *o, const fw_boot_policy_t *policy, int *key_slot)
+{
+    if (o == NULL || policy == NULL || key_slot == NULL) {
+        return FW_ERR_BAD_ARGUMENT;
+    }
+    fw_manifest_t m;
+    int rc = fw_boot_check_signed(policy, o->manifest_bytes, o->sigblock_bytes, &m, key_slot);
+    fw_manifest_free(&m);
+    return rc;
 }
 
 void fw_offer_update_id_hex(const fw_offer_t *o, char out[2 * FW_OFFER_UPDATE_ID_SIZE + 1])

@@ -13,6 +13,7 @@
 #include "fw/layout.h"
 #include "fw/offer.h"
 #include "fw/otadata.h"
+#include "fw/progress.h"
 #include "fw/ptable.h"
 #include "fw/session.h"
 #include "test.h"
@@ -164,6 +165,7 @@ static const struct {
     C(OFFER_OFF_CHUNK_SIZE),
     C(OFFER_CHUNK_MIN),
     C(OFFER_CHUNK_MAX),
+    C(OFFER_CHUNK_ALIGN),
     C(OFFER_OFF_IMAGE_LENGTH),
     C(OFFER_OFF_MANIFEST),
     C(OFFER_OFF_SIGBLOCK),
@@ -192,6 +194,21 @@ static const struct {
     C(OTADATA_OFF_RESERVED_TAIL),
     C(OTADATA_OFF_DIGEST),
     C(OTADATA_MAX_ATTEMPTS),
+    C(PROGRESS_MAGIC),
+    C(PROGRESS_FORMAT),
+    C(PROGRESS_IN_OTADATA),
+    C(PROGRESS_HEADER_SIZE),
+    C(PROGRESS_CHECKPOINT_SIZE),
+    C(PROGRESS_CHECK_XOR),
+    C(PROGRESS_OFF_MAGIC),
+    C(PROGRESS_OFF_FORMAT),
+    C(PROGRESS_OFF_SLOT),
+    C(PROGRESS_OFF_RESERVED),
+    C(PROGRESS_OFF_UPDATE_ID),
+    C(PROGRESS_OFF_MANIFEST_DIGEST),
+    C(PROGRESS_OFF_IMAGE_LENGTH),
+    C(PROGRESS_OFF_CHUNK_SIZE),
+    C(PROGRESS_OFF_DIGEST),
     C(OTA_NONE),
     C(OTA_NEW),
     C(OTA_TRYING),

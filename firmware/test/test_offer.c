@@ -78,6 +78,7 @@ FW_TEST(offer_refuses_every_damaged_header_and_length)
         {FW_OFFER_OFF_HEADER_SIZE, 33, 2},
         {FW_OFFER_OFF_CHUNK_SIZE, FW_OFFER_CHUNK_MIN - 1, 4},
         {FW_OFFER_OFF_CHUNK_SIZE, FW_OFFER_CHUNK_MAX + 1, 4},
+        {FW_OFFER_OFF_CHUNK_SIZE, 4096 + 4, 4}, /* not whole 16-byte units */
         {FW_OFFER_OFF_CHUNK_SIZE, 0, 4},
         {FW_OFFER_OFF_CHUNK_SIZE, 0xffffffffu, 4},
         {FW_OFFER_OFF_IMAGE_LENGTH, 0, 4},

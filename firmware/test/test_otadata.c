@@ -9,76 +9,17 @@
 
 #include "fw/err.h"
 #include "fw/otadata.h"
+#include "sim_flash.h"
 #include "test.h"
 
 #define SIM_SECTOR 512u /* a small stand-in for the 256 KiB sectors: only the first 128 bytes matter */
 
-typedef struct {
-    uint8_t mem[FW_OTADATA_COPIES * SIM_SECTOR];
-    long ops_left; /* -1: no cut; otherwise the operation that finds 0 here is torn, and nothing after it runs */
-    int cut;
-} sim_flash_t;
+static uint8_t sim_mem[FW_OTADATA_COPIES * SIM_SECTOR];
 
-static int sim_take(sim_flash_t *s)
+/* The otadata tests' flash: two small sectors (one flash at a time). */
+static void otadata_sim(sim_flash_t *s)
 {
-    if (s->cut) {
-        return -1;
-    }
-    if (s->ops_left < 0) {
-        return 1;
-    }
-    if (s->ops_left == 0) {
-        s->cut = 1;
-        return 0; /* this operation is torn */
-    }
-    s->ops_left--;
-    return 1;
-}
-
-static int sim_erase(void *ctx, uint32_t off)
-{
-    sim_flash_t *s = ctx;
-    CHECK(off % SIM_SECTOR == 0 && off < sizeof(s->mem));
-    int go = sim_take(s);
-    if (go < 0) {
-        return -1;
-    }
-    memset(s->mem + off, 0xff, go ? SIM_SECTOR : SIM_SECTOR / 2); /* a torn erase leaves the rest as it was */
-    return go ? 0 : -1;
-}
-
-static int sim_program(void *ctx, uint32_t off, uint32_t value)
-{
-    sim_flash_t *s = ctx;
-    CHECK(off % 4 == 0 && off + 4 <= sizeof(s->mem));
-    int go = sim_take(s);
-    if (go < 0) {
-        return -1;
-    }
-    uint8_t word[4] = {(uint8_t)value, (uint8_t)(value >> 8), (uint8_t)(value >> 16), (uint8_t)(value >> 24)};
-    memcpy(s->mem + off, word, go ? 4 : 2); /* a torn program writes half the word */
-    return go ? 0 : -1;
-}
-
-static int sim_read(void *ctx, uint32_t off, uint8_t *buf, size_t len)
-{
-    sim_flash_t *s = ctx;
-    CHECK(off + len <= sizeof(s->mem));
-    memcpy(buf, s->mem + off, len);
-    return 0;
-}
-
-static fw_otadata_flash_t sim_ops(sim_flash_t *s)
-{
-    fw_otadata_flash_t f = {sim_erase, sim_program, sim_read, s, {0, SIM_SECTOR}};
-    return f;
-}
-
-static void sim_init(sim_flash_t *s)
-{
-    memset(s->mem, 0xff, sizeof(s->mem));
-    s->ops_left = -1;
-    s->cut = 0;
+    sim_init(s, sim_mem, sizeof(sim_mem), SIM_SECTOR);
 }
 
 static fw_otadata_t trial_of(uint8_t slot, uint8_t state)
@@ -105,7 +46,7 @@ static int same_content(const fw_otadata_t *a, const fw_otadata_t *b)
 FW_TEST(otadata_fresh_flash_has_no_record_and_the_first_write_is_copy_0)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t r;
     CHECK_EQ(fw_otadata_read(&f, &r, NULL), FW_ERR_OTADATA_MISSING);
@@ -185,7 +126,7 @@ FW_TEST(otadata_refuses_records_that_break_the_rules)
 static int cut_at(long k, int both_copies, int *completed)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t before = trial_of(1, FW_OTA_NEW);
     CHECK_EQ(fw_otadata_write(&f, &before), 0);
@@ -277,7 +218,7 @@ static fw_otadata_t stored(fw_otadata_flash_t *f)
 FW_TEST(select_without_a_record_boots_slot_0_as_confirmed_and_never_tries_slot_1)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     verifier_t v = verifier(0, 0);
     fw_otadata_choice_t c;
@@ -303,7 +244,7 @@ FW_TEST(select_without_a_record_boots_slot_0_as_confirmed_and_never_tries_slot_1
 FW_TEST(select_new_is_recorded_as_trying_before_the_trial_boot_and_aborted_without_a_confirmation)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t w = trial_of(1, FW_OTA_NEW);
     CHECK_EQ(fw_otadata_write(&f, &w), 0);
@@ -342,7 +283,7 @@ FW_TEST(select_new_is_recorded_as_trying_before_the_trial_boot_and_aborted_witho
 FW_TEST(select_pending_image_that_does_not_verify_is_invalid_and_the_active_slot_boots)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t w = trial_of(1, FW_OTA_NEW);
     CHECK_EQ(fw_otadata_write(&f, &w), 0);
@@ -368,7 +309,7 @@ FW_TEST(select_pending_image_that_does_not_verify_is_invalid_and_the_active_slot
 FW_TEST(select_after_a_confirmation_boots_the_new_slot_and_falls_back_to_the_one_confirmed_before)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t w = trial_of(1, FW_OTA_NEW);
     CHECK_EQ(fw_otadata_write(&f, &w), 0);
@@ -404,7 +345,7 @@ FW_TEST(select_after_a_confirmation_boots_the_new_slot_and_falls_back_to_the_one
 FW_TEST(select_trial_that_fails_its_self_test_is_rejected_and_the_next_boot_returns)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t w = trial_of(0, FW_OTA_NEW); /* the second update: into slot 0, slot 1 active */
     CHECK_EQ(fw_otadata_write(&f, &w), 0);
@@ -430,7 +371,7 @@ FW_TEST(select_trial_that_fails_its_self_test_is_rejected_and_the_next_boot_retu
 FW_TEST(select_never_trial_boots_when_the_trying_record_could_not_be_written)
 {
     sim_flash_t s;
-    sim_init(&s);
+    otadata_sim(&s);
     fw_otadata_flash_t f = sim_ops(&s);
     fw_otadata_t w = trial_of(1, FW_OTA_NEW);
     CHECK_EQ(fw_otadata_write(&f, &w), 0);
@@ -451,7 +392,7 @@ FW_TEST(select_a_cut_in_any_record_write_of_an_update_still_boots_a_verified_slo
         for (long k = 0;; k++) {
             CHECK(k < 1000);
             sim_flash_t s;
-            sim_init(&s);
+            otadata_sim(&s);
             fw_otadata_flash_t f = sim_ops(&s);
             fw_otadata_t w = trial_of(1, phase == 0 ? FW_OTA_NEW : FW_OTA_TRYING);
             w.attempts = phase == 0 ? 0 : 1;

@@ -9,6 +9,7 @@
 #include "fw/boot.h"
 #include "fw/ct.h"
 #include "fw/err.h"
+#include "fw/offer.h"
 #include "test.h"
 
 #define LOAD_LO 0x80200000u
@@ -260,4 +261,45 @@ FW_TEST(vector_every_sampled_bit_flip_is_refused)
     }
     CHECK_EQ(verify(&k, &img, &r), FW_OK);
     free(img.data);
+}
+
+/* The offer's signed part: the update client's check before any chunk is fetched (docs/formats.md 8). */
+static int verify_offer(const uint8_t *raw, const fw_keyring_t *k, uint32_t min_secver)
+{
+    fw_offer_t o;
+    int rc = fw_offer_parse(raw, FW_OFFER_SIZE, 0x400000u, &o);
+    if (rc == FW_OK) {
+        fw_boot_policy_t p = app_policy(k, min_secver);
+        int slot = -1;
+        rc = fw_offer_verify(&o, &p, &slot);
+        if (rc == FW_OK) {
+            CHECK_EQ(slot, 0);
+        }
+    }
+    fw_offer_free(&o);
+    return rc;
+}
+
+FW_TEST(offer_verify_refuses_before_download_what_the_bootloader_would_refuse)
+{
+    blob_t b = read_vector("offer-app-v3.bin");
+    CHECK_EQ(b.len, FW_OFFER_SIZE);
+    uint8_t raw[FW_OFFER_SIZE];
+    memcpy(raw, b.data, sizeof(raw));
+    fw_keyring_t k = keyring_with("key_a_digest", 0);
+    CHECK_EQ(verify_offer(raw, &k, 2), FW_OK); /* security version 2 against counter 2 */
+
+    CHECK_EQ(verify_offer(raw, &k, 3), FW_ERR_ROLLBACK);
+    fw_keyring_t unknown = keyring_with("key_b_digest", 0);
+    CHECK_EQ(verify_offer(raw, &unknown, 0), FW_ERR_KEY_UNTRUSTED);
+    fw_keyring_t revoked = keyring_with("key_a_digest", 0);
+    fw_keyring_set_revoked(&revoked, 1u);
+    CHECK_EQ(verify_offer(raw, &revoked, 0), FW_ERR_KEY_REVOKED);
+
+    raw[FW_OFFER_OFF_MANIFEST + 12] ^= 0x01; /* the version: still parses, no longer what was signed */
+    CHECK_EQ(verify_offer(raw, &k, 0), FW_ERR_MANIFEST_DIGEST_MISMATCH);
+    memcpy(raw, b.data, sizeof(raw));
+    raw[FW_OFFER_OFF_SIGBLOCK + 104 + 5] ^= 0x01; /* inside the signature */
+    CHECK_EQ(verify_offer(raw, &k, 0), FW_ERR_SIGNATURE_INVALID);
+    free(b.data);
 }

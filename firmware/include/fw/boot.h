@@ -38,6 +38,15 @@ void fw_boot_result_init(fw_boot_result_t *r);
 void fw_boot_result_free(fw_boot_result_t *r);
 
 /*
+ * The checks of fw_boot_verify that need only the manifest and the signature block: both parse, the
+ * key matches a trusted, unrevoked slot, the signature verifies over the manifest, then image type,
+ * anti-rollback and load window. The update client runs them on an offer before it fetches a payload
+ * byte. policy->load_mem is not used. On success *m holds the authentic manifest.
+ */
+int fw_boot_check_signed(const fw_boot_policy_t *policy, const uint8_t manifest_raw[FW_MANIFEST_SIZE],
+                         const uint8_t sigblock_raw[FW_SIGBLOCK_SIZE], fw_manifest_t *m, int *key_slot);
+
+/*
  * Verifies the signed image in slot[0..slot_len) and, only on success, leaves
  * its payload at manifest.load_addr (copied first, then hashed, so what is
  * hashed is what runs). On any failure the payload window is wiped and a

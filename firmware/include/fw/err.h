@@ -46,18 +46,23 @@ typedef enum {
     FW_ERR_DEVICE_REFUSED = -35,      /* the server refused this device (alert, HTTP 401/403) */
     FW_ERR_ENROLL_REFUSED = -36,      /* EST answered 401/403 */
     FW_ERR_EST_NOT_BASE64 = -37,
-    FW_ERR_EST_NO_CERT = -38,     /* no certificate in the EST answer carries the device's key */
-    FW_ERR_CERT_INVALID = -39,    /* a certificate's DER structure is unusable */
-    FW_ERR_SESSION_MISSING = -40, /* no TLS session record stored (erased or never written) */
-    FW_ERR_SESSION_INVALID = -41, /* the TLS session record is damaged */
-    FW_ERR_SESSION_FOREIGN = -42, /* the stored session belongs to another server, certificate or time */
-    FW_ERR_OFFER_INVALID = -43,   /* an update offer's header, sizes or lengths do not add up */
-    FW_ERR_OTADATA_MISSING = -44, /* no boot-state record copy (a fresh device) */
-    FW_ERR_OTADATA_INVALID = -45, /* a boot-state record copy is torn, damaged or breaks its rules */
-    FW_ERR_OTADATA_ABORTED = -46, /* the pending slot used up its trial boots without a confirmation */
+    FW_ERR_EST_NO_CERT = -38,      /* no certificate in the EST answer carries the device's key */
+    FW_ERR_CERT_INVALID = -39,     /* a certificate's DER structure is unusable */
+    FW_ERR_SESSION_MISSING = -40,  /* no TLS session record stored (erased or never written) */
+    FW_ERR_SESSION_INVALID = -41,  /* the TLS session record is damaged */
+    FW_ERR_SESSION_FOREIGN = -42,  /* the stored session belongs to another server, certificate or time */
+    FW_ERR_OFFER_INVALID = -43,    /* an update offer's header, sizes or lengths do not add up */
+    FW_ERR_OTADATA_MISSING = -44,  /* no boot-state record copy (a fresh device) */
+    FW_ERR_OTADATA_INVALID = -45,  /* a boot-state record copy is torn, damaged or breaks its rules */
+    FW_ERR_OTADATA_ABORTED = -46,  /* the pending slot used up its trial boots without a confirmation */
+    FW_ERR_PROGRESS_MISSING = -47, /* no download progress for this update: start from byte 0 */
+    FW_ERR_PROGRESS_INVALID = -48, /* the download progress record is damaged or breaks its rules */
+    FW_ERR_UPDATE_ANSWER = -49,    /* an update answer the device refuses (status, Content-Range, length) */
+    FW_ERR_UPDATE_WITHDRAWN = -50, /* the backend withdrew the update (410): the device abandons it */
+    FW_ERR_UPDATE_IMAGE = -51,     /* the downloaded slot does not match the verified offer */
 } fw_err_t;
 
-#define FW_ERR_COUNT 47
+#define FW_ERR_COUNT 52
 
 /* Short, stable, human-readable description ("signature invalid"). Never NULL. */
 const char *fw_err_str(int err);

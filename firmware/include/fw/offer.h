@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fw/boot.h"
 #include "fw/image.h"
 
 #define FW_OFFER_MAGIC 0x464f5444u /* "DTOF" */
@@ -13,6 +14,7 @@
 #define FW_OFFER_UPDATE_ID_SIZE 16
 #define FW_OFFER_CHUNK_MIN 512
 #define FW_OFFER_CHUNK_MAX 6144
+#define FW_OFFER_CHUNK_ALIGN 16 /* whole 16-byte units: flash words, checkpoints on the chunk grid */
 
 #define FW_OFFER_OFF_MAGIC 0
 #define FW_OFFER_OFF_FORMAT 4
@@ -54,6 +56,13 @@ void fw_offer_free(fw_offer_t *o);
  * trusted yet: the signature is checked by the caller.
  */
 int fw_offer_parse(const uint8_t *buf, size_t len, size_t slot_size, fw_offer_t *out);
+
+/*
+ * The offer's signed part checked exactly as the bootloader will check the slot (fw_boot_check_signed:
+ * key slot trusted and not revoked, signature over the manifest, app type, security version not below
+ * the eFuse counter, load window). The device calls this before it fetches one payload byte.
+ */
+int fw_offer_verify(const fw_offer_t *o, const fw_boot_policy_t *policy, int *key_slot);
 
 /* The update id as 32 lowercase hex characters and a NUL (the form the URLs use). */
 void fw_offer_update_id_hex(const fw_offer_t *o, char out[2 * FW_OFFER_UPDATE_ID_SIZE + 1]);

@@ -28,6 +28,7 @@ import org.devicetrust.firmware.entity.ReleaseState;
 import org.devicetrust.firmware.entity.Rollout;
 import org.devicetrust.firmware.entity.RolloutGroup;
 import org.devicetrust.firmware.entity.RolloutState;
+import org.devicetrust.firmware.entity.RunningFirmware;
 import org.devicetrust.firmware.entity.UpdateExecution;
 import org.devicetrust.platform.boundary.ProblemType;
 
@@ -42,8 +43,13 @@ public class DeviceUpdates {
 
     static final String SYSTEM = "system";
 
-    /** What a device reports about an update ({@code POST /api/v1/device/update/{id}/status}). */
-    public record StatusReport(long seq, String state, long offset, int code, long runningVersion, String buildId) {}
+    /**
+     * What a device reports about an update ({@code POST /api/v1/device/update/{id}/status}): the report's number,
+     * the update's state, the download offset, a device error code, and what the device runs now (app version,
+     * build id, anti-rollback counter).
+     */
+    public record StatusReport(
+            long seq, String state, long offset, int code, long runningVersion, String buildId, int efuseSv) {}
 
     @PersistenceContext
     EntityManager em;
@@ -115,10 +121,28 @@ public class DeviceUpdates {
     }
 
     /**
+     * The device API's status report ({@code POST /api/v1/device/update/{id}/status}): opens only for an
+     * authentication that {@link DeviceAccess#authorize} accepts, then {@link #report(String, String, StatusReport)}
+     * for that device.
+     */
+    @PermitAll
+    public void report(DeviceAuthentication who, String updateId, StatusReport report) {
+        DeviceAccess.AuthorizedDevice device = access.authorize(who, null, "POST update status");
+        report(device.id().value(), updateId, report);
+    }
+
+    /** What the device last reported running, if it ever reported. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public Optional<RunningFirmware> runningFirmware(String deviceId) {
+        return Optional.ofNullable(deviceId == null ? null : em.find(RunningFirmware.class, deviceId));
+    }
+
+    /**
      * Applies a status report, idempotent by (update id, seq): a repeated or lower seq changes nothing. A terminal
      * report is counted and the thresholds are judged in this transaction, with the rollout row locked. SUCCEEDED
      * counts only when the running version and build id are the release's (the new image reporting); otherwise the
-     * report is recorded and the update stays open.
+     * report is recorded and the update stays open. A fresh report (seq above the last applied one) also records
+     * what the device runs ({@link RunningFirmware}).
      *
      * @throws FirmwareException update-unknown (no such update of this device, or not offered yet),
      *     update-status-invalid
@@ -127,12 +151,15 @@ public class DeviceUpdates {
     public void report(String deviceId, String updateId, StatusReport report) {
         try {
             ExecutionState state = reportedState(report);
-            UpdateExecution found = updateId == null ? null : em.find(UpdateExecution.class, updateId);
+            UpdateExecution found = UpdateImages.isUpdateId(updateId) ? em.find(UpdateExecution.class, updateId) : null;
             if (found == null || !found.deviceId().equals(deviceId) || found.state() == ExecutionState.QUEUED) {
-                throw new FirmwareException(ProblemType.UPDATE_UNKNOWN, "no update " + updateId + " for this device");
+                throw new FirmwareException(ProblemType.UPDATE_UNKNOWN, "this device has no such update");
             }
             Rollout rollout = em.find(Rollout.class, found.rolloutId(), LockModeType.PESSIMISTIC_WRITE);
             em.refresh(found);
+            if (report.seq() > found.lastSeq()) {
+                recordRunning(deviceId, found.id(), report);
+            }
             FirmwareRelease release = em.find(FirmwareRelease.class, rollout.releaseId());
             if (state == ExecutionState.SUCCEEDED
                     && (report.runningVersion() != release.version()
@@ -276,6 +303,17 @@ public class DeviceUpdates {
                         + " offers made");
     }
 
+    private void recordRunning(String deviceId, String updateId, StatusReport report) {
+        RunningFirmware running = em.find(RunningFirmware.class, deviceId);
+        if (running == null) {
+            running = new RunningFirmware(deviceId);
+            running.report(report.runningVersion(), report.buildId(), report.efuseSv(), updateId, clock.instant());
+            em.persist(running);
+        } else {
+            running.report(report.runningVersion(), report.buildId(), report.efuseSv(), updateId, clock.instant());
+        }
+    }
+
     private static UpdateOffer offerOf(UpdateExecution execution, Rollout rollout, FirmwareRelease release) {
         return UpdateOffer.of(execution.updateId(), rollout.chunkSize(), release.image());
     }
@@ -283,6 +321,19 @@ public class DeviceUpdates {
     private static ExecutionState reportedState(StatusReport report) {
         if (report == null || report.seq() < 1 || report.state() == null) {
             throw new FirmwareException(ProblemType.UPDATE_STATUS_INVALID, "a status report has seq >= 1 and a state");
+        }
+        if (report.offset() < 0
+                || report.runningVersion() < 0
+                || report.runningVersion() > 0xffff_ffffL
+                || report.efuseSv() < 0
+                || report.efuseSv() > RunningFirmware.MAX_SECURITY_VERSION
+                || report.buildId() == null
+                || report.buildId().length() > RunningFirmware.MAX_BUILD_ID_LENGTH
+                || !report.buildId().chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw new FirmwareException(
+                    ProblemType.UPDATE_STATUS_INVALID,
+                    "offset >= 0, runningVersion 0..4294967295, buildId at most 32 printable ASCII characters,"
+                            + " efuseSv 0..64");
         }
         try {
             ExecutionState state = ExecutionState.valueOf(report.state());

@@ -406,7 +406,7 @@ public class FirmwareReleases {
         auditLog.record(caller, action, subject, AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
     }
 
-    private static byte[] sha256(byte[] data) {
+    static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {

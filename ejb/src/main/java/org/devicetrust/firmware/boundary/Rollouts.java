@@ -22,6 +22,7 @@ import org.devicetrust.device.boundary.DeviceRegistry;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.firmware.control.RolloutThresholds;
 import org.devicetrust.firmware.control.RolloutThresholds.ErrorThreshold;
+import org.devicetrust.firmware.entity.ExecutionState;
 import org.devicetrust.firmware.entity.FirmwareRelease;
 import org.devicetrust.firmware.entity.GroupState;
 import org.devicetrust.firmware.entity.ReleaseState;
@@ -234,6 +235,19 @@ public class Rollouts {
     public ExecutionCounts counts(long id) {
         find(id);
         return ExecutionCounts.ofRollout(em, id);
+    }
+
+    /** The rollout's device updates (at most {@link #MAX_DEVICES}), by device id; only those in {@code state}. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<UpdateExecution> executions(long id, ExecutionState state) {
+        find(id);
+        return (state == null
+                        ? em.createNamedQuery(UpdateExecution.FIND_BY_ROLLOUT, UpdateExecution.class)
+                        : em.createNamedQuery(UpdateExecution.FIND_BY_ROLLOUT_AND_STATE, UpdateExecution.class)
+                                .setParameter("state", state))
+                .setParameter("rollout", id)
+                .setMaxResults(MAX_DEVICES)
+                .getResultList();
     }
 
     private interface Change {

@@ -18,6 +18,9 @@ public record UpdateOffer(byte[] updateId, int chunkSize, byte[] manifest, byte[
     public static final int OFFER_UPDATE_ID_SIZE = 16;
     public static final int OFFER_CHUNK_MIN = 512;
     public static final int OFFER_CHUNK_MAX = 6144;
+    /** Chunks are whole 16-byte units: the device programs flash in words and checkpoints on the chunk grid. */
+    public static final int OFFER_CHUNK_ALIGN = 16;
+
     public static final int OFFER_SIZE = 336;
 
     public static final int OFFER_OFF_MAGIC = 0;
@@ -36,9 +39,9 @@ public record UpdateOffer(byte[] updateId, int chunkSize, byte[] manifest, byte[
         if (updateId == null || updateId.length != OFFER_UPDATE_ID_SIZE) {
             throw new IllegalArgumentException("update id must be " + OFFER_UPDATE_ID_SIZE + " bytes");
         }
-        if (chunkSize < OFFER_CHUNK_MIN || chunkSize > OFFER_CHUNK_MAX) {
-            throw new IllegalArgumentException(
-                    "chunk size must be " + OFFER_CHUNK_MIN + ".." + OFFER_CHUNK_MAX + " bytes");
+        if (chunkSize < OFFER_CHUNK_MIN || chunkSize > OFFER_CHUNK_MAX || chunkSize % OFFER_CHUNK_ALIGN != 0) {
+            throw new IllegalArgumentException("chunk size must be a multiple of " + OFFER_CHUNK_ALIGN + " in "
+                    + OFFER_CHUNK_MIN + ".." + OFFER_CHUNK_MAX + " bytes");
         }
         if (manifest == null || manifest.length != FirmwareManifest.SIZE) {
             throw new IllegalArgumentException("manifest must be " + FirmwareManifest.SIZE + " bytes");

@@ -31,9 +31,13 @@ import java.util.Objects;
 @NamedQuery(
         name = FirmwareRelease.FIND_HIGHEST_APPROVED_SECURITY_VERSION,
         query = "SELECT MAX(r.securityVersion) FROM FirmwareRelease r WHERE r.approvedAt IS NOT NULL")
+@NamedQuery(name = FirmwareRelease.FIND_IMAGE, query = "SELECT r.image FROM FirmwareRelease r WHERE r.id = :release")
 public class FirmwareRelease {
 
     public static final String FIND_ALL = "FirmwareRelease.findAll";
+    /** The image bytes alone (the device download's cache fills from it). */
+    public static final String FIND_IMAGE = "FirmwareRelease.findImage";
+
     public static final String FIND_BY_MANIFEST_DIGEST = "FirmwareRelease.findByManifestDigest";
     /** Over every release ever approved, revoked ones included: devices may have raised their counter already. */
     public static final String FIND_HIGHEST_APPROVED_SECURITY_VERSION =

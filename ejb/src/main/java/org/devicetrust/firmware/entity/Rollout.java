@@ -116,8 +116,8 @@ public class Rollout {
         if (maxOffersPerMinute < 1) {
             throw new IllegalArgumentException("at least one offer per minute");
         }
-        if (chunkSize < 512 || chunkSize > 6144) {
-            throw new IllegalArgumentException("chunk size must be 512..6144 bytes");
+        if (chunkSize < 512 || chunkSize > 6144 || chunkSize % 16 != 0) {
+            throw new IllegalArgumentException("chunk size must be a multiple of 16 in 512..6144 bytes");
         }
         this.releaseId = releaseId;
         this.successPercent = successPercent;

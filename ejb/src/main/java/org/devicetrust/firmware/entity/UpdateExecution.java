@@ -45,6 +45,18 @@ import java.util.Objects;
         name = UpdateExecution.CANCEL_QUEUED,
         query = "UPDATE UpdateExecution e SET e.state = :canceled, e.openDeviceId = NULL, e.finishedAt = :now,"
                 + " e.rowVersion = e.rowVersion + 1 WHERE e.rolloutId = :rollout AND e.state = :queued")
+@NamedQuery(
+        name = UpdateExecution.FIND_DOWNLOAD,
+        query = "SELECT e.deviceId, e.state, o.state, r.id, r.state, r.manifestDigest, r.imageLength"
+                + " FROM UpdateExecution e, Rollout o, FirmwareRelease r"
+                + " WHERE e.id = :id AND o.id = e.rolloutId AND r.id = o.releaseId")
+@NamedQuery(
+        name = UpdateExecution.FIND_BY_ROLLOUT,
+        query = "SELECT e FROM UpdateExecution e WHERE e.rolloutId = :rollout ORDER BY e.deviceId")
+@NamedQuery(
+        name = UpdateExecution.FIND_BY_ROLLOUT_AND_STATE,
+        query = "SELECT e FROM UpdateExecution e WHERE e.rolloutId = :rollout AND e.state = :state"
+                + " ORDER BY e.deviceId")
 public class UpdateExecution {
 
     public static final String FIND_OPEN_BY_DEVICE = "UpdateExecution.findOpenByDevice";
@@ -55,6 +67,11 @@ public class UpdateExecution {
     public static final String COUNT_OFFERED = "UpdateExecution.countOffered";
     public static final String FIND_EXPIRED = "UpdateExecution.findExpired";
     public static final String CANCEL_QUEUED = "UpdateExecution.cancelQueued";
+    /** Device id, states of update, rollout and release, release id, manifest digest, image length: no image. */
+    public static final String FIND_DOWNLOAD = "UpdateExecution.findDownload";
+
+    public static final String FIND_BY_ROLLOUT = "UpdateExecution.findByRollout";
+    public static final String FIND_BY_ROLLOUT_AND_STATE = "UpdateExecution.findByRolloutAndState";
 
     @Id
     @Column(name = "id", length = 32)
@@ -195,5 +212,13 @@ public class UpdateExecution {
 
     public Instant deadline() {
         return deadline;
+    }
+
+    public Integer lastCode() {
+        return lastCode;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
     }
 }

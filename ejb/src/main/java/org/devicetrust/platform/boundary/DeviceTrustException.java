@@ -19,7 +19,10 @@ public abstract class DeviceTrustException extends RuntimeException {
         METHOD_NOT_ALLOWED,
         NOT_ACCEPTABLE,
         CONFLICT,
+        GONE,
+        PRECONDITION_FAILED,
         TOO_LARGE,
+        RANGE_NOT_SATISFIABLE,
         UNSUPPORTED_MEDIA,
         INTERNAL,
         UNAVAILABLE

@@ -41,6 +41,7 @@ public enum ProblemType {
     FIRMWARE_SIGNATURE_INVALID("firmware-signature-invalid", Kind.INVALID, "Firmware signature invalid"),
     ROLLOUT_INVALID("rollout-invalid", Kind.INVALID, "Invalid rollout"),
     UPDATE_STATUS_INVALID("update-status-invalid", Kind.INVALID, "Invalid update status report"),
+    RANGE_INVALID("range-invalid", Kind.INVALID, "Range header missing or not one bounded byte range"),
     SECURITY_VERSION_INVALID("security-version-invalid", Kind.INVALID, "Security version out of range"),
 
     // 401: the credential is missing or not acceptable
@@ -95,11 +96,16 @@ public enum ProblemType {
     DEVICE_UPDATE_OPEN("device-update-open", Kind.CONFLICT, "Device has an open update"),
     RELEASE_STATE_INVALID("release-state-invalid", Kind.CONFLICT, "Release state does not allow this"),
 
-    // 413, 415
+    // 410, 412
+    UPDATE_GONE("update-gone", Kind.GONE, "Update withdrawn"),
+    UPDATE_PRECONDITION_FAILED("update-precondition-failed", Kind.PRECONDITION_FAILED, "Image is not the offered one"),
+
+    // 413, 415, 416
     BODY_TOO_LARGE("body-too-large", Kind.TOO_LARGE, "Request body too large"),
     TELEMETRY_TOO_LARGE("telemetry-too-large", Kind.TOO_LARGE, "Telemetry document too large"),
     FIRMWARE_IMAGE_TOO_LARGE("firmware-image-too-large", Kind.TOO_LARGE, "Firmware image larger than an app slot"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", Kind.UNSUPPORTED_MEDIA, "Unsupported media type"),
+    RANGE_NOT_SATISFIABLE("range-not-satisfiable", Kind.RANGE_NOT_SATISFIABLE, "Range outside the image"),
 
     // 500, 503: the server's side
     SERVER_ERROR("server-error", Kind.INTERNAL, "Internal error"),

@@ -86,7 +86,7 @@ class RolloutsIT {
     }
 
     private void report(String device, UpdateOffer offer, long seq, String state, FirmwareRelease release) {
-        updates.report(device, hex(offer), new DeviceUpdates.StatusReport(seq, state, 0, 0, 11, release.buildId()));
+        updates.report(device, hex(offer), new DeviceUpdates.StatusReport(seq, state, 0, 0, 11, release.buildId(), 1));
     }
 
     static String hex(UpdateOffer offer) {
@@ -121,7 +121,8 @@ class RolloutsIT {
         report(d.get(0), offers.get(0), 1, "DOWNLOADING", release);
         assertEquals(1, rollouts.counts(id).failed(), "a repeated and a late report count once");
         report(d.get(1), offers.get(1), 1, "REVERTED", release);
-        updates.report(d.get(2), hex(offers.get(2)), new DeviceUpdates.StatusReport(1, "SUCCEEDED", 0, 0, 10, "old"));
+        updates.report(
+                d.get(2), hex(offers.get(2)), new DeviceUpdates.StatusReport(1, "SUCCEEDED", 0, 0, 10, "old", 1));
         assertEquals(0, rollouts.counts(id).succeeded(), "a success from the old image is not counted");
         assertEquals(RolloutState.RUNNING, rollouts.find(id).state(), "2 terminal: below the minimum executed");
 
@@ -248,7 +249,7 @@ class RolloutsIT {
         FirmwareException other = assertThrows(
                 FirmwareException.class,
                 () -> updates.report(
-                        d.get(0), "00".repeat(16), new DeviceUpdates.StatusReport(1, "FAILED", 0, 0, 1, "x")));
+                        d.get(0), "00".repeat(16), new DeviceUpdates.StatusReport(1, "FAILED", 0, 0, 1, "x", 1)));
         assertEquals(ProblemType.UPDATE_UNKNOWN, other.problem());
     }
 

@@ -89,6 +89,7 @@ class FirmwareFormatsTest {
         c.put("OFFER_OFF_CHUNK_SIZE", (long) UpdateOffer.OFFER_OFF_CHUNK_SIZE);
         c.put("OFFER_CHUNK_MIN", (long) UpdateOffer.OFFER_CHUNK_MIN);
         c.put("OFFER_CHUNK_MAX", (long) UpdateOffer.OFFER_CHUNK_MAX);
+        c.put("OFFER_CHUNK_ALIGN", (long) UpdateOffer.OFFER_CHUNK_ALIGN);
         c.put("OFFER_OFF_IMAGE_LENGTH", (long) UpdateOffer.OFFER_OFF_IMAGE_LENGTH);
         c.put("OFFER_OFF_MANIFEST", (long) UpdateOffer.OFFER_OFF_MANIFEST);
         c.put("OFFER_OFF_SIGBLOCK", (long) UpdateOffer.OFFER_OFF_SIGBLOCK);

@@ -7,14 +7,18 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.devicetrust.firmware.boundary.ExecutionCounts;
 import org.devicetrust.firmware.boundary.Rollouts;
+import org.devicetrust.firmware.boundary.UpdateImages;
+import org.devicetrust.firmware.entity.ExecutionState;
 import org.devicetrust.firmware.entity.Rollout;
 import org.devicetrust.web.problem.InvalidRequest;
 
@@ -39,11 +43,11 @@ public class RolloutsResource {
     public record Counters(long queued, long open, long succeeded, long failed, long canceled) {
         static Counters of(ExecutionCounts c) {
             return new Counters(
-                    c.of(org.devicetrust.firmware.entity.ExecutionState.QUEUED),
-                    c.open() - c.of(org.devicetrust.firmware.entity.ExecutionState.QUEUED),
+                    c.of(ExecutionState.QUEUED),
+                    c.open() - c.of(ExecutionState.QUEUED),
                     c.succeeded(),
                     c.failed(),
-                    c.of(org.devicetrust.firmware.entity.ExecutionState.CANCELED));
+                    c.of(ExecutionState.CANCELED));
         }
     }
 
@@ -60,8 +64,27 @@ public class RolloutsResource {
             Counters counters,
             List<GroupResponse> groups) {}
 
+    /**
+     * One device's update as the admin API shows it; {@code chunkRequests} counts the device's image requests for
+     * it on the node that answers, since that node started.
+     */
+    public record UpdateResponse(
+            String id,
+            String deviceId,
+            long groupId,
+            String state,
+            long lastSeq,
+            Integer lastCode,
+            Instant offeredAt,
+            Instant deadline,
+            Instant finishedAt,
+            long chunkRequests) {}
+
     @Inject
     Rollouts rollouts;
+
+    @Inject
+    UpdateImages images;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -92,6 +115,33 @@ public class RolloutsResource {
     @Path("{id}")
     public RolloutResponse get(@PathParam("id") long id) {
         return response(rollouts.find(id));
+    }
+
+    /** The rollout's device updates, by device id; {@code ?status=STATE} keeps those in one state. */
+    @GET
+    @Path("{id}/executions")
+    public List<UpdateResponse> executions(@PathParam("id") long id, @QueryParam("status") String status) {
+        ExecutionState state = null;
+        if (status != null) {
+            try {
+                state = ExecutionState.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest("status must be one of " + Arrays.toString(ExecutionState.values()));
+            }
+        }
+        return rollouts.executions(id, state).stream()
+                .map(e -> new UpdateResponse(
+                        e.id(),
+                        e.deviceId(),
+                        e.groupId(),
+                        e.state().name(),
+                        e.lastSeq(),
+                        e.lastCode(),
+                        e.offeredAt(),
+                        e.deadline(),
+                        e.finishedAt(),
+                        images.chunkRequests(e.id())))
+                .toList();
     }
 
     @POST

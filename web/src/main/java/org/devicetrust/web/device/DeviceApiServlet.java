@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Optional;
 import org.devicetrust.device.boundary.DeviceAccess;
@@ -17,6 +18,7 @@ import org.devicetrust.device.boundary.DeviceAccess.DeviceAuthentication;
 import org.devicetrust.device.boundary.DeviceAccess.TelemetryPage;
 import org.devicetrust.device.entity.Telemetry;
 import org.devicetrust.firmware.boundary.DeviceUpdates;
+import org.devicetrust.firmware.boundary.UpdateImages;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.devicetrust.web.problem.InvalidRequest;
 import org.devicetrust.web.security.Problems;
@@ -33,6 +35,8 @@ import org.devicetrust.web.security.Problems;
  * <ul>
  * <li>{@code GET /api/v1/device/session}: {@code AUTH OK <id>}, or JSON when the device prefers it;</li>
  * <li>{@code GET /api/v1/device/update}: the open update offer (336 bytes), or 204 and Retry-After;</li>
+ * <li>{@code GET /api/v1/device/update/{id}/image}: one byte range of the offered image (Range, If-Match), 206;</li>
+ * <li>{@code POST /api/v1/device/update/{id}/status}: one status report of at most 1 KiB, 204;</li>
  * <li>{@code GET /api/v1/devices/{id}}: the device's own record;</li>
  * <li>{@code POST /api/v1/devices/{id}/telemetry}: one JSON document of at most 8 KiB, 201 and Location;</li>
  * <li>{@code GET /api/v1/devices/{id}/telemetry?limit=N}: the newest documents and the total.</li>
@@ -50,6 +54,8 @@ public class DeviceApiServlet extends HttpServlet {
     private static final String TEXT = "text/plain";
     private static final int DEFAULT_LIMIT = 20;
     static final String OFFER = "application/vnd.devicetrust.offer";
+    private static final String OCTETS = "application/octet-stream";
+    private static final String UPDATE_PREFIX = "/api/v1/device/update/";
     /** Seconds a device is asked to wait before it polls again when no update is open. */
     static final int POLL_HINT_SECONDS = 3600;
 
@@ -58,6 +64,9 @@ public class DeviceApiServlet extends HttpServlet {
 
     @Inject
     transient DeviceUpdates updates;
+
+    @Inject
+    transient UpdateImages images;
 
     private final transient Jsonb jsonb = JsonbBuilder.create();
 
@@ -79,6 +88,20 @@ public class DeviceApiServlet extends HttpServlet {
                 allow(method, "GET");
                 poll(who, request, response);
                 return;
+            }
+            if (path.startsWith(UPDATE_PREFIX)) {
+                String[] update = path.substring(UPDATE_PREFIX.length()).split("/", -1); // id, "image" | "status"
+                if (update.length == 2 && update[1].equals("image")) {
+                    allow(method, "GET");
+                    image(who, update[0], request, response);
+                    return;
+                }
+                if (update.length == 2 && update[1].equals("status")) {
+                    allow(method, "POST");
+                    status(who, update[0], request, response);
+                    return;
+                }
+                throw problem(ProblemType.NOT_FOUND, "no device API resource at " + path);
             }
             String[] parts = path.substring("/api/v1/devices/".length() - 1).split("/", -1);
             // parts: "", id [, "telemetry"]
@@ -148,6 +171,47 @@ public class DeviceApiServlet extends HttpServlet {
         response.setContentType(OFFER);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * One byte range of the offered image: 206 with Content-Range and the image's ETag; 416 with
+     * {@code Content-Range: bytes *}{@code /N} for a range outside it. Nothing is written to the database.
+     */
+    private void image(DeviceAuthentication who, String id, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        negotiate(request.getHeader("Accept"), OCTETS);
+        ImageRequest.ByteRange range =
+                ImageRequest.range(Collections.list(request.getHeaders("Range")), UpdateImages.MAX_CHUNK);
+        String expected = ImageRequest.expectedDigest(Collections.list(request.getHeaders("If-Match")));
+        UpdateImages.ImageChunk chunk;
+        try {
+            chunk = images.chunk(who, id, expected, range.first(), range.last());
+        } catch (UpdateImages.RangeNotSatisfiable e) {
+            response.setHeader("Content-Range", "bytes */" + e.imageLength());
+            throw e;
+        }
+        response.setStatus(206);
+        response.setContentType(OCTETS);
+        response.setHeader("Content-Range", "bytes " + chunk.first() + "-" + chunk.last() + "/" + chunk.imageLength());
+        response.setHeader("ETag", "\"" + chunk.manifestDigest() + "\"");
+        response.setContentLength(chunk.bytes().length);
+        response.getOutputStream().write(chunk.bytes());
+    }
+
+    /** One status report of at most 1 KiB; the body is read only up to one byte past the limit. */
+    private void status(DeviceAuthentication who, String id, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!isJson(request.getContentType())) {
+            throw problem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "a status report is sent as " + JSON);
+        }
+        byte[] body = request.getInputStream().readNBytes(StatusReportJson.MAX_BYTES + 1);
+        if (body.length > StatusReportJson.MAX_BYTES) {
+            throw problem(
+                    ProblemType.BODY_TOO_LARGE,
+                    "a status report is limited to " + StatusReportJson.MAX_BYTES + " bytes");
+        }
+        updates.report(who, id, StatusReportJson.parse(body));
+        response.setStatus(204);
     }
 
     private void record(DeviceAuthentication who, String id, HttpServletRequest request, HttpServletResponse response)

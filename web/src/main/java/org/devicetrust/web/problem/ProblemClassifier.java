@@ -47,7 +47,10 @@ public final class ProblemClassifier {
             case METHOD_NOT_ALLOWED -> 405;
             case NOT_ACCEPTABLE -> 406;
             case CONFLICT -> 409;
+            case GONE -> 410;
+            case PRECONDITION_FAILED -> 412;
             case TOO_LARGE -> 413;
+            case RANGE_NOT_SATISFIABLE -> 416;
             case UNSUPPORTED_MEDIA -> 415;
             case INTERNAL -> 500;
             case UNAVAILABLE -> 503;

@@ -15,6 +15,7 @@ import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.device.boundary.AuthorizationViews;
 import org.devicetrust.device.boundary.DeviceAccess;
 import org.devicetrust.device.entity.AccessReason;
+import org.devicetrust.firmware.boundary.UpdateImages;
 import org.devicetrust.pki.boundary.PkiHealth;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -24,7 +25,8 @@ import org.eclipse.microprofile.metrics.Tag;
 /**
  * The application metrics an operator scrapes from {@code /metrics} (MicroProfile Metrics, Prometheus text):
  * device decisions by reason, committed audit records by action and outcome (issuance, revocation, CRL
- * publication, refusals...), CRL number and age, and the authorization view's age and size. All read counters
+ * publication, refusals...), CRL number and age, the authorization view's age and size, and the device's firmware
+ * image range requests. All read counters
  * the server keeps anyway, so a scrape adds no work to a device request; counts are per node since its start.
  */
 @ApplicationScoped
@@ -47,6 +49,9 @@ public class OperatorMetrics {
 
     @Inject
     PkiHealth pki;
+
+    @Inject
+    UpdateImages updateImages;
 
     private volatile CrlReading crlReading;
 
@@ -111,6 +116,16 @@ public class OperatorMetrics {
                 "Devices in this node's authorization view",
                 MetricUnits.NONE,
                 () -> (long) views.freshness().devices());
+        updateGauges();
+    }
+
+    private void updateGauges() {
+        gauge(
+                "devicetrust_update_chunk_requests",
+                "Firmware image range requests by devices for their updates, answered or refused after the update"
+                        + " was found, on this node since it started",
+                MetricUnits.NONE,
+                updateImages::chunkRequests);
     }
 
     private void gauge(String name, String description, String unit, Supplier<Long> value, Tag... tags) {
