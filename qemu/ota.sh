@@ -25,7 +25,7 @@ out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
 stamp=$(date +%s)
 run_id=ota-$stamp
-total=5
+total=6
 passed=0
 failed=0
 
@@ -94,8 +94,8 @@ approver=ota-approver-$stamp
 approver_password=$(openssl rand -hex 16)
 admin POST admin/accounts "{\"username\":\"$approver\",\"password\":\"$approver_password\",\"role\":\"admin\"}" > "$out/approver.json" ||
   say "could not create the second administrator: $(cat "$out/approver.json")"
-d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d6=$run_id-6 d8=$run_id-8
-for d in "$d1" "$d2" "$d3" "$d6" "$d8"; do
+d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d4=$run_id-4 d6=$run_id-6 d8=$run_id-8
+for d in "$d1" "$d2" "$d3" "$d4" "$d6" "$d8"; do
   enrolled "$d" || { say "device $d could not be enrolled:"; show "$out/$d-enroll.log"; }
 done
 # Versions unique to this run (a release version is unique per backend); 4 = the next after the factory's 3.
@@ -147,6 +147,24 @@ ok=0
   has "$out/3b.log" "update verified and installed" && [ "$s" = INSTALLING ] && ok=1
 result 3 "connection dropped mid-chunk: exit 14, the next boot resumes at byte $at and installs" $ok "exits $c1/$c2, state $s"
 [ $ok = 1 ] || { show "$out/3a.log"; show "$out/3b.log"; }
+
+# ---------------------------------------------------------------- 4. the release replaced during the download
+r4=$(rollout "$rel" "$d4")
+boot "$d4" "$out/4a.log" --cut-after $((image_len * 30 / 100)); c1=$?
+admin POST "admin/rollouts/$r4/stop" > /dev/null
+s4=$(execution "$r4" "$d4" state)
+rel2=$(release $((v + 2)) 3)
+r4b=$(rollout "$rel2" "$d4")
+boot "$d4" "$out/4b.log"; c2=$?
+boot "$d4" "$out/4c.log" --runs 2; c3=$?
+n=$(execution "$r4b" "$d4" chunkRequests); s=$(execution "$r4b" "$d4" state)
+ok=0
+[ "$c1" = 137 ] && [ "$s4" = CANCELED ] && [ "$c2" = 10 ] && has "$out/4b.log" "offered: app v$((v + 2))" &&
+  [ -z "$(resumes_at "$out/4b.log")" ] && [ "$n" = "$chunks" ] && [ "$c3" = 0 ] &&
+  [ "$(running "$out/4c.log")" = $((v + 2)) ] && [ "$s" = SUCCEEDED ] && ok=1
+result 4 "rollout stopped at 30 % (update $s4), another release rolled out: downloaded from byte 0 ($n chunks), SUCCEEDED" $ok \
+  "exits $c1/$c2/$c3, first update $s4, second $s, chunks $n of $chunks"
+[ $ok = 1 ] || { show "$out/4a.log"; show "$out/4b.log"; }
 
 # ---------------------------------------------------------------- 6/7. below the eFuse counter: refused before one payload byte
 rel1=$(release $((v + 1)) 1)
