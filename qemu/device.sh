@@ -7,6 +7,8 @@
 #        --port N          wire every run to 127.0.0.1:N instead (e.g. a proxy)
 #        --clock EPOCH     device clock at power-on (default: now); --clock-days N: now + N days
 #        --runs N          at most N runs (default 3: enroll, session, session after a renewal)
+#        --cut-after N     power cut: QEMU killed once the backend sent N bytes in a run (exit 137)
+#        --close-after N   the backend connection closed once it sent N bytes in a run
 #   tamper <id> <how>      app-bit-flip | rogue-certificate | identity-garbage | session-garbage
 #   show <id>              identity fields and the stored certificate
 #   bench                  device-side mTLS handshake cost with -icount shift=0, full and resumed after a reboot
@@ -146,9 +148,10 @@ device_dir() {
 cmd_boot() {
   local id=${1:?usage: device.sh boot <id> [--port N] [--clock EPOCH|--clock-days N] [--runs N]}; shift
   local dir; dir=$(device_dir "$id")
-  local port="" clock="" runs=3
+  local port="" clock="" runs=3 fault=()
   while [ $# -gt 0 ]; do
     case "$1" in
+      --cut-after|--close-after) fault+=("$1" "$2"); shift 2 ;;
       --port) port=$2; shift 2 ;;
       --clock) clock=$2; shift 2 ;;
       --clock-days) clock=$(( $(date +%s) + $2 * 86400 )); shift 2 ;;
@@ -166,7 +169,7 @@ cmd_boot() {
       target=${port:-$https_port}; echo "== run $run: no certificate yet, UART wired to 127.0.0.1:$target (EST enrollment, server-auth TLS)"
     fi
     code=0
-    python3 "$here/devicerun.py" --dir "$dir" --port "$target" --timeout "$run_timeout" || code=$?
+    python3 "$here/devicerun.py" --dir "$dir" --port "$target" --timeout "$run_timeout" "${fault[@]}" || code=$?
     echo "== run $run: exit $code"
     # 10 = the device enrolled or renewed and wants a fresh boot for a new TLS session; anything else ends.
     if [ "$code" != 10 ] || [ "$run" -ge "$runs" ]; then break; fi
@@ -301,6 +304,6 @@ case "$cmd" in
   tamper) cmd_tamper "$@" ;;
   show) cmd_show "$@" ;;
   bench) cmd_bench "$@" ;;
-  help|-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  help|-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -6,6 +6,9 @@ QEMU's UART is a socket chardev to a Unix socket of ours. The TCP connection to 
 connection when its app decides to: firmware that never runs (a halted boot) never connects.
 One run = one TCP stream. Prints the device log (semihosting) and "LINK:" lines, exits with
 QEMU's exit code (124 when the run exceeded --timeout).
+Faults on purpose: --cut-after N kills QEMU (a power cut: flash keeps what was written) once the
+backend sent N bytes; --close-after N closes the backend connection instead (a server or network
+that drops the stream mid-answer), the device keeps running.
 """
 import argparse
 import os
@@ -41,6 +44,10 @@ def main():
     p.add_argument("--port", type=int, required=True, help="backend TCP port on 127.0.0.1")
     p.add_argument("--timeout", type=float, default=90)
     p.add_argument("--icount", action="store_true", help="-icount shift=0 (deterministic instruction counts)")
+    p.add_argument("--cut-after", type=int, default=0, metavar="N",
+                   help="power cut: kill QEMU once the backend sent N bytes (exit 137)")
+    p.add_argument("--close-after", type=int, default=0, metavar="N",
+                   help="close the backend connection once it sent N bytes")
     a = p.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="devicetrust-uart-")
@@ -125,13 +132,28 @@ def main():
                     state = "closed"
                     out(f"LINK: backend closed the connection ({sent} bytes sent, {received} received)")
                     continue
+                if a.close_after and received + len(data) >= a.close_after:
+                    data = data[: max(0, a.close_after - received)]
                 received += len(data)
+                if a.cut_after and received >= a.cut_after:
+                    qemu.kill()
+                    qemu.wait()
+                    out(f"LINK: power cut after {received} bytes from the backend")
+                    code = 137
+                    break
                 try:
                     uart.setblocking(True)
                     uart.sendall(data)
                     uart.setblocking(False)
                 except OSError:
                     pass  # the device is gone (QEMU exited): late bytes have nowhere to go
+                if a.close_after and received >= a.close_after:
+                    sel.unregister(tcp)
+                    tcp.close()
+                    state = "closed"
+                    out(f"LINK: connection closed on purpose after {received} bytes from the backend")
+        if code is not None:
+            break  # cut on purpose
         if qemu.poll() is not None:
             # drain the log
             rest = qemu.stdout.read()

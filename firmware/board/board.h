@@ -43,6 +43,8 @@ typedef struct {
     uint32_t otadata_offset; /* the boot-state record's partition, 0 when the table has none */
     uint32_t slot;           /* the app slot booted: 0 = ota_0, 1 = ota_1 */
     uint32_t trial;          /* 1: a trial boot of a pending update; the app confirms or rejects it */
+    uint32_t other_offset;   /* the other app slot, where an update is downloaded; 0 when the table has none */
+    uint32_t other_size;
     uint8_t build_id[32];
 } fw_handoff_t;
 

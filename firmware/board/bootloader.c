@@ -284,6 +284,9 @@ int fw_main(const void *unused)
     handoff.otadata_offset = otadata != NULL ? otadata->offset : 0;
     handoff.slot = (uint32_t)choice.slot;
     handoff.trial = (uint32_t)choice.trial;
+    const fw_partition_t *other = slots.slot[1 - choice.slot];
+    handoff.other_offset = other != NULL ? other->offset : 0;
+    handoff.other_size = other != NULL ? other->size : 0;
     memcpy(handoff.build_id, result.manifest.build_id, sizeof(handoff.build_id));
     fw_board_jump(result.manifest.entry_addr, &handoff);
 }

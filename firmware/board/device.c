@@ -17,9 +17,15 @@
 #include "board.h"
 #include "fw/est.h"
 #include "fw/civil.h"
+#include "fw/crypto.h"
+#include "fw/ct.h"
 #include "fw/err.h"
 #include "fw/http.h"
 #include "fw/identity.h"
+#include "fw/keys.h"
+#include "fw/offer.h"
+#include "fw/otadata.h"
+#include "fw/progress.h"
 #include "fw/session.h"
 #include "fw/text.h"
 #include "link.h"
@@ -72,6 +78,10 @@ typedef struct {
     uint8_t key_der[KEY_DER_SIZE]; /* a new private key until it is stored, wiped after */
     char telemetry[160];
     char path[120];
+    char headers[160]; /* Range and If-Match of a chunk request */
+    char report[256];  /* an update status report (JSON) */
+    fw_offer_t offer;  /* the update offered on this boot */
+    fw_otadata_flash_t record_flash;
 } device_t;
 
 static device_t dev;
@@ -581,6 +591,413 @@ static int trial_end(device_t *d, int passed)
     return FW_OK;
 }
 
+/* ------------------------------------------------------------------ updates over the air (docs/ota.md) */
+
+/* Update status report seq numbers: one per state, so a report repeated on a later boot counts once. */
+enum { SEQ_DOWNLOADING = 1, SEQ_DOWNLOADED = 2, SEQ_INSTALLING = 3, SEQ_FINAL = 4 };
+
+static void hex_text(const uint8_t *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 0x0f];
+    }
+    out[2 * n] = '\0';
+}
+
+static void update_path(device_t *d, const uint8_t id[FW_OFFER_UPDATE_ID_SIZE], const char *tail)
+{
+    char hex[2 * FW_OFFER_UPDATE_ID_SIZE + 1];
+    hex_text(id, FW_OFFER_UPDATE_ID_SIZE, hex);
+    size_t p = 0;
+    append(d->path, sizeof(d->path), &p, "/api/v1/device/update/");
+    append(d->path, sizeof(d->path), &p, hex);
+    append(d->path, sizeof(d->path), &p, tail);
+}
+
+/* POST .../status; FW_OK on 204, and on 404/410 (the backend no longer knows or wants the update). */
+static int update_report(device_t *d, fw_link_t *l, const uint8_t id[FW_OFFER_UPDATE_ID_SIZE], uint32_t seq,
+                         const char *state, uint32_t offset, int code)
+{
+    char digits[FW_U32_TEXT_SIZE];
+    size_t n = 0;
+    char *r = d->report;
+    size_t cap = sizeof(d->report);
+    append(r, cap, &n, "{\"seq\":");
+    append(r, cap, &n, fw_u32_text(digits, seq));
+    append(r, cap, &n, ",\"state\":\"");
+    append(r, cap, &n, state);
+    append(r, cap, &n, "\",\"offset\":");
+    append(r, cap, &n, fw_u32_text(digits, offset));
+    append(r, cap, &n, ",\"code\":");
+    append(r, cap, &n, fw_u32_text(digits, (uint32_t)(code < 0 ? -code : code)));
+    append(r, cap, &n, ",\"runningVersion\":");
+    append(r, cap, &n, fw_u32_text(digits, d->boot->version));
+    append(r, cap, &n, ",\"buildId\":\"");
+    /* the build id as the manifest holds it: printable ASCII up to the first NUL, JSON-escaped */
+    for (size_t i = 0; i < sizeof(d->boot->build_id) && d->boot->build_id[i] != 0 && n + 3 < cap; i++) {
+        char c = (char)d->boot->build_id[i];
+        if (c == '"' || c == '\\') {
+            r[n++] = '\\';
+        }
+        r[n++] = (c >= 0x20 && c < 0x7f) ? c : '?';
+    }
+    r[n] = '\0';
+    append(r, cap, &n, "\",\"efuseSv\":");
+    append(r, cap, &n, fw_u32_text(digits, d->boot->efuse_security_version));
+    append(r, cap, &n, "}");
+    update_path(d, id, "/status");
+    fw_http_request_t req = {
+        .method = "POST",
+        .path = d->path,
+        .host = d->server_name,
+        .extra_headers = "",
+        .content_type = "application/json",
+        .body = (const uint8_t *)r,
+        .body_len = n,
+    };
+    fw_http_response_t resp;
+    int rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    fw_log_begin();
+    fw_log_str("DEVICE: update report ");
+    fw_log_str(state);
+    fw_log_str(": HTTP ");
+    fw_log_u32((uint32_t)resp.status);
+    fw_log_end();
+    return resp.status == 204 || resp.status == 404 || resp.status == 410 ? FW_OK : session_status(resp.status);
+}
+
+/* The record as it stands, or a fresh device's: slot 0 (the booted slot) confirmed, nothing pending. */
+static int record_now(device_t *d, fw_otadata_t *r)
+{
+    int rc = fw_otadata_read(&d->record_flash, r, NULL);
+    if (rc == FW_ERR_OTADATA_MISSING) {
+        fw_otadata_init(r);
+        r->active = (uint8_t)d->boot->slot;
+        return FW_OK;
+    }
+    return rc;
+}
+
+/*
+ * A report owed by an earlier boot (docs/formats.md 9.2): the confirmed update (SUCCEEDED, sent by
+ * the new image itself) or a trial that the bootloader or the self-test ended (REVERTED). Reports
+ * never decide a rollback; one that fails stays owed for a later boot.
+ */
+static int report_owed(device_t *d, fw_link_t *l)
+{
+    fw_otadata_t r;
+    if (record_now(d, &r) != FW_OK || (r.flags & FW_OTADATA_FLAG_REPORT_OWED) == 0) {
+        return FW_OK;
+    }
+    const char *state = r.pending_state == FW_OTA_NONE && r.active == d->boot->slot              ? "SUCCEEDED"
+                        : r.pending_state == FW_OTA_INVALID || r.pending_state == FW_OTA_ABORTED ? "REVERTED"
+                                                                                                 : NULL;
+    if (state == NULL) {
+        return FW_OK; /* a trial still running: its own boot ends it */
+    }
+    int code = r.pending_state == FW_OTA_ABORTED ? FW_ERR_OTADATA_ABORTED : 0;
+    int rc = update_report(d, l, r.update_id, SEQ_FINAL, state, 0, code);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    r.flags &= (uint8_t)~FW_OTADATA_FLAG_REPORT_OWED;
+    return fw_otadata_write(&d->record_flash, &r);
+}
+
+/* The policy the bootloader will apply to the new slot: ROM key digests, eFuse revocations and counter. */
+static int update_policy(fw_keyring_t *keys, fw_boot_policy_t *policy)
+{
+    fw_efuse_t efuse;
+    int rc = fw_keyring_parse((const uint8_t *)FW_ROM_KEYBLOCK, FW_KEYBLOCK_SIZE, keys);
+    if (rc == FW_OK) {
+        rc = fw_efuse_parse((const uint8_t *)(FW_FLASH_BASE + FW_EFUSE_OFFSET), FW_EFUSE_SIZE, &efuse);
+    }
+    if (rc != FW_OK) {
+        return rc;
+    }
+    fw_keyring_set_revoked(keys, efuse.key_revoke);
+    fw_boot_policy_t p = {keys,          FW_IMAGE_TYPE_APP, fw_efuse_security_version(&efuse),
+                          FW_APP_RAM_LO, FW_APP_RAM_HI,     NULL};
+    *policy = p;
+    return FW_OK;
+}
+
+/* GET /api/v1/device/update: FW_OK with *offered = 1 and d->offer parsed, or *offered = 0 (204). */
+static int update_poll(device_t *d, fw_link_t *l, int *offered)
+{
+    *offered = 0;
+    fw_http_request_t req = {
+        .method = "GET",
+        .path = "/api/v1/device/update",
+        .host = d->server_name,
+        .extra_headers = "Accept: application/vnd.devicetrust.offer\r\n",
+    };
+    fw_http_response_t resp;
+    int rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    if (resp.status == 204) {
+        fw_log_line("DEVICE: no update offered");
+        return FW_OK;
+    }
+    if (resp.status != 200) {
+        log_answer("update poll", &resp);
+        return session_status(resp.status);
+    }
+    rc = fw_offer_parse(resp.body, resp.body_len, d->boot->other_size, &d->offer);
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: update offer refused: ", fw_err_str(rc));
+        return FW_OK; /* nothing to report to: the offer's update id is not trusted */
+    }
+    *offered = 1;
+    return FW_OK;
+}
+
+/* Programs body[0, n) at the other slot's byte `at` (n a multiple of 4) and reads it back. */
+static int slot_program(device_t *d, uint32_t at, const uint8_t *body, size_t n)
+{
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t w =
+            (uint32_t)body[i] | (uint32_t)body[i + 1] << 8 | (uint32_t)body[i + 2] << 16 | (uint32_t)body[i + 3] << 24;
+        if (fw_board_flash_program_word(d->boot->other_offset + at + (uint32_t)i, w) != 0) {
+            return FW_ERR_FLASH_WRITE;
+        }
+    }
+    return FW_OK;
+}
+
+/* One Range request; the answer must be exactly the bytes asked for. */
+static int fetch_chunk(device_t *d, fw_link_t *l, const char *etag, uint32_t first, uint32_t last)
+{
+    char digits[FW_U32_TEXT_SIZE];
+    size_t n = 0;
+    append(d->headers, sizeof(d->headers), &n, "Range: bytes=");
+    append(d->headers, sizeof(d->headers), &n, fw_u32_text(digits, first));
+    append(d->headers, sizeof(d->headers), &n, "-");
+    append(d->headers, sizeof(d->headers), &n, fw_u32_text(digits, last));
+    append(d->headers, sizeof(d->headers), &n, "\r\nIf-Match: \"");
+    append(d->headers, sizeof(d->headers), &n, etag);
+    append(d->headers, sizeof(d->headers), &n, "\"\r\n");
+    update_path(d, d->offer.update_id, "/image");
+    fw_http_request_t req = {.method = "GET", .path = d->path, .host = d->server_name, .extra_headers = d->headers};
+    fw_http_response_t resp;
+    int rc = fw_link_exchange(l, &req, d->http, sizeof(d->http), &resp);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    if (resp.status == 410 || resp.status == 404 || resp.status == 412) {
+        log_answer("update chunk", &resp);
+        return FW_ERR_UPDATE_WITHDRAWN; /* revoked, stopped, or the release changed: start again from an offer */
+    }
+    fw_http_content_range_t cr;
+    if (resp.status != 206 || resp.content_range == NULL ||
+        fw_http_content_range_parse(resp.content_range, resp.content_range_len, &cr) != FW_OK || cr.unsatisfied ||
+        cr.first != first || cr.last != last || cr.complete != d->offer.image_length ||
+        resp.body_len != (size_t)(last - first + 1)) {
+        log_answer("REFUSED: update chunk", &resp);
+        return FW_ERR_UPDATE_ANSWER;
+    }
+    /* Programmed and then checkpointed by the caller; a server that closes after this answer fails the next
+     * request, and the next boot resumes after this chunk. */
+    return slot_program(d, first, resp.body, resp.body_len);
+}
+
+/* The whole slot against the verified offer: manifest and signature block bytes, payload digest. */
+static int slot_matches_offer(device_t *d)
+{
+    const uint8_t *slot = (const uint8_t *)(uintptr_t)(FW_FLASH_BASE + d->boot->other_offset);
+    uint32_t len = d->offer.image_length;
+    uint8_t digest[FW_SHA256_SIZE];
+    if (fw_ct_diff(slot, d->offer.manifest_bytes, FW_MANIFEST_SIZE) != 0 ||
+        fw_ct_diff(slot + len - FW_SIGBLOCK_SIZE, d->offer.sigblock_bytes, FW_SIGBLOCK_SIZE) != 0 ||
+        fw_sha256(slot + FW_MANIFEST_SIZE, d->offer.manifest.image_size, digest) != FW_OK ||
+        fw_ct_diff(digest, d->offer.manifest.image_digest, FW_SHA256_SIZE) != 0) {
+        return FW_ERR_UPDATE_IMAGE;
+    }
+    return FW_OK;
+}
+
+/* Erases the other slot's sectors the image needs; the record already says the slot is not confirmed. */
+static int slot_erase(device_t *d)
+{
+    for (uint32_t at = 0; at < d->offer.image_length; at += FW_FLASH_SECTOR) {
+        if (fw_board_flash_erase_sector(d->boot->other_offset + at) != 0) {
+            return FW_ERR_FLASH_WRITE;
+        }
+    }
+    return FW_OK;
+}
+
+/*
+ * The offered update, from the checks before the first chunk to the install (docs/ota.md, "The
+ * device"): *reboot = 1 once the new slot is recorded as NEW, so the bootloader boots it on trial.
+ */
+static int update_apply(device_t *d, fw_link_t *l, int *reboot)
+{
+    fw_offer_t *o = &d->offer;
+    char id[2 * FW_OFFER_UPDATE_ID_SIZE + 1];
+    fw_offer_update_id_hex(o, id);
+    fw_log_begin();
+    fw_log_str("DEVICE: update ");
+    fw_log_str(id);
+    fw_log_str(" offered: app v");
+    fw_log_u32(o->manifest.version);
+    fw_log_str(", security version ");
+    fw_log_u32(o->manifest.security_version);
+    fw_log_str(", ");
+    fw_log_u32(o->image_length);
+    fw_log_str(" bytes in chunks of ");
+    fw_log_u32(o->chunk_size);
+    fw_log_end();
+
+    fw_keyring_t keys;
+    fw_boot_policy_t policy;
+    int key_slot = -1;
+    int rc = update_policy(&keys, &policy);
+    if (rc == FW_OK) {
+        rc = fw_offer_verify(o, &policy, &key_slot);
+    }
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: update REJECTED before download: ", fw_err_str(rc));
+        return update_report(d, l, o->update_id, SEQ_FINAL, "REJECTED", 0, rc);
+    }
+
+    fw_progress_header_t h;
+    memset(&h, 0, sizeof(h));
+    h.slot = (uint8_t)(1 - d->boot->slot);
+    memcpy(h.update_id, o->update_id, sizeof(h.update_id));
+    if (fw_sha256(o->manifest_bytes, FW_MANIFEST_SIZE, h.manifest_digest) != FW_OK) {
+        return FW_ERR_CRYPTO;
+    }
+    h.image_length = o->image_length;
+    h.chunk_size = o->chunk_size;
+    char etag[2 * FW_SHA256_SIZE + 1];
+    hex_text(h.manifest_digest, FW_SHA256_SIZE, etag);
+
+    fw_progress_t progress;
+    uint32_t progress_at = d->boot->otadata_offset + FW_PROGRESS_IN_OTADATA;
+    rc = fw_progress_open(&progress, &d->record_flash, progress_at, &h);
+    if (rc == FW_OK) {
+        fw_log_begin();
+        fw_log_str("DEVICE: update download resumes at byte ");
+        fw_log_u32(progress.done);
+        fw_log_end();
+    } else {
+        /* A new download: first the record says the other slot is not confirmed, then it is erased. */
+        fw_otadata_t r;
+        rc = record_now(d, &r);
+        if (rc == FW_OK) {
+            r.active = (uint8_t)d->boot->slot;
+            r.pending_slot = h.slot;
+            r.pending_state = FW_OTA_INVALID;
+            r.attempts = 0;
+            memcpy(r.update_id, o->update_id, sizeof(r.update_id));
+            memcpy(r.pending_digest, h.manifest_digest, sizeof(r.pending_digest));
+            rc = fw_otadata_write(&d->record_flash, &r);
+        }
+        if (rc == FW_OK) {
+            rc = fw_progress_begin(&progress, &d->record_flash, progress_at, &h);
+        }
+        if (rc == FW_OK) {
+            rc = slot_erase(d);
+        }
+        if (rc == FW_OK) {
+            rc = fw_progress_mark(&progress, 0);
+        }
+        if (rc != FW_OK) {
+            fw_log_kv("DEVICE: update slot preparation failed: ", fw_err_str(rc));
+            return rc;
+        }
+    }
+    rc = update_report(d, l, o->update_id, SEQ_DOWNLOADING, "DOWNLOADING", progress.done, 0);
+    uint32_t t0 = fw_board_instret(), chunks = 0, resumed_at = progress.done;
+    while (rc == FW_OK && progress.done < o->image_length) {
+        uint32_t first = progress.done;
+        uint32_t last = o->image_length - first > o->chunk_size ? first + o->chunk_size - 1 : o->image_length - 1;
+        rc = fetch_chunk(d, l, etag, first, last);
+        if (rc == FW_OK) { /* only a chunk wholly programmed is checkpointed */
+            rc = fw_progress_mark(&progress, last + 1);
+            chunks++;
+        }
+    }
+    fw_log_begin();
+    fw_log_str("DEVICE: update download: ");
+    fw_log_u32(progress.done - resumed_at);
+    fw_log_str(" bytes in ");
+    fw_log_u32(chunks);
+    fw_log_str(" chunks, ");
+    fw_log_u32(fw_board_instret() - t0);
+    fw_log_str(" instructions, now at byte ");
+    fw_log_u32(progress.done);
+    fw_log_str(" of ");
+    fw_log_u32(o->image_length);
+    fw_log_end();
+    if (rc == FW_ERR_UPDATE_WITHDRAWN) {
+        fw_log_line("DEVICE: update withdrawn or changed by the backend: download abandoned");
+        return fw_progress_clear(&d->record_flash, progress_at);
+    }
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: update download stopped: ", fw_err_str(rc));
+        return rc; /* the checkpoints stay: the next boot resumes */
+    }
+    rc = slot_matches_offer(d);
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: update FAILED, never activated: ", fw_err_str(rc));
+        int cleared = fw_progress_clear(&d->record_flash, progress_at);
+        int reported = update_report(d, l, o->update_id, SEQ_FINAL, "FAILED", progress.done, rc);
+        return cleared != FW_OK ? cleared : reported;
+    }
+    rc = update_report(d, l, o->update_id, SEQ_DOWNLOADED, "DOWNLOADED", progress.done, 0);
+    if (rc != FW_OK) {
+        return rc;
+    }
+    /* Install: the record flips to NEW (a report owed), and the next boot tries the slot once. */
+    fw_otadata_t r;
+    rc = record_now(d, &r);
+    if (rc == FW_OK) {
+        r.pending_slot = h.slot;
+        r.pending_state = FW_OTA_NEW;
+        r.attempts = 0;
+        r.flags |= FW_OTADATA_FLAG_REPORT_OWED;
+        memcpy(r.update_id, o->update_id, sizeof(r.update_id));
+        memcpy(r.pending_digest, h.manifest_digest, sizeof(r.pending_digest));
+        rc = fw_otadata_write(&d->record_flash, &r);
+    }
+    if (rc != FW_OK) {
+        fw_log_kv("DEVICE: update install failed: ", fw_err_str(rc));
+        return rc;
+    }
+    fw_progress_clear(&d->record_flash, progress_at); /* best effort: its header no longer matches anything */
+    fw_log_line("DEVICE: update verified and installed: rebooting into it on trial");
+    *reboot = 1;
+    return update_report(d, l, o->update_id, SEQ_INSTALLING, "INSTALLING", progress.done, 0);
+}
+
+/* The update part of a session: owed reports first, then at most one offer. */
+static int update_job(device_t *d, fw_link_t *l, int *reboot)
+{
+    if (d->boot->otadata_offset == 0 || d->boot->other_offset == 0) {
+        return FW_OK; /* a flash without A/B slots takes no updates */
+    }
+    fw_board_otadata_flash(d->boot->otadata_offset, &d->record_flash);
+    int rc = report_owed(d, l);
+    int offered = 0;
+    if (rc == FW_OK) {
+        rc = update_poll(d, l, &offered);
+    }
+    if (rc == FW_OK && offered) {
+        rc = update_apply(d, l, reboot);
+    }
+    fw_offer_free(&d->offer);
+    return rc;
+}
+
 /* Certificate present: mutual TLS, session, telemetry, renewal when due (*renewed = 1). */
 static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
 {
@@ -616,7 +1033,10 @@ static int run_session(device_t *d, mbedtls_pk_context *key, int *renewed)
     if (rc == FW_OK) {
         rc = send_telemetry(d, &l);
     }
-    if (rc == FW_OK &&
+    if (rc == FW_OK && !d->boot->trial && !*renewed) {
+        rc = update_job(d, &l, renewed);
+    }
+    if (rc == FW_OK && !*renewed &&
         fw_est_renewal_due(x509_seconds(&l.own.valid_from), x509_seconds(&l.own.valid_to), fw_time(NULL))) {
         fw_log_kv("DEVICE: certificate inside its renewal window, renewing with simplereenroll, old serial ", serial);
         rc = renew(d, &l); /* a new key and certificate: the stored session goes with the old ones */

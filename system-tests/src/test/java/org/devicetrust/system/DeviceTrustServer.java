@@ -250,6 +250,19 @@ public final class DeviceTrustServer {
         return id;
     }
 
+    /** A problem-details answer ({@code application/problem+json}) of this status and type, with a detail. */
+    public static void assertProblem(HttpResponse<String> response, int status, String type) {
+        org.junit.jupiter.api.Assertions.assertEquals(status, response.statusCode(), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                response.headers().toString());
+        JsonObject problem = json(response.body());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "urn:devicetrust:problem:" + type, problem.getString("type"), response.body());
+        org.junit.jupiter.api.Assertions.assertEquals(status, problem.getInt("status"));
+        org.junit.jupiter.api.Assertions.assertFalse(problem.getString("detail").isBlank(), response.body());
+    }
+
     public static JsonObject json(String body) {
         return Json.createReader(new StringReader(body)).readObject();
     }

@@ -25,6 +25,7 @@ public class ApiApplication extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(
                 org.devicetrust.web.admin.EnrollmentTokensResource.class,
+                org.devicetrust.web.admin.AccountsResource.class,
                 ProblemMapper.class,
                 BodyLimitFilter.class,
                 BodyReading.class,

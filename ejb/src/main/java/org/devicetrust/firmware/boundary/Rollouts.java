@@ -199,18 +199,25 @@ public class Rollouts {
         });
     }
 
-    /** -> STOPPED; queued executions are CANCELED, offered ones run out (their timeout ends them). */
+    /**
+     * -> STOPPED. Every update whose image is still being fetched is CANCELED at once: queued ones are never
+     * offered, and a device that was offered one or is downloading it is answered 410 on its next chunk and abandons
+     * it, so the device is free for another rollout. An update DOWNLOADED or INSTALLING (the device has the whole
+     * image and may be booting it on trial) stays open: its final report, or its timeout, ends it.
+     */
     @RolesAllowed("admin")
     public Rollout stop(long id) {
         return change(id, AuditAction.ROLLOUT_STOPPED, (rollout, now) -> {
             rollout.stop(now);
-            int canceled = em.createNamedQuery(UpdateExecution.CANCEL_QUEUED)
-                    .setParameter("canceled", org.devicetrust.firmware.entity.ExecutionState.CANCELED)
-                    .setParameter("queued", org.devicetrust.firmware.entity.ExecutionState.QUEUED)
+            int canceled = em.createNamedQuery(UpdateExecution.CANCEL_BEFORE_DOWNLOADED)
+                    .setParameter("canceled", ExecutionState.CANCELED)
+                    .setParameter(
+                            "cancelable",
+                            List.of(ExecutionState.QUEUED, ExecutionState.OFFERED, ExecutionState.DOWNLOADING))
                     .setParameter("now", now)
                     .setParameter("rollout", rollout.id())
                     .executeUpdate();
-            return "stopped; " + canceled + " queued updates canceled";
+            return "stopped; " + canceled + " updates not yet downloaded canceled";
         });
     }
 

@@ -42,9 +42,9 @@ import java.util.Objects;
         query = "SELECT e FROM UpdateExecution e WHERE e.deadline < :now AND e.openDeviceId IS NOT NULL"
                 + " ORDER BY e.deadline")
 @NamedQuery(
-        name = UpdateExecution.CANCEL_QUEUED,
+        name = UpdateExecution.CANCEL_BEFORE_DOWNLOADED,
         query = "UPDATE UpdateExecution e SET e.state = :canceled, e.openDeviceId = NULL, e.finishedAt = :now,"
-                + " e.rowVersion = e.rowVersion + 1 WHERE e.rolloutId = :rollout AND e.state = :queued")
+                + " e.rowVersion = e.rowVersion + 1 WHERE e.rolloutId = :rollout AND e.state IN :cancelable")
 @NamedQuery(
         name = UpdateExecution.FIND_DOWNLOAD,
         query = "SELECT e.deviceId, e.state, o.state, r.id, r.state, r.manifestDigest, r.imageLength"
@@ -66,7 +66,8 @@ public class UpdateExecution {
     public static final String COUNT_OFFERED_SINCE = "UpdateExecution.countOfferedSince";
     public static final String COUNT_OFFERED = "UpdateExecution.countOffered";
     public static final String FIND_EXPIRED = "UpdateExecution.findExpired";
-    public static final String CANCEL_QUEUED = "UpdateExecution.cancelQueued";
+    /** Queued, offered or downloading: the device is still fetching the image (or has not started). */
+    public static final String CANCEL_BEFORE_DOWNLOADED = "UpdateExecution.cancelBeforeDownloaded";
     /** Device id, states of update, rollout and release, release id, manifest digest, image length: no image. */
     public static final String FIND_DOWNLOAD = "UpdateExecution.findDownload";
 

@@ -154,8 +154,16 @@ class RolloutsIT {
         assertEquals(ProblemType.DEVICE_UPDATE_OPEN, busy.problem());
         rollouts.stop(id);
         assertEquals(RolloutState.STOPPED, rollouts.find(id).state());
-        assertEquals(9, rollouts.counts(id).of(ExecutionState.CANCELED), "queued updates of the stopped rollout");
+        assertEquals(
+                10,
+                rollouts.counts(id).of(ExecutionState.CANCELED),
+                "9 queued updates and the one offered to the 11th device, not yet downloaded");
         assertTrue(updates.offerFor(d.get(11)).isEmpty());
+        assertTrue(updates.offerFor(d.get(10)).isEmpty(), "the canceled offer is not made again");
+        long next = rollout(release, List.of(d.get(10)), List.of(100), 100, 50, 1, 600)
+                .id();
+        rollouts.start(next);
+        assertTrue(updates.offerFor(d.get(10)).isPresent(), "a device whose update was canceled takes the next one");
         FirmwareException ended = assertThrows(FirmwareException.class, () -> rollouts.resume(id));
         assertEquals(ProblemType.ROLLOUT_STATE_INVALID, ended.problem());
     }

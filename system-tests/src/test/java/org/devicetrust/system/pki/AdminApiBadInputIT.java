@@ -1,9 +1,9 @@
 package org.devicetrust.system.pki;
 
+import static org.devicetrust.system.DeviceTrustServer.assertProblem;
 import static org.devicetrust.system.DeviceTrustServer.json;
 import static org.devicetrust.system.DeviceTrustServer.opensslCsr;
 import static org.devicetrust.system.DeviceTrustServer.run;
-import static org.devicetrust.system.pki.CertificateLifecycleIT.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

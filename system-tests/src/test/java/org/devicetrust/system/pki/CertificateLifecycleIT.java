@@ -1,5 +1,6 @@
 package org.devicetrust.system.pki;
 
+import static org.devicetrust.system.DeviceTrustServer.assertProblem;
 import static org.devicetrust.system.DeviceTrustServer.json;
 import static org.devicetrust.system.DeviceTrustServer.opensslCsr;
 import static org.devicetrust.system.DeviceTrustServer.run;
@@ -227,16 +228,5 @@ class CertificateLifecycleIT {
         assertEquals(0, r.exitCode(), r.output());
         String hex = r.output().strip().substring(r.output().strip().indexOf('=') + 1);
         return Long.parseLong(hex.replace("0x", ""), 16);
-    }
-
-    static void assertProblem(HttpResponse<String> response, int status, String type) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(
-                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
-                response.headers().toString());
-        JsonObject problem = json(response.body());
-        assertEquals("urn:devicetrust:problem:" + type, problem.getString("type"), response.body());
-        assertEquals(status, problem.getInt("status"));
-        assertTrue(!problem.getString("detail").isBlank());
     }
 }

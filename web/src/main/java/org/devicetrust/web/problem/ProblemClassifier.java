@@ -1,5 +1,6 @@
 package org.devicetrust.web.problem;
 
+import jakarta.ejb.AccessLocalException;
 import jakarta.ejb.EJBAccessException;
 import jakarta.ejb.EJBException;
 import jakarta.json.stream.JsonParsingException;
@@ -66,7 +67,7 @@ public final class ProblemClassifier {
         if (e instanceof DeviceTrustException refusal) {
             return ProblemDetails.of(refusal.problem(), refusal.getMessage());
         }
-        if (e instanceof EJBAccessException || e instanceof SecurityException) {
+        if (e instanceof EJBAccessException || e instanceof AccessLocalException || e instanceof SecurityException) {
             return ProblemDetails.of(ProblemType.FORBIDDEN, "your role does not allow this operation");
         }
         BodyTooLargeException tooLarge = cause(thrown, BodyTooLargeException.class);
@@ -164,6 +165,7 @@ public final class ProblemClassifier {
                 i < MAX_CAUSES
                         && current instanceof EJBException
                         && !(current instanceof EJBAccessException)
+                        && !(current instanceof AccessLocalException)
                         && current.getCause() != null;
                 i++) {
             current = current.getCause();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.ejb.AccessLocalException;
 import jakarta.ejb.EJBAccessException;
 import jakarta.ejb.EJBException;
 import jakarta.json.bind.JsonbException;
@@ -90,6 +91,11 @@ class ProblemClassifierTest {
         ProblemDetails p = ProblemClassifier.classify(new EJBAccessException("denied"));
         assertEquals(ProblemType.FORBIDDEN, p.type());
         assertEquals(403, p.status());
+        // Payara's refusal on a no-interface view, wrapped as the container may wrap it
+        ProblemDetails local = ProblemClassifier.classify(new EJBException(
+                new AccessLocalException("Client not authorized for this invocation", new RuntimeException())));
+        assertEquals(ProblemType.FORBIDDEN, local.type());
+        assertEquals(403, local.status());
     }
 
     @Test

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Updates over the air, end to end: emulated devices (QEMU, the device app's own update client over its
+# mutual-TLS link) against a running DeviceTrust backend that signs the release and runs the rollout
+# (docs/ota.md; the scenarios of the design's table "Tests that prove it in QEMU" this script covers are
+# numbered as there). Settings come from the launcher's environment like e2e.sh: DEVICETRUST_HOME,
+# DEVICETRUST_PORT_BASE (or the *_PORT variables), DEVICETRUST_ADMIN_PASSWORD. Every QEMU run is bounded
+# (DEVICETRUST_DEVICE_TIMEOUT, default 90 s). Power cuts kill QEMU after a number of bytes from the
+# backend (devicerun.py --cut-after); a dropped connection closes the link (--close-after).
+# Last line: "ota: N passed, N failed"; exit status non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+dev=$here/device.sh
+tool=(python3 "$here/flashtool.py")
+home=${DEVICETRUST_HOME:-$root/.devicetrust}
+data=${DEVICETRUST_DATA_DIR:-$home/data}
+http_port=${DEVICETRUST_HTTP_PORT:-8080}
+https_port=${DEVICETRUST_HTTPS_PORT:-8181}
+if [ -n "${DEVICETRUST_PORT_BASE:-}" ]; then
+  http_port=$((DEVICETRUST_PORT_BASE + 80)); https_port=$((DEVICETRUST_PORT_BASE + 81))
+fi
+export DEVICETRUST_HOME=$home
+board=${FW_BOARD_DIR:-$root/firmware/build/board/board}
+out=$here/out/ota
+rm -rf "$out" && mkdir -p "$out"
+stamp=$(date +%s)
+run_id=ota-$stamp
+total=6
+passed=0
+failed=0
+
+say() { echo "ota: $*"; }
+result() { # result N NAME OK DETAIL
+  if [ "$3" = 1 ]; then passed=$((passed + 1)); echo "PASS  $1. $2"; else failed=$((failed + 1)); echo "FAIL  $1. $2: $4"; fi
+}
+curl_admin() { curl -sS --max-time 60 --cacert "$data/pki/root-ca.pem" -u "${DEVICETRUST_ADMIN_USER:-admin}:$DEVICETRUST_ADMIN_PASSWORD" "$@"; }
+admin() { # admin METHOD PATH [JSON] -> body
+  local args=(-X "$1")
+  [ -n "${3:-}" ] && args+=(-H 'Content-Type: application/json' --data "$3")
+  curl_admin "${args[@]}" "https://localhost:$https_port/api/v1/$2"
+}
+field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# execution ROLLOUT DEVICE FIELD: one member of the device's update in the rollout (empty when there is none)
+execution() {
+  admin GET "admin/rollouts/$1/executions" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["deviceId"] == sys.argv[1]:
+        print(e[sys.argv[2]])' "$2" "$3" 2>/dev/null
+}
+# boot ID LOG [options]: one run (unless --runs is given), keeps the log, returns the exit code
+boot() { local id=$1 logf=$2; shift 2; "$dev" boot "$id" --runs 1 "$@" > "$logf" 2>&1; }
+has() { grep -q -- "$2" "$1"; }
+running() { sed -n 's/^APP: .* v\([0-9]*\), security version.*/\1/p' "$1" | head -1; }
+resumes_at() { sed -n 's/^DEVICE: update download resumes at byte \([0-9]*\)$/\1/p' "$1" | head -1; }
+show() { sed 's/^/    | /' "$1"; }
+record() { "${tool[@]}" otadata-show --flash "$home/devices/$1/pflash1.img"; }
+counter() { "${tool[@]}" efuse --flash "$home/devices/$1/pflash1.img" | sed -n 's/.*security_version=\([0-9]*\).*/\1/p'; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# enrolled ID: a registered device, enrolled, on the factory app (v3), that was offered nothing
+enrolled() {
+  "$dev" create "$1" > "$out/$1-create.log" 2>&1 && "$dev" boot "$1" --runs 2 > "$out/$1-enroll.log" 2>&1 &&
+    has "$out/$1-enroll.log" "DEVICE: no update offered"
+}
+# release VERSION SV -> release id, APPROVED: the board's device app, signed by the backend's firmware key; a
+# release that raises the security version is approved by a second administrator (never by its uploader)
+release() {
+  local id
+  id=$(curl_admin -H 'Content-Type: application/octet-stream' --data-binary "@$board/device.bin" \
+    "https://localhost:$https_port/api/v1/admin/firmware/releases?version=$1&securityVersion=$2&loadAddress=0x80200000&buildId=ota-$1" |
+    field id) || return 1
+  if ! admin POST "admin/firmware/releases/$id/approval" | grep -q '"APPROVED"'; then
+    curl -sS --max-time 60 --cacert "$data/pki/root-ca.pem" -u "$approver:$approver_password" -X POST \
+      "https://localhost:$https_port/api/v1/admin/firmware/releases/$id/approval" | grep -q '"APPROVED"' || return 1
+  fi
+  echo "$id"
+}
+# rollout RELEASE DEVICE... -> rollout id, started
+rollout() {
+  local rel=$1; shift
+  local ids; ids=$(printf '"%s",' "$@")
+  local r; r=$(admin POST admin/rollouts "{\"releaseId\":$rel,\"deviceIds\":[${ids%,}]}" | field id) || return 1
+  admin POST "admin/rollouts/$r/start" > /dev/null && echo "$r"
+}
+
+if [ -z "${DEVICETRUST_ADMIN_PASSWORD:-}" ] || [ ! -f "$data/pki/root-ca.pem" ] ||
+   ! curl -sSf --max-time 5 -o /dev/null "http://localhost:$http_port/pki/ca/root-ca.pem"; then
+  say "no running backend (http $http_port, data $data, DEVICETRUST_ADMIN_PASSWORD set?)"
+  echo "ota: 0 passed, $total failed"
+  exit 1
+fi
+say "backend: https $https_port; devices ${run_id}-*"
+approver=ota-approver-$stamp
+approver_password=$(openssl rand -hex 16)
+admin POST admin/accounts "{\"username\":\"$approver\",\"password\":\"$approver_password\",\"role\":\"admin\"}" > "$out/approver.json" ||
+  say "could not create the second administrator: $(cat "$out/approver.json")"
+d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d4=$run_id-4 d6=$run_id-6 d8=$run_id-8
+for d in "$d1" "$d2" "$d3" "$d4" "$d6" "$d8"; do
+  enrolled "$d" || { say "device $d could not be enrolled:"; show "$out/$d-enroll.log"; }
+done
+# Versions unique to this run (a release version is unique per backend); 4 = the next after the factory's 3.
+v=$(( (stamp % 100000) * 10 + 4 ))
+rel=$(release "$v" 3) || rel=""
+say "release $rel: device app v$v, security version 3 ($(stat -c %s "$board/device.bin") bytes of payload)"
+image_len=$(admin GET "admin/firmware/releases/$rel" | field imageLength 2>/dev/null || echo 0)
+chunks=$(( (image_len + 4095) / 4096 ))
+
+# ---------------------------------------------------------------- 1 + 11. happy path, a report that fails after the commit
+r1=$(rollout "$rel" "$d1")
+boot "$d1" "$out/1a.log"; c1=$?; s1=$(execution "$r1" "$d1" state)
+boot "$d1" "$out/1b.log"; c2=$?; s2=$(execution "$r1" "$d1" state); e2=$(counter "$d1")
+boot "$d1" "$out/1c.log" --port "$(free_port)"; c3=$?; s3=$(execution "$r1" "$d1" state)
+boot "$d1" "$out/1d.log"; c4=$?; s4=$(execution "$r1" "$d1" state); n1=$(execution "$r1" "$d1" chunkRequests)
+e4=$(counter "$d1"); rec=$(record "$d1")
+ok=0
+[ "$c1" = 10 ] && has "$out/1a.log" "update verified and installed" && [ "$(running "$out/1a.log")" = 3 ] && [ "$s1" = INSTALLING ] &&
+  [ "$c2" = 10 ] && [ "$(running "$out/1b.log")" = "$v" ] && has "$out/1b.log" "trial boot passed its self-test" && [ "$s2" = INSTALLING ] &&
+  [ "$c3" = 14 ] && [ "$(running "$out/1c.log")" = "$v" ] && [ "$s3" = INSTALLING ] &&
+  [ "$c4" = 0 ] && [ "$(running "$out/1d.log")" = "$v" ] && has "$out/1d.log" "update report SUCCEEDED: HTTP 204" && [ "$s4" = SUCCEEDED ] &&
+  [ "$n1" = "$chunks" ] && [ "$e2" = 2 ] && [ "$e4" = 3 ] && [[ $rec == *"active=1 pending=- state=NONE"*"flags=0x0" ]] && ok=1
+result 1 "v3 -> v$v: download ($n1 chunks), trial boot, confirm, eFuse counter 2 -> $e4 only after the confirmation; SUCCEEDED only from the confirmed image; a failed report stays owed, no rollback" \
+  $ok "exits $c1/$c2/$c3/$c4, server states $s1/$s2/$s3/$s4, chunks $n1 of $chunks, counter $e2/$e4, $rec"
+[ $ok = 1 ] || { show "$out/1a.log"; show "$out/1b.log"; show "$out/1d.log"; }
+
+# ---------------------------------------------------------------- 2. power cuts at about 30 % and 70 % of the download
+r2=$(rollout "$rel" "$d2")
+boot "$d2" "$out/2a.log" --cut-after $((image_len * 30 / 100)); c1=$?
+boot "$d2" "$out/2b.log" --cut-after $((image_len * 40 / 100)); c2=$?
+boot "$d2" "$out/2c.log"; c3=$?
+boot "$d2" "$out/2d.log" --runs 2; c4=$?
+at1=$(resumes_at "$out/2b.log"); at2=$(resumes_at "$out/2c.log")
+n2=$(execution "$r2" "$d2" chunkRequests); s=$(execution "$r2" "$d2" state)
+ok=0
+[ "$c1" = 137 ] && [ "$c2" = 137 ] && [ "$c3" = 10 ] && [ "$c4" = 0 ] && [ "${at1:-0}" -gt 0 ] && [ "${at2:-0}" -gt "${at1:-0}" ] &&
+  [ $((at1 % 4096)) = 0 ] && [ "$n2" -le $((chunks + 2)) ] && [ "$s" = SUCCEEDED ] && [ "$(running "$out/2d.log")" = "$v" ] && ok=1
+result 2 "power cut at 30 % and 70 %: resumed at bytes $at1 and $at2, $n2 chunk requests for $chunks chunks, SUCCEEDED" \
+  $ok "exits $c1/$c2/$c3/$c4, resumed at '$at1' '$at2', state $s"
+[ $ok = 1 ] || { show "$out/2b.log"; show "$out/2c.log"; }
+
+# ---------------------------------------------------------------- 3. the connection drops mid-chunk
+r3=$(rollout "$rel" "$d3")
+boot "$d3" "$out/3a.log" --close-after $((image_len / 2 + 1000)); c1=$?
+boot "$d3" "$out/3b.log"; c2=$?
+at=$(resumes_at "$out/3b.log"); s=$(execution "$r3" "$d3" state)
+ok=0
+[ "$c1" = 14 ] && has "$out/3a.log" "update download stopped" && [ "$c2" = 10 ] && [ "${at:-0}" -gt 0 ] &&
+  has "$out/3b.log" "update verified and installed" && [ "$s" = INSTALLING ] && ok=1
+result 3 "connection dropped mid-chunk: exit 14, the next boot resumes at byte $at and installs" $ok "exits $c1/$c2, state $s"
+[ $ok = 1 ] || { show "$out/3a.log"; show "$out/3b.log"; }
+
+# ---------------------------------------------------------------- 4. the release replaced during the download
+r4=$(rollout "$rel" "$d4")
+boot "$d4" "$out/4a.log" --cut-after $((image_len * 30 / 100)); c1=$?
+admin POST "admin/rollouts/$r4/stop" > /dev/null
+s4=$(execution "$r4" "$d4" state)
+rel2=$(release $((v + 2)) 3)
+r4b=$(rollout "$rel2" "$d4")
+boot "$d4" "$out/4b.log"; c2=$?
+boot "$d4" "$out/4c.log" --runs 2; c3=$?
+n=$(execution "$r4b" "$d4" chunkRequests); s=$(execution "$r4b" "$d4" state)
+ok=0
+[ "$c1" = 137 ] && [ "$s4" = CANCELED ] && [ "$c2" = 10 ] && has "$out/4b.log" "offered: app v$((v + 2))" &&
+  [ -z "$(resumes_at "$out/4b.log")" ] && [ "$n" = "$chunks" ] && [ "$c3" = 0 ] &&
+  [ "$(running "$out/4c.log")" = $((v + 2)) ] && [ "$s" = SUCCEEDED ] && ok=1
+result 4 "rollout stopped at 30 % (update $s4), another release rolled out: downloaded from byte 0 ($n chunks), SUCCEEDED" $ok \
+  "exits $c1/$c2/$c3, first update $s4, second $s, chunks $n of $chunks"
+[ $ok = 1 ] || { show "$out/4a.log"; show "$out/4b.log"; }
+
+# ---------------------------------------------------------------- 6/7. below the eFuse counter: refused before one payload byte
+rel1=$(release $((v + 1)) 1)
+r6=$(rollout "$rel1" "$d6")
+boot "$d6" "$out/6.log"; c=$?
+n=$(execution "$r6" "$d6" chunkRequests); s=$(execution "$r6" "$d6" state)
+ok=0
+[ "$c" = 0 ] && has "$out/6.log" "update REJECTED before download" && has "$out/6.log" "update report REJECTED: HTTP 204" &&
+  [ "$n" = 0 ] && [ "$s" = REJECTED ] && [ "$(running "$out/6.log")" = 3 ] && ok=1
+result 6 "security version 1 under the device's counter 2: REJECTED before the download, $n chunk requests" $ok \
+  "exit $c, chunks '$n', state $s"
+[ $ok = 1 ] || show "$out/6.log"
+
+# ---------------------------------------------------------------- 8. the trial's self-test fails: back to v3, REVERTED
+r8=$(rollout "$rel" "$d8")
+boot "$d8" "$out/8a.log"; c1=$?
+admin POST "admin/devices/$d8/status" '{"status":"SUSPENDED"}' > /dev/null
+boot "$d8" "$out/8b.log"; c2=$?
+admin POST "admin/devices/$d8/status" '{"status":"ACTIVE"}' > /dev/null
+boot "$d8" "$out/8c.log"; c3=$?
+s=$(execution "$r8" "$d8" state); e=$(counter "$d8")
+ok=0
+[ "$c1" = 10 ] && [ "$c2" = 13 ] && [ "$(running "$out/8b.log")" = "$v" ] && has "$out/8b.log" "trial boot failed its self-test" &&
+  [ "$c3" = 0 ] && [ "$(running "$out/8c.log")" = 3 ] && has "$out/8c.log" "update report REVERTED: HTTP 204" && [ "$s" = REVERTED ] && [ "$e" = 2 ] && ok=1
+result 8 "trial refused by the backend (device suspended): the next boot runs v3 again, reports REVERTED, eFuse counter stays $e" $ok \
+  "exits $c1/$c2/$c3, state $s, counter $e"
+[ $ok = 1 ] || { show "$out/8b.log"; show "$out/8c.log"; }
+
+echo "ota: $passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" = "$total" ]
