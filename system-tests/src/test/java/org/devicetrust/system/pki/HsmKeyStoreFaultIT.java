@@ -1,5 +1,6 @@
 package org.devicetrust.system.pki;
 
+import static org.devicetrust.system.DeviceTrustServer.assertProblem;
 import static org.devicetrust.system.DeviceTrustServer.json;
 import static org.devicetrust.system.DeviceTrustServer.opensslCsr;
 import static org.devicetrust.system.DeviceTrustServer.run;
@@ -70,7 +71,6 @@ class HsmKeyStoreFaultIT {
     private static final int OFFSET = 700;
     private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
     private static final String LABEL = "devicetrust-online";
-    private static final String PROBLEM = "urn:devicetrust:problem:";
     private static final List<String> CA_ALIASES = List.of("root-ca", "device-ca", "firmware-signing", "ocsp-signer");
 
     private static Path home;
@@ -307,14 +307,14 @@ class HsmKeyStoreFaultIT {
         assertFalse(probe.body().contains(serverEnv.get("DEVICETRUST_PKCS11_PIN_FILE")), probe.body());
 
         long asked = System.nanoTime();
-        problem(
+        assertProblem(
                 server.admin("POST", "/api/v1/admin/devices/" + id + "/certificates", "application/x-pem-file", csr),
                 503,
                 "ca-unavailable");
         System.out.println("issuance answered 503 in " + (System.nanoTime() - asked) / 1_000_000 + " ms");
-        problem(server.admin("POST", "/api/v1/admin/crl", null, null), 503, "ca-unavailable");
+        assertProblem(server.admin("POST", "/api/v1/admin/crl", null, null), 503, "ca-unavailable");
         byte[] payload = "a release while the token is away".getBytes(StandardCharsets.US_ASCII);
-        problem(
+        assertProblem(
                 uploadRelease("?version=4&securityVersion=0&loadAddress=0x80200000&buildId=hsm-gone", payload),
                 503,
                 "ca-unavailable");
@@ -445,12 +445,6 @@ class HsmKeyStoreFaultIT {
                 return rows.getBytes(1);
             }
         }
-    }
-
-    private static void problem(HttpResponse<String> r, int status, String type) {
-        assertEquals(status, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        assertEquals(PROBLEM + type, json(r.body()).getString("type"), r.body());
     }
 
     private static JsonObject check(String health, String name) {
