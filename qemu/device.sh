@@ -11,6 +11,7 @@
 #        --close-after N   the backend connection closed once it sent N bytes in a run
 #   tamper <id> <how>      app-bit-flip | rogue-certificate | identity-garbage | session-garbage
 #   show <id>              identity fields and the stored certificate
+#   standin <dir> <id>     a device of a throwaway PKI in <dir>, for stand-in servers (qemu/benchserver.py)
 #   bench                  device-side mTLS handshake cost with -icount shift=0, full and resumed after a reboot
 #                          (self-contained: openssl s_server on loopback)
 #   help
@@ -222,27 +223,40 @@ cmd_show() {
   rm -f "$t"
 }
 
+# A device of its own PKI in DIR (the current directory's files), for stand-in servers (benchserver.py): a throwaway
+# PKI shaped like the backend's (P-384 root, P-256 server "localhost" and device keys), the factory's signed images,
+# the device's key and certificate already in its identity. Server side: DIR/server.pem, server.key, root.pem.
+cmd_standin() {
+  local dir=${1:?usage: device.sh standin <dir> <id>} id=${2:?usage: device.sh standin <dir> <id>}
+  valid_id "$id"
+  ensure_factory
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl ecparam -name secp384r1 -genkey -noout -out root.key
+    openssl req -new -x509 -key root.key -subj "/CN=Stand-in Root CA" -days 30 -out root.pem 2>/dev/null
+    openssl ecparam -name prime256v1 -genkey -noout -out server.key
+    openssl req -new -key server.key -subj "/CN=localhost" -out server.csr 2>/dev/null
+    printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext
+    openssl x509 -req -in server.csr -CA root.pem -CAkey root.key -set_serial 2 -days 30 -extfile server.ext -out server.pem 2>/dev/null
+    openssl ecparam -name prime256v1 -genkey -noout -out device.key
+    openssl req -new -key device.key -subj "/CN=$id" -out device.csr 2>/dev/null
+    openssl x509 -req -in device.csr -CA root.pem -CAkey root.key -set_serial 3 -days 30 -outform DER -out device.der 2>/dev/null
+    openssl ec -in device.key -outform DER -out device-key.der 2>/dev/null
+    cp "$factory/pflash0.img" pflash0.img
+    "${tool[@]}" flash --out pflash1.img --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
+    "${tool[@]}" identity --flash pflash1.img --device-id "$id" --root-ca root.pem
+    "${tool[@]}" identity-put --flash pflash1.img --field key --in device-key.der
+    "${tool[@]}" identity-put --flash pflash1.img --field cert --in device.der
+  )
+}
+
 cmd_bench() {
   ensure_factory
   local out=$here/out/device-bench
   rm -rf "$out" && mkdir -p "$out"
   cd "$out"
-  # A throwaway PKI shaped like the backend's: P-384 root, P-256 server (localhost) and device keys.
-  openssl ecparam -name secp384r1 -genkey -noout -out root.key
-  openssl req -new -x509 -key root.key -subj "/CN=Bench Root CA" -days 30 -out root.pem 2>/dev/null
-  openssl ecparam -name prime256v1 -genkey -noout -out server.key
-  openssl req -new -key server.key -subj "/CN=localhost" -out server.csr 2>/dev/null
-  printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext
-  openssl x509 -req -in server.csr -CA root.pem -CAkey root.key -set_serial 2 -days 30 -extfile server.ext -out server.pem 2>/dev/null
-  openssl ecparam -name prime256v1 -genkey -noout -out device.key
-  openssl req -new -key device.key -subj "/CN=bench-device" -out device.csr 2>/dev/null
-  openssl x509 -req -in device.csr -CA root.pem -CAkey root.key -set_serial 3 -days 30 -outform DER -out device.der 2>/dev/null
-  openssl ec -in device.key -outform DER -out device-key.der 2>/dev/null
-  cp "$factory/pflash0.img" pflash0.img
-  "${tool[@]}" flash --out pflash1.img --bootloader "$factory/bootloader.img" --app "$factory/app.img" --efuse-secver 2
-  "${tool[@]}" identity --flash pflash1.img --device-id bench-device --root-ca root.pem
-  "${tool[@]}" identity-put --flash pflash1.img --field key --in device-key.der
-  "${tool[@]}" identity-put --flash pflash1.img --field cert --in device.der
+  cmd_standin . bench-device
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   # Answers like the device listener and keeps sessions for resumption (the second boot offers its session).
@@ -304,6 +318,7 @@ case "$cmd" in
   tamper) cmd_tamper "$@" ;;
   show) cmd_show "$@" ;;
   bench) cmd_bench "$@" ;;
-  help|-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  standin) cmd_standin "$@" ;;
+  help|-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

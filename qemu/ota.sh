@@ -25,7 +25,7 @@ out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
 stamp=$(date +%s)
 run_id=ota-$stamp
-total=6
+total=11
 passed=0
 failed=0
 
@@ -192,6 +192,55 @@ ok=0
 result 8 "trial refused by the backend (device suspended): the next boot runs v3 again, reports REVERTED, eFuse counter stays $e" $ok \
   "exits $c1/$c2/$c3, state $s, counter $e"
 [ $ok = 1 ] || { show "$out/8b.log"; show "$out/8c.log"; }
+
+# ---------------------------------------------------------------- 5, 6, 15. a hostile server (benchserver.py)
+# A device of a throwaway PKI against a stand-in listener that offers a v$((v + 3)) image signed by the backend's
+# firmware key, wrong on purpose. Each scenario: a fresh device; the server's journal says what the device asked.
+hostile_img=$out/hostile-app.img
+java -jar "$root/cli/target/devicetrust-cli.jar" firmware sign --type app --in "$board/device.bin" --out "$hostile_img" \
+  --version $((v + 3)) --security-version 2 --load-addr 0x80200000 --data-dir "$data" --build-id ota-hostile > "$out/hostile-sign.log" 2>&1 ||
+  say "signing the stand-in's image failed: $(cat "$out/hostile-sign.log")"
+hostile() { # hostile FAULT -> boots a fresh device against the stand-in; $hdir/boot.log, $hdir/journal; returns the exit code
+  hdir=$out/hostile-$1
+  "$dev" standin "$hdir" "ota-hostile-$1" > "$out/hostile-$1-standin.log" 2>&1 || return 99
+  local port; port=$(free_port)
+  python3 "$here/benchserver.py" --port "$port" --cert "$hdir/server.pem" --key "$hdir/server.key" --ca "$hdir/root.pem" \
+    --device-id "ota-hostile-$1" --image "$hostile_img" --fault "$1" --journal "$hdir/journal" > "$hdir/server.log" 2>&1 &
+  local server=$! code=0
+  sleep 0.5
+  python3 "$here/devicerun.py" --dir "$hdir" --port "$port" --timeout "${DEVICETRUST_DEVICE_TIMEOUT:-90}" > "$hdir/boot.log" 2>&1 || code=$?
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+  touch "$hdir/journal"
+  return "$code"
+}
+chunk_gets() { grep -c "^GET /api/v1/device/update/.*/image" "$1/journal"; }
+report_of() { grep -o "\"state\":\"$2\"" "$1/journal" | head -1; }
+
+hostile corrupt; c=$?
+n=$(chunk_gets "$hdir"); rec=$(python3 "$here/flashtool.py" otadata-show --flash "$hdir/pflash1.img")
+ok=0
+[ "$c" = 0 ] && has "$hdir/boot.log" "update FAILED, never activated" && [ "$n" = "$chunks" ] &&
+  [ -n "$(report_of "$hdir" FAILED)" ] && [ -z "$(report_of "$hdir" DOWNLOADED)" ] && [[ $rec == *"active=0"*"state=INVALID"* ]] && ok=1
+result 5 "corrupted payload served (one byte of $image_len): digest mismatch, FAILED, the slot never activated ($rec)" $ok "exit $c, $n chunk requests"
+[ $ok = 1 ] || show "$hdir/boot.log"
+
+hostile bad-signature; c=$?
+n=$(chunk_gets "$hdir")
+ok=0
+[ "$c" = 0 ] && has "$hdir/boot.log" "update REJECTED before download" && [ "$n" = 0 ] && [ -n "$(report_of "$hdir" REJECTED)" ] &&
+  ! grep -q '"state":"DOWNLOADING"' "$hdir/journal" && ok=1
+result 6b "offer with a bad signature: REJECTED before the download, $n chunk requests" $ok "exit $c"
+[ $ok = 1 ] || show "$hdir/boot.log"
+
+for f in oversize endless wrong-range; do
+  hostile "$f"; c=$?
+  n=$(chunk_gets "$hdir")
+  ok=0
+  [ "$c" = 14 ] && [ "$n" = 1 ] && ! has "$hdir/boot.log" "update verified and installed" &&
+    [ -z "$(report_of "$hdir" DOWNLOADED)" ] && ok=1
+  result "15-$f" "chunk answer $f: the device aborts after $n request, nothing installed" $ok "exit $c, $n chunk requests"
+  [ $ok = 1 ] || show "$hdir/boot.log"
+done
 
 echo "ota: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" = "$total" ]

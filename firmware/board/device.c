@@ -101,7 +101,8 @@ static uint32_t exit_code(int err)
     case FW_ERR_PKCS7_INVALID:
     case FW_ERR_EST_NOT_BASE64:
     case FW_ERR_EST_NO_CERT:
-    case FW_ERR_CERT_INVALID: return EXIT_NETWORK;
+    case FW_ERR_CERT_INVALID:
+    case FW_ERR_UPDATE_ANSWER: return EXIT_NETWORK;
     case FW_ERR_IDENTITY_MISSING:
     case FW_ERR_IDENTITY_INVALID:
     case FW_ERR_IDENTITY_DIGEST_MISMATCH:
@@ -800,7 +801,29 @@ static int fetch_chunk(device_t *d, fw_link_t *l, const char *etag, uint32_t fir
         fw_http_content_range_parse(resp.content_range, resp.content_range_len, &cr) != FW_OK || cr.unsatisfied ||
         cr.first != first || cr.last != last || cr.complete != d->offer.image_length ||
         resp.body_len != (size_t)(last - first + 1)) {
-        log_answer("REFUSED: update chunk", &resp);
+        /* the body is image bytes: the log names the answer's shape, never prints it */
+        fw_log_begin();
+        fw_log_str("DEVICE: REFUSED: update chunk for bytes ");
+        fw_log_u32(first);
+        fw_log_str("-");
+        fw_log_u32(last);
+        fw_log_str(": HTTP ");
+        fw_log_u32((uint32_t)resp.status);
+        fw_log_str(", ");
+        fw_log_u32((uint32_t)resp.body_len);
+        fw_log_str(" body bytes, Content-Range ");
+        fw_log_str(resp.content_range != NULL ? "present" : "missing");
+        if (resp.content_range != NULL && resp.content_range_len < 64) {
+            char range_text[64];
+            memcpy(range_text, resp.content_range, resp.content_range_len);
+            range_text[resp.content_range_len] = '\0';
+            for (size_t i = 0; i < resp.content_range_len; i++) {
+                range_text[i] = range_text[i] >= 0x20 && range_text[i] < 0x7f ? range_text[i] : '?';
+            }
+            fw_log_str(": ");
+            fw_log_str(range_text);
+        }
+        fw_log_end();
         return FW_ERR_UPDATE_ANSWER;
     }
     /* Programmed and then checkpointed by the caller; a server that closes after this answer fails the next
