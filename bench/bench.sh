@@ -72,6 +72,10 @@ if "$ROOT/devicetrust" start >/dev/null; then
     section "OCSP responder vs openssl ocsp -port, full vs delta CRL (BENCH_OCSP_CERTS=${BENCH_OCSP_CERTS:-100000}; 1000000 as in the issue)"
     "$ROOT/bench/ocsp/run.sh" || status=1
   fi
+  if [ -x "$ROOT/bench/hsm/run.sh" ]; then
+    section "CA signing rate: key in a PKCS#11 token (SoftHSM2) vs in memory"
+    "$ROOT/bench/hsm/run.sh" || status=1
+  fi
   if [ -x "$ROOT/qemu/device.sh" ]; then
     section "emulated device: mTLS handshake cost"
     "$ROOT/qemu/device.sh" bench || status=1

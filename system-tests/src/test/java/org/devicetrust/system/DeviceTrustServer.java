@@ -44,15 +44,33 @@ public final class DeviceTrustServer {
     public final int httpsPort;
     public final int devicePort;
     public final String adminPassword;
-    private final HttpClient adminClient;
+    /** Made at first use: a test that starts a server of its own loads this class before the default one exists. */
+    private volatile HttpClient adminClient;
 
     private DeviceTrustServer() {
-        home = Path.of(System.getProperty(
-                "devicetrust.home", System.getenv().getOrDefault("DEVICETRUST_HOME", ".devicetrust")));
-        dataDir = Path.of(System.getenv()
-                .getOrDefault("DEVICETRUST_DATA_DIR", home.resolve("data").toString()));
+        this(
+                Path.of(System.getProperty(
+                        "devicetrust.home", System.getenv().getOrDefault("DEVICETRUST_HOME", ".devicetrust"))),
+                System.getenv("DEVICETRUST_PORT_BASE"),
+                null);
+    }
+
+    /**
+     * Another server started by a test with the launcher ({@code home}, data directory {@code home/data}, ports
+     * from {@code portBase}), reached as its administrator {@code adminPassword}.
+     */
+    public static DeviceTrustServer startedAt(Path home, int portBase, String adminPassword) {
+        return new DeviceTrustServer(home, String.valueOf(portBase), adminPassword);
+    }
+
+    private DeviceTrustServer(Path home, String base, String adminPassword) {
+        this.home = home;
+        dataDir = adminPassword != null
+                ? home.resolve("data")
+                : Path.of(System.getenv()
+                        .getOrDefault(
+                                "DEVICETRUST_DATA_DIR", home.resolve("data").toString()));
         pkiDir = dataDir.resolve("pki");
-        String base = System.getenv("DEVICETRUST_PORT_BASE");
         if (base != null && !base.isBlank()) {
             int b = Integer.parseInt(base.strip());
             httpPort = b + 80;
@@ -63,13 +81,24 @@ public final class DeviceTrustServer {
             httpsPort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_HTTPS_PORT", "8181"));
             devicePort = Integer.parseInt(System.getenv().getOrDefault("DEVICETRUST_DEVICE_PORT", "8443"));
         }
-        adminPassword = System.getenv()
-                .getOrDefault(
-                        "DEVICETRUST_ADMIN_PASSWORD", readOrEmpty(dataDir.resolve("secrets/initial-admin-password")));
-        adminClient = HttpClient.newBuilder()
-                .sslContext(trustingRoot())
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        this.adminPassword = adminPassword != null
+                ? adminPassword
+                : System.getenv()
+                        .getOrDefault(
+                                "DEVICETRUST_ADMIN_PASSWORD",
+                                readOrEmpty(dataDir.resolve("secrets/initial-admin-password")));
+    }
+
+    private HttpClient adminClient() {
+        HttpClient client = adminClient;
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .sslContext(trustingRoot())
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            adminClient = client;
+        }
+        return client;
     }
 
     public URI http(String path) {
@@ -174,20 +203,23 @@ public final class DeviceTrustServer {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        return send(adminClient, request.build());
+        return send(adminClient(), request.build());
     }
 
     public HttpResponse<String> get(URI uri) {
         return send(
-                adminClient,
+                adminClient(),
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build());
     }
 
     public HttpResponse<byte[]> getBytes(URI uri) {
         try {
-            return adminClient.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            return adminClient()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("request to " + uri + " failed: " + e, e);
         }

@@ -3,6 +3,7 @@ package org.devicetrust.audit.control;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -30,6 +31,9 @@ import org.devicetrust.audit.entity.AuditRecord;
  * a record is durable when {@link #append} returns, exactly as with one transaction per record.
  */
 @Singleton
+// AuditCounters is called after each commit while the writer lock is held; a first call there would wait for the
+// container's singleton start-up lock, which a start-up bean waiting for the writer lock holds: a deadlock.
+@DependsOn("AuditCounters")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 @PermitAll

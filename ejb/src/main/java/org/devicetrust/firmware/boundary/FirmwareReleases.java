@@ -105,7 +105,7 @@ public class FirmwareReleases {
             ImageType type = imageType(request.imageType());
             requireSecurityVersion(request.securityVersion());
             FirmwareSigningKey.Credential key = signingKey.credential();
-            FirmwareSigner signer = new FirmwareSigner(key.privateKey(), key.publicKey(), provider);
+            FirmwareSigner signer = new FirmwareSigner(key.privateKey(), key.publicKey(), provider, key.keyProvider());
             FirmwareManifest manifest;
             try {
                 manifest = signer.manifestFor(

@@ -25,6 +25,7 @@ import org.devicetrust.pki.control.CertificateFactory;
 import org.devicetrust.pki.control.CsrRejectedException;
 import org.devicetrust.pki.control.CsrValidator;
 import org.devicetrust.pki.control.FactoryKeys;
+import org.devicetrust.pki.control.KeyStoreUnavailableException;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.platform.boundary.AuthorizationChanges;
 import org.devicetrust.platform.boundary.ProblemType;
@@ -161,13 +162,18 @@ public class CertificateIssuance {
     /** Validates the CSR and builds, signs and verifies the certificate (not yet stored). */
     private IssuedCertificate certify(DeviceId device, byte[] csr, String issuedBy, Instant now) {
         CsrValidator.ValidatedCsr request = validate(csr);
-        X509Certificate certificate = new CertificateFactory(provider, random, Clock.fixed(now, ZoneOffset.UTC))
-                .device(
-                        deviceCa.credential(),
-                        device,
-                        request.publicKey(),
-                        deviceCa.deviceValidity(),
-                        deviceCa.crlUrl());
+        X509Certificate certificate;
+        try {
+            certificate = new CertificateFactory(provider, random, Clock.fixed(now, ZoneOffset.UTC))
+                    .device(
+                            deviceCa.credential(),
+                            device,
+                            request.publicKey(),
+                            deviceCa.deviceValidity(),
+                            deviceCa.crlUrl());
+        } catch (KeyStoreUnavailableException e) {
+            throw deviceCa.unavailable(e);
+        }
         return new IssuedCertificate(certificate, device, request.keyDescription(), now, issuedBy);
     }
 

@@ -39,6 +39,7 @@ import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.pki.control.CrlFactory;
+import org.devicetrust.pki.control.KeyStoreUnavailableException;
 import org.devicetrust.pki.control.Pem;
 import org.devicetrust.pki.control.RevocationUrls;
 import org.devicetrust.pki.control.SecureFiles;
@@ -200,6 +201,9 @@ public class CrlPublisher {
                     "CRL " + number + ", " + signed.entryCount() + " entries, next update " + nextUpdate);
             publishDelta(series, crl, actor);
             return crl;
+        } catch (KeyStoreUnavailableException e) {
+            recordFailure(actor, e);
+            throw deviceCa.unavailable(e);
         } catch (RuntimeException e) {
             recordFailure(actor, e);
             throw e;
@@ -219,6 +223,9 @@ public class CrlPublisher {
         }
         try {
             return publishDelta(series, base.get(), actor);
+        } catch (KeyStoreUnavailableException e) {
+            recordFailure(actor, e);
+            throw deviceCa.unavailable(e);
         } catch (RuntimeException e) {
             recordFailure(actor, e);
             throw e;

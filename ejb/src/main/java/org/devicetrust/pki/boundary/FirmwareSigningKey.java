@@ -6,6 +6,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import org.devicetrust.pki.control.CaCredential;
@@ -22,8 +23,22 @@ import org.devicetrust.pki.control.KeyStoreUnavailableException;
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class FirmwareSigningKey {
 
-    /** The key and its certificate; {@link #toString()} names the certificate only. */
-    public record Credential(PrivateKey privateKey, X509Certificate certificate) {
+    /**
+     * The key and its certificate; {@link #toString()} names the certificate only. {@code keyProvider} is the
+     * PKCS#11 token's provider when the key lives in a token (only that provider can sign with it, and it offers
+     * {@code SHA256withECDSA}, not BouncyCastle's deterministic variant), else null.
+     */
+    public record Credential(PrivateKey privateKey, X509Certificate certificate, Provider keyProvider) {
+
+        public Credential(PrivateKey privateKey, X509Certificate certificate) {
+            this(privateKey, certificate, null);
+        }
+
+        /** The provider to sign with: the token's for a key in a token, else {@code fallback}. */
+        public Provider signingProvider(Provider fallback) {
+            return keyProvider != null ? keyProvider : fallback;
+        }
+
         public PublicKey publicKey() {
             return certificate.getPublicKey();
         }
@@ -43,9 +58,9 @@ public class FirmwareSigningKey {
     public Credential credential() {
         try {
             CaCredential c = deviceCa.keyStore().credential(CaKeyStore.FIRMWARE_SIGNING);
-            return new Credential(c.privateKey(), c.certificate());
+            return new Credential(c.privateKey(), c.certificate(), c.keyProvider());
         } catch (KeyStoreUnavailableException e) {
-            throw new PkiException.CaUnavailable("the firmware signing key cannot be loaded: " + e.getMessage());
+            throw deviceCa.unavailable(e); // the same SEVERE line as the Device CA key's
         }
     }
 }

@@ -255,6 +255,9 @@ public class OcspResponder {
         } catch (jakarta.persistence.PersistenceException e) {
             LOG.log(Level.WARNING, "DeviceTrust OCSP cannot read certificate status: {0}", e.getMessage());
             return error(OCSPRespBuilder.TRY_LATER, Outcome.TRY_LATER);
+        } catch (KeyStoreUnavailableException e) {
+            LOG.log(Level.SEVERE, "DeviceTrust CA key store unavailable: {0}", e.getMessage());
+            return error(OCSPRespBuilder.TRY_LATER, Outcome.TRY_LATER);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "DeviceTrust OCSP response failed: {0}", e.toString());
             return error(OCSPRespBuilder.INTERNAL_ERROR, Outcome.INTERNAL_ERROR);
@@ -406,6 +409,8 @@ public class OcspResponder {
         String serial = issued.certificate().getSerialNumber().toString(16);
         try {
             store.store(CaKeyStore.OCSP_SIGNER, issued);
+            // sign with the key as the store holds it (in a token: the token's copy, not the one in memory)
+            issued = store.credential(CaKeyStore.OCSP_SIGNER);
         } catch (KeyStoreUnavailableException e) {
             // the new signer still answers on this node; the next start issues another one
             LOG.warning(() -> "DeviceTrust cannot save the OCSP signer in the CA key store: " + e.getMessage());

@@ -62,7 +62,7 @@ public class PkiHealth {
         String algorithm = signatureAlgorithm(credential.publicKey().getAlgorithm());
         long started = System.nanoTime();
         try {
-            Signature signer = Signature.getInstance(algorithm, deviceCa.provider());
+            Signature signer = Signature.getInstance(algorithm, credential.signingProvider(deviceCa.provider()));
             signer.initSign(credential.privateKey());
             signer.update(challenge);
             byte[] signature = signer.sign();

@@ -102,6 +102,9 @@ public class RootCrlPublisher {
     }
 
     private CaCredential root() {
+        if (deviceCa.keyStore() instanceof org.devicetrust.pki.control.Pkcs11CaKeyStore token) {
+            return token.credential(CaKeyStore.ROOT_CA);
+        }
         char[] secret = KeyStorePasswords.resolve(password, deviceCa.layout().caPasswordFile(), false, null);
         return Pkcs12CaKeyStore.open(deviceCa.layout().caKeyStore(), secret, deviceCa.provider())
                 .credential(CaKeyStore.ROOT_CA);

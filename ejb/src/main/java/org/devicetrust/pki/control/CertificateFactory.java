@@ -120,11 +120,16 @@ public final class CertificateFactory {
         } catch (Exception e) {
             throw new IllegalStateException("device certificate extensions cannot be encoded", e);
         }
-        return sign(builder, issuer.privateKey(), issuer.certificate().getPublicKey(), issuer.certificate());
+        return sign(builder, issuer, issuer.certificate());
     }
 
     /** The self-signed Root CA: CA without path length limit, KU keyCertSign + cRLSign. */
     public X509Certificate rootCa(PublicKey publicKey, PrivateKey privateKey) {
+        return rootCa(publicKey, privateKey, provider);
+    }
+
+    /** The same, signed by {@code signingProvider} (the token's provider for a root key held in a token). */
+    public X509Certificate rootCa(PublicKey publicKey, PrivateKey privateKey, Provider signingProvider) {
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 ROOT_CA_NAME,
                 SerialNumbers.next(random),
@@ -142,7 +147,7 @@ public final class CertificateFactory {
         } catch (Exception e) {
             throw new IllegalStateException("root CA extensions cannot be encoded", e);
         }
-        return sign(builder, privateKey, publicKey, null);
+        return sign(builder, privateKey, signingProvider, publicKey, null);
     }
 
     /** The Device Issuing CA, signed by the root: CA with path length 0 (it signs end entities only). */
@@ -155,7 +160,7 @@ public final class CertificateFactory {
         } catch (Exception e) {
             throw new IllegalStateException("device CA extensions cannot be encoded", e);
         }
-        return sign(builder, root.privateKey(), root.publicKey(), root.certificate());
+        return sign(builder, root, root.certificate());
     }
 
     /** The firmware signing certificate, signed by the root: end entity, KU digitalSignature, EKU codeSigning. */
@@ -171,7 +176,7 @@ public final class CertificateFactory {
         } catch (Exception e) {
             throw new IllegalStateException("firmware signing extensions cannot be encoded", e);
         }
-        return sign(builder, root.privateKey(), root.publicKey(), root.certificate());
+        return sign(builder, root, root.certificate());
     }
 
     /**
@@ -216,7 +221,7 @@ public final class CertificateFactory {
         } catch (Exception e) {
             throw new IllegalStateException("TLS server extensions cannot be encoded", e);
         }
-        return sign(builder, root.privateKey(), root.publicKey(), root.certificate());
+        return sign(builder, root, root.certificate());
     }
 
     /** A host name as a SAN entry; IP literals become iPAddress. Anything else is refused. */
@@ -277,9 +282,17 @@ public final class CertificateFactory {
                 new DistributionPoint[] {new DistributionPoint(new DistributionPointName(location), null, null)});
     }
 
+    private X509Certificate sign(X509v3CertificateBuilder builder, CaCredential signer, X509Certificate issuer) {
+        return sign(builder, signer.privateKey(), signer.signingProvider(provider), signer.publicKey(), issuer);
+    }
+
     private X509Certificate sign(
-            X509v3CertificateBuilder builder, PrivateKey signingKey, PublicKey verifyingKey, X509Certificate issuer) {
-        X509CertificateHolder holder = builder.build(signer(signingKey, provider));
+            X509v3CertificateBuilder builder,
+            PrivateKey signingKey,
+            Provider signingProvider,
+            PublicKey verifyingKey,
+            X509Certificate issuer) {
+        X509CertificateHolder holder = build(builder, signer(signingKey, verifyingKey, signingProvider));
         X500Name issuerName = issuer == null
                 ? holder.getSubject()
                 : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
@@ -291,14 +304,54 @@ public final class CertificateFactory {
         }
     }
 
+    /**
+     * Signs; a key that cannot sign (a token removed, its session gone) is a key store failure, reported in one
+     * line without the provider's stack.
+     */
+    private static X509CertificateHolder build(X509v3CertificateBuilder builder, ContentSigner signer) {
+        try {
+            return builder.build(signer);
+        } catch (RuntimeException e) {
+            throw cannotSign(e);
+        }
+    }
+
+    static KeyStoreUnavailableException cannotSign(Exception e) {
+        return new KeyStoreUnavailableException("the CA key cannot sign: "
+                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+    }
+
     /** ECDSA with the hash that matches the key size (SHA-384 for P-384, SHA-256 otherwise). */
     static ContentSigner signer(PrivateKey key, Provider provider) {
-        String algorithm = signatureAlgorithm(key);
+        return signer(key, null, provider);
+    }
+
+    /** The same for a credential: its own provider signs when its key lives in a token. */
+    static ContentSigner signer(CaCredential credential, Provider fallback) {
+        return signer(credential.privateKey(), credential.publicKey(), credential.signingProvider(fallback));
+    }
+
+    /**
+     * @param publicKey the key's public half, which names the curve when the private key is a token handle that
+     *                  does not (a sensitive PKCS#11 key is no {@code ECKey}); null to ask the private key
+     */
+    static ContentSigner signer(PrivateKey key, PublicKey publicKey, Provider provider) {
+        String algorithm = publicKey != null ? signatureAlgorithm(publicKey) : signatureAlgorithm(key);
         try {
             return new JcaContentSignerBuilder(algorithm).setProvider(provider).build(key);
         } catch (Exception e) {
-            throw new IllegalStateException("no signer for " + algorithm, e);
+            throw cannotSign(e);
         }
+    }
+
+    static String signatureAlgorithm(PublicKey key) {
+        if (key instanceof java.security.interfaces.ECKey ec) {
+            return ec.getParams().getOrder().bitLength() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        if ("RSA".equals(key.getAlgorithm())) {
+            return "SHA256withRSA";
+        }
+        throw new IllegalStateException("CA key algorithm " + key.getAlgorithm() + " is not supported");
     }
 
     static String signatureAlgorithm(PrivateKey key) {

@@ -117,7 +117,7 @@ public final class CrlFactory {
             throw new IllegalArgumentException("nextUpdate must be after thisUpdate");
         }
         try {
-            ContentSigner signer = CertificateFactory.signer(issuer.privateKey(), provider);
+            ContentSigner signer = CertificateFactory.signer(issuer, provider);
             byte[] algorithm = signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER);
 
             int expected = entries instanceof java.util.Collection<?> c ? c.size() : 1024;
@@ -232,10 +232,14 @@ public final class CrlFactory {
         }
         MessageDigest md = MessageDigest.getInstance(digest);
         md.update(tbs, 0, length);
-        Signature ecdsa = Signature.getInstance("NONEwithECDSA", provider);
-        ecdsa.initSign(issuer.privateKey());
-        ecdsa.update(md.digest());
-        return ecdsa.sign();
+        try {
+            Signature ecdsa = Signature.getInstance("NONEwithECDSA", issuer.signingProvider(provider));
+            ecdsa.initSign(issuer.privateKey());
+            ecdsa.update(md.digest());
+            return ecdsa.sign();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw CertificateFactory.cannotSign(e);
+        }
     }
 
     /** Verifies the TBS bytes exactly as they sit in the finished encoding against the CA public key. */
@@ -273,7 +277,7 @@ public final class CrlFactory {
 
     /** The JDK digest matching {@link CertificateFactory#signatureAlgorithm}, or null for non-EC keys. */
     private static String ecdsaDigest(CaCredential issuer) {
-        String algorithm = CertificateFactory.signatureAlgorithm(issuer.privateKey());
+        String algorithm = CertificateFactory.signatureAlgorithm(issuer.publicKey());
         return switch (algorithm) {
             case "SHA256withECDSA" -> "SHA-256";
             case "SHA384withECDSA" -> "SHA-384";

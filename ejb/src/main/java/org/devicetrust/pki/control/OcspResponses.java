@@ -242,7 +242,7 @@ public final class OcspResponses {
                         new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(nonce))));
             }
             BasicOCSPResp basic = builder.build(
-                    CertificateFactory.signer(signer.privateKey(), provider),
+                    CertificateFactory.signer(signer, provider),
                     responderCertificates(signer, signerHolder),
                     Date.from(producedAt));
             if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder()

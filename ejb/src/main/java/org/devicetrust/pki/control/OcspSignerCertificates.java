@@ -92,7 +92,7 @@ public final class OcspSignerCertificates {
         } catch (Exception e) {
             throw new IllegalStateException("OCSP signer extensions cannot be encoded", e);
         }
-        X509CertificateHolder holder = builder.build(CertificateFactory.signer(deviceCa.privateKey(), provider));
+        X509CertificateHolder holder = builder.build(CertificateFactory.signer(deviceCa, provider));
         SelfCheck.certificate(holder, deviceCa.publicKey(), issuer, provider);
         try {
             X509Certificate certificate =

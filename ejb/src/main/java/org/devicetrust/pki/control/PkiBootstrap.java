@@ -149,6 +149,137 @@ public final class PkiBootstrap {
         }
     }
 
+    /**
+     * The same PKI with the CA keys in a PKCS#11 token instead of the PKCS#12 file: root CA, Device CA and firmware
+     * signing key are generated in the token (sensitive, not extractable) and sign there; no CA key file is
+     * written. The derived files (PEM copies, first CRL, TLS key and trust stores for the listeners) are the
+     * same as with the file. The keys are named in the token last, so an interrupted first run starts over.
+     *
+     * @throws KeyStoreUnavailableException when the token holds only part of a PKI, or cannot be used
+     */
+    public Result runInToken(PkiLayout layout, Pkcs11CaKeyStore token, List<String> hostNames, URI crlUrl) {
+        List<GeneralName> wantedNames = new ArrayList<>();
+        for (String host : hostNames) {
+            wantedNames.add(CertificateFactory.hostName(host));
+        }
+        List<String> changes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        for (String alias : List.of(CaKeyStore.ROOT_CA, CaKeyStore.DEVICE_CA, CaKeyStore.FIRMWARE_SIGNING)) {
+            if (token.contains(alias)) {
+                present.add(alias);
+            }
+        }
+        boolean rootOffline = present.equals(List.of(CaKeyStore.DEVICE_CA, CaKeyStore.FIRMWARE_SIGNING));
+        if (!present.isEmpty() && present.size() < 3 && !rootOffline) {
+            throw new KeyStoreUnavailableException(token.settings().describe() + " holds only " + present
+                    + " of a DeviceTrust PKI; remove those entries or use another token");
+        }
+        if (rootOffline) {
+            return onlineKeysOnly(layout, token);
+        }
+        try {
+            SecureFiles.createDirectory(layout.dataDir(), false);
+            SecureFiles.createDirectory(layout.pkiDir(), false);
+            SecureFiles.createDirectory(layout.crlDir(), false);
+            SecureFiles.createDirectory(layout.secretsDir(), true);
+            boolean createCa = present.isEmpty();
+            CaCredential root;
+            CaCredential deviceCa;
+            CaCredential firmware;
+            if (createCa) {
+                Provider inToken = token.provider();
+                KeyPair rootKeys = token.generate("secp384r1");
+                X509Certificate rootCertificate =
+                        certificates.rootCa(rootKeys.getPublic(), rootKeys.getPrivate(), inToken);
+                root = new CaCredential(rootCertificate, rootKeys.getPrivate(), List.of(rootCertificate), inToken);
+                KeyPair deviceKeys = token.generate("secp256r1");
+                X509Certificate deviceCertificate = certificates.deviceCa(root, deviceKeys.getPublic());
+                deviceCa = new CaCredential(
+                        deviceCertificate,
+                        deviceKeys.getPrivate(),
+                        List.of(deviceCertificate, rootCertificate),
+                        inToken);
+                KeyPair firmwareKeys = token.generate("secp256r1");
+                X509Certificate firmwareCertificate = certificates.firmwareSigning(root, firmwareKeys.getPublic());
+                firmware = new CaCredential(
+                        firmwareCertificate,
+                        firmwareKeys.getPrivate(),
+                        List.of(firmwareCertificate, rootCertificate),
+                        inToken);
+                for (Path stale : List.of(
+                        layout.serverKeyStore(),
+                        layout.deviceTrustStore(),
+                        layout.rootCaPem(),
+                        layout.deviceCaPem(),
+                        layout.caChainPem(),
+                        layout.firmwareSigningPem(),
+                        layout.crlFile(),
+                        layout.rootCrlFile())) {
+                    Files.deleteIfExists(stale);
+                }
+                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
+                byte[] firstCrl = new CrlFactory(provider)
+                        .create(
+                                deviceCa,
+                                java.math.BigInteger.ONE,
+                                clock.instant(),
+                                clock.instant().plus(INITIAL_CRL_VALIDITY),
+                                List.of())
+                        .der();
+                SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(firstCrl), false);
+                changes.add("wrote " + layout.relative(layout.crlFile()) + " (empty CRL number 1, "
+                        + "distribution point " + crlUrl + ")");
+                token.install(CaKeyStore.ROOT_CA, root.privateKey(), root.chain());
+                token.install(CaKeyStore.DEVICE_CA, deviceCa.privateKey(), deviceCa.chain());
+                token.install(CaKeyStore.FIRMWARE_SIGNING, firmware.privateKey(), firmware.chain());
+                changes.add(
+                        0,
+                        "generated in " + token.settings().describe() + ": root-ca EC P-384, device-ca EC P-256,"
+                                + " firmware-signing EC P-256 (sensitive, not extractable)");
+            } else {
+                root = token.credential(CaKeyStore.ROOT_CA);
+                deviceCa = token.credential(CaKeyStore.DEVICE_CA);
+                firmware = token.credential(CaKeyStore.FIRMWARE_SIGNING);
+                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
+            }
+            return new Result(createCa, List.copyOf(changes), List.copyOf(notes), fingerprint(root.certificate()));
+        } catch (IOException e) {
+            throw new KeyStoreUnavailableException(
+                    "cannot write the PKI files under " + layout.dataDir() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The token holds the issuing keys only, the root being kept offline (docs/deployment.md, key ceremony):
+     * nothing that needs the root key can be made here, so the files it signed must all be in place.
+     */
+    private Result onlineKeysOnly(PkiLayout layout, Pkcs11CaKeyStore token) {
+        CaCredential deviceCa = token.credential(CaKeyStore.DEVICE_CA);
+        token.credential(CaKeyStore.FIRMWARE_SIGNING);
+        X509Certificate root = deviceCa.chain().get(deviceCa.chain().size() - 1);
+        for (Path needed : List.of(
+                layout.rootCaPem(),
+                layout.deviceCaPem(),
+                layout.caChainPem(),
+                layout.firmwareSigningPem(),
+                layout.crlFile(),
+                layout.tlsPasswordFile(),
+                layout.serverKeyStore(),
+                layout.deviceTrustStore())) {
+            if (!Files.exists(needed)) {
+                throw new KeyStoreUnavailableException(layout.relative(needed) + " is missing and the root key is not"
+                        + " in " + token.settings().describe() + ": make it on the machine that holds the root");
+            }
+        }
+        return new Result(
+                false,
+                List.of(),
+                List.of("root-ca is not in the token (kept offline): the root CRL and the TLS server certificate are"
+                        + " signed where the root is"),
+                fingerprint(root));
+    }
+
     private void writeDerived(
             PkiLayout layout,
             CaCredential root,
