@@ -25,7 +25,7 @@ out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
 stamp=$(date +%s)
 run_id=ota-$stamp
-total=11
+total=12
 passed=0
 failed=0
 
@@ -62,6 +62,14 @@ enrolled() {
   "$dev" create "$1" > "$out/$1-create.log" 2>&1 && "$dev" boot "$1" --runs 2 > "$out/$1-enroll.log" 2>&1 &&
     has "$out/$1-enroll.log" "DEVICE: no update offered"
 }
+# payload_release VERSION FILE -> release id, APPROVED: FILE as the app payload (security version 2)
+payload_release() {
+  local id
+  id=$(curl_admin -H 'Content-Type: application/octet-stream' --data-binary "@$2" \
+    "https://localhost:$https_port/api/v1/admin/firmware/releases?version=$1&securityVersion=2&loadAddress=0x80200000&buildId=ota-$1" |
+    field id) || return 1
+  admin POST "admin/firmware/releases/$id/approval" | grep -q '"APPROVED"' && echo "$id"
+}
 # release VERSION SV -> release id, APPROVED: the board's device app, signed by the backend's firmware key; a
 # release that raises the security version is approved by a second administrator (never by its uploader)
 release() {
@@ -94,8 +102,8 @@ approver=ota-approver-$stamp
 approver_password=$(openssl rand -hex 16)
 admin POST admin/accounts "{\"username\":\"$approver\",\"password\":\"$approver_password\",\"role\":\"admin\"}" > "$out/approver.json" ||
   say "could not create the second administrator: $(cat "$out/approver.json")"
-d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d4=$run_id-4 d6=$run_id-6 d8=$run_id-8
-for d in "$d1" "$d2" "$d3" "$d4" "$d6" "$d8"; do
+d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d4=$run_id-4 d6=$run_id-6 d8=$run_id-8 d9=$run_id-9
+for d in "$d1" "$d2" "$d3" "$d4" "$d6" "$d8" "$d9"; do
   enrolled "$d" || { say "device $d could not be enrolled:"; show "$out/$d-enroll.log"; }
 done
 # Versions unique to this run (a release version is unique per backend); 4 = the next after the factory's 3.
@@ -192,6 +200,31 @@ ok=0
 result 8 "trial refused by the backend (device suspended): the next boot runs v3 again, reports REVERTED, eFuse counter stays $e" $ok \
   "exits $c1/$c2/$c3, state $s, counter $e"
 [ $ok = 1 ] || { show "$out/8b.log"; show "$out/8c.log"; }
+
+# ---------------------------------------------------------------- 9. the new image traps, then one that hangs
+# Signed, valid images whose code is one instruction: an illegal one (the CPU traps: exit 3) and a jump to itself
+# (the run times out: 124). Neither can confirm its trial, so the bootloader's next boot returns to v3.
+printf '\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' > "$out/trap.bin"
+printf '\x6f\x00\x00\x00\x6f\x00\x00\x00\x6f\x00\x00\x00\x6f\x00\x00\x00' > "$out/hang.bin"
+rel_trap=$(payload_release $((v + 4)) "$out/trap.bin")
+rel_hang=$(payload_release $((v + 5)) "$out/hang.bin")
+r9=$(rollout "$rel_trap" "$d9")
+boot "$d9" "$out/9a.log"; c1=$?
+boot "$d9" "$out/9b.log"; c2=$?
+boot "$d9" "$out/9c.log"; c3=$?
+s1=$(execution "$r9" "$d9" state)
+r9b=$(rollout "$rel_hang" "$d9")
+boot "$d9" "$out/9d.log"; c4=$?
+DEVICETRUST_DEVICE_TIMEOUT=40 boot "$d9" "$out/9e.log"; c5=$?
+boot "$d9" "$out/9f.log"; c6=$?
+s2=$(execution "$r9b" "$d9" state)
+ok=0
+[ "$c1" = 10 ] && [ "$c2" = 3 ] && [ "$c3" = 0 ] && [ "$(running "$out/9c.log")" = 3 ] && [ "$s1" = REVERTED ] &&
+  [ "$c4" = 10 ] && [ "$c5" = 124 ] && [ "$c6" = 0 ] && [ "$(running "$out/9f.log")" = 3 ] && [ "$s2" = REVERTED ] &&
+  has "$out/9f.log" "update report REVERTED: HTTP 204" && ok=1
+result 9 "a trapping image (exit $c2) and a hanging one (exit $c5): the next boot runs v3 again and reports REVERTED" $ok \
+  "exits $c1/$c2/$c3 then $c4/$c5/$c6, states $s1/$s2"
+[ $ok = 1 ] || { show "$out/9b.log"; show "$out/9c.log"; show "$out/9e.log"; show "$out/9f.log"; }
 
 # ---------------------------------------------------------------- 5, 6, 15. a hostile server (benchserver.py)
 # A device of a throwaway PKI against a stand-in listener that offers a v$((v + 3)) image signed by the backend's
