@@ -103,8 +103,11 @@ approver_password=$(openssl rand -hex 16)
 admin POST admin/accounts "{\"username\":\"$approver\",\"password\":\"$approver_password\",\"role\":\"admin\"}" > "$out/approver.json" ||
   say "could not create the second administrator: $(cat "$out/approver.json")"
 d1=$run_id-1 d2=$run_id-2 d3=$run_id-3 d4=$run_id-4 d6=$run_id-6 d8=$run_id-8 d9=$run_id-9
-for d in "$d1" "$d2" "$d3" "$d4" "$d6" "$d8" "$d9"; do
-  enrolled "$d" || { say "device $d could not be enrolled:"; show "$out/$d-enroll.log"; }
+enroll() { enrolled "$1" || { say "device $1 could not be enrolled:"; show "$out/$1-enroll.log"; }; }
+enroll "$d1" # alone: the first one may sign the factory images
+for pair in "$d2 $d3" "$d4 $d6" "$d8 $d9"; do
+  read -r a b <<< "$pair"
+  enroll "$a" & enroll "$b"; wait
 done
 # Versions unique to this run (a release version is unique per backend); 4 = the next after the factory's 3.
 v=$(( (stamp % 100000) * 10 + 4 ))
@@ -112,6 +115,61 @@ rel=$(release "$v" 3) || rel=""
 say "release $rel: device app v$v, security version 3 ($(stat -c %s "$board/device.bin") bytes of payload)"
 image_len=$(admin GET "admin/firmware/releases/$rel" | field imageLength 2>/dev/null || echo 0)
 chunks=$(( (image_len + 4095) / 4096 ))
+
+# The hostile-server scenarios need no backend but the signing key: they run beside the backend's ones (one QEMU
+# each on two cores), their lines collected in a file and counted at the end.
+hostile_scenarios() {
+  # ---------------------------------------------------------------- 5, 6, 15. a hostile server (benchserver.py)
+  # A device of a throwaway PKI against a stand-in listener that offers a v$((v + 3)) image signed by the backend's
+  # firmware key, wrong on purpose. Each scenario: a fresh device; the server's journal says what the device asked.
+  hostile_img=$out/hostile-app.img
+  java -jar "$root/cli/target/devicetrust-cli.jar" firmware sign --type app --in "$board/device.bin" --out "$hostile_img" \
+    --version $((v + 3)) --security-version 2 --load-addr 0x80200000 --data-dir "$data" --build-id ota-hostile > "$out/hostile-sign.log" 2>&1 ||
+    say "signing the stand-in's image failed: $(cat "$out/hostile-sign.log")"
+  hostile() { # hostile FAULT -> boots a fresh device against the stand-in; $hdir/boot.log, $hdir/journal; returns the exit code
+    hdir=$out/hostile-$1
+    "$dev" standin "$hdir" "ota-hostile-$1" > "$out/hostile-$1-standin.log" 2>&1 || return 99
+    local port; port=$(free_port)
+    python3 "$here/benchserver.py" --port "$port" --cert "$hdir/server.pem" --key "$hdir/server.key" --ca "$hdir/root.pem" \
+      --device-id "ota-hostile-$1" --image "$hostile_img" --fault "$1" --journal "$hdir/journal" > "$hdir/server.log" 2>&1 &
+    local server=$! code=0
+    sleep 0.5
+    python3 "$here/devicerun.py" --dir "$hdir" --port "$port" --timeout "${DEVICETRUST_DEVICE_TIMEOUT:-90}" > "$hdir/boot.log" 2>&1 || code=$?
+    kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+    touch "$hdir/journal"
+    return "$code"
+  }
+  chunk_gets() { grep -c "^GET /api/v1/device/update/.*/image" "$1/journal"; }
+  report_of() { grep -o "\"state\":\"$2\"" "$1/journal" | head -1; }
+
+  hostile corrupt; c=$?
+  n=$(chunk_gets "$hdir"); rec=$(python3 "$here/flashtool.py" otadata-show --flash "$hdir/pflash1.img")
+  ok=0
+  [ "$c" = 0 ] && has "$hdir/boot.log" "update FAILED, never activated" && [ "$n" = "$chunks" ] &&
+    [ -n "$(report_of "$hdir" FAILED)" ] && [ -z "$(report_of "$hdir" DOWNLOADED)" ] && [[ $rec == *"active=0"*"state=INVALID"* ]] && ok=1
+  result 5 "corrupted payload served (one byte of $image_len): digest mismatch, FAILED, the slot never activated ($rec)" $ok "exit $c, $n chunk requests"
+  [ $ok = 1 ] || show "$hdir/boot.log"
+
+  hostile bad-signature; c=$?
+  n=$(chunk_gets "$hdir")
+  ok=0
+  [ "$c" = 0 ] && has "$hdir/boot.log" "update REJECTED before download" && [ "$n" = 0 ] && [ -n "$(report_of "$hdir" REJECTED)" ] &&
+    ! grep -q '"state":"DOWNLOADING"' "$hdir/journal" && ok=1
+  result 6b "offer with a bad signature: REJECTED before the download, $n chunk requests" $ok "exit $c"
+  [ $ok = 1 ] || show "$hdir/boot.log"
+
+  for f in oversize endless wrong-range; do
+    hostile "$f"; c=$?
+    n=$(chunk_gets "$hdir")
+    ok=0
+    [ "$c" = 14 ] && [ "$n" = 1 ] && ! has "$hdir/boot.log" "update verified and installed" &&
+      [ -z "$(report_of "$hdir" DOWNLOADED)" ] && ok=1
+    result "15-$f" "chunk answer $f: the device aborts after $n request, nothing installed" $ok "exit $c, $n chunk requests"
+    [ $ok = 1 ] || show "$hdir/boot.log"
+  done
+}
+hostile_scenarios > "$out/hostile.results" 2>&1 &
+hostile_pid=$!
 
 # ---------------------------------------------------------------- 1 + 11. happy path, a report that fails after the commit
 r1=$(rollout "$rel" "$d1")
@@ -226,54 +284,9 @@ result 9 "a trapping image (exit $c2) and a hanging one (exit $c5): the next boo
   "exits $c1/$c2/$c3 then $c4/$c5/$c6, states $s1/$s2"
 [ $ok = 1 ] || { show "$out/9b.log"; show "$out/9c.log"; show "$out/9e.log"; show "$out/9f.log"; }
 
-# ---------------------------------------------------------------- 5, 6, 15. a hostile server (benchserver.py)
-# A device of a throwaway PKI against a stand-in listener that offers a v$((v + 3)) image signed by the backend's
-# firmware key, wrong on purpose. Each scenario: a fresh device; the server's journal says what the device asked.
-hostile_img=$out/hostile-app.img
-java -jar "$root/cli/target/devicetrust-cli.jar" firmware sign --type app --in "$board/device.bin" --out "$hostile_img" \
-  --version $((v + 3)) --security-version 2 --load-addr 0x80200000 --data-dir "$data" --build-id ota-hostile > "$out/hostile-sign.log" 2>&1 ||
-  say "signing the stand-in's image failed: $(cat "$out/hostile-sign.log")"
-hostile() { # hostile FAULT -> boots a fresh device against the stand-in; $hdir/boot.log, $hdir/journal; returns the exit code
-  hdir=$out/hostile-$1
-  "$dev" standin "$hdir" "ota-hostile-$1" > "$out/hostile-$1-standin.log" 2>&1 || return 99
-  local port; port=$(free_port)
-  python3 "$here/benchserver.py" --port "$port" --cert "$hdir/server.pem" --key "$hdir/server.key" --ca "$hdir/root.pem" \
-    --device-id "ota-hostile-$1" --image "$hostile_img" --fault "$1" --journal "$hdir/journal" > "$hdir/server.log" 2>&1 &
-  local server=$! code=0
-  sleep 0.5
-  python3 "$here/devicerun.py" --dir "$hdir" --port "$port" --timeout "${DEVICETRUST_DEVICE_TIMEOUT:-90}" > "$hdir/boot.log" 2>&1 || code=$?
-  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
-  touch "$hdir/journal"
-  return "$code"
-}
-chunk_gets() { grep -c "^GET /api/v1/device/update/.*/image" "$1/journal"; }
-report_of() { grep -o "\"state\":\"$2\"" "$1/journal" | head -1; }
-
-hostile corrupt; c=$?
-n=$(chunk_gets "$hdir"); rec=$(python3 "$here/flashtool.py" otadata-show --flash "$hdir/pflash1.img")
-ok=0
-[ "$c" = 0 ] && has "$hdir/boot.log" "update FAILED, never activated" && [ "$n" = "$chunks" ] &&
-  [ -n "$(report_of "$hdir" FAILED)" ] && [ -z "$(report_of "$hdir" DOWNLOADED)" ] && [[ $rec == *"active=0"*"state=INVALID"* ]] && ok=1
-result 5 "corrupted payload served (one byte of $image_len): digest mismatch, FAILED, the slot never activated ($rec)" $ok "exit $c, $n chunk requests"
-[ $ok = 1 ] || show "$hdir/boot.log"
-
-hostile bad-signature; c=$?
-n=$(chunk_gets "$hdir")
-ok=0
-[ "$c" = 0 ] && has "$hdir/boot.log" "update REJECTED before download" && [ "$n" = 0 ] && [ -n "$(report_of "$hdir" REJECTED)" ] &&
-  ! grep -q '"state":"DOWNLOADING"' "$hdir/journal" && ok=1
-result 6b "offer with a bad signature: REJECTED before the download, $n chunk requests" $ok "exit $c"
-[ $ok = 1 ] || show "$hdir/boot.log"
-
-for f in oversize endless wrong-range; do
-  hostile "$f"; c=$?
-  n=$(chunk_gets "$hdir")
-  ok=0
-  [ "$c" = 14 ] && [ "$n" = 1 ] && ! has "$hdir/boot.log" "update verified and installed" &&
-    [ -z "$(report_of "$hdir" DOWNLOADED)" ] && ok=1
-  result "15-$f" "chunk answer $f: the device aborts after $n request, nothing installed" $ok "exit $c, $n chunk requests"
-  [ $ok = 1 ] || show "$hdir/boot.log"
-done
-
+wait "$hostile_pid"
+cat "$out/hostile.results"
+passed=$((passed + $(grep -c '^PASS' "$out/hostile.results")))
+failed=$((failed + $(grep -c '^FAIL' "$out/hostile.results")))
 echo "ota: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" = "$total" ]
