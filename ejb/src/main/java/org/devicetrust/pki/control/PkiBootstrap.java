@@ -102,29 +102,7 @@ public final class PkiBootstrap {
                 X509Certificate firmwareCertificate = certificates.firmwareSigning(root, firmwareKeys.getPublic());
                 firmware = new CaCredential(
                         firmwareCertificate, firmwareKeys.getPrivate(), List.of(firmwareCertificate, rootCertificate));
-                // Derived files of an earlier, interrupted run belong to other keys: replace them all.
-                for (Path stale : List.of(
-                        layout.serverKeyStore(),
-                        layout.deviceTrustStore(),
-                        layout.rootCaPem(),
-                        layout.deviceCaPem(),
-                        layout.caChainPem(),
-                        layout.firmwareSigningPem(),
-                        layout.crlFile())) {
-                    Files.deleteIfExists(stale);
-                }
-                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
-                byte[] firstCrl = new CrlFactory(provider)
-                        .create(
-                                deviceCa,
-                                java.math.BigInteger.ONE,
-                                clock.instant(),
-                                clock.instant().plus(INITIAL_CRL_VALIDITY),
-                                List.of())
-                        .der();
-                SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(firstCrl), false);
-                changes.add("wrote " + layout.relative(layout.crlFile()) + " (empty CRL number 1, "
-                        + "distribution point " + crlUrl + ")");
+                writeFreshDerived(layout, root, deviceCa, firmware, wantedNames, crlUrl, changes, notes);
                 Map<String, CaCredential> entries = new LinkedHashMap<>();
                 entries.put(CaKeyStore.ROOT_CA, root);
                 entries.put(CaKeyStore.DEVICE_CA, deviceCa);
@@ -207,29 +185,7 @@ public final class PkiBootstrap {
                         firmwareKeys.getPrivate(),
                         List.of(firmwareCertificate, rootCertificate),
                         inToken);
-                for (Path stale : List.of(
-                        layout.serverKeyStore(),
-                        layout.deviceTrustStore(),
-                        layout.rootCaPem(),
-                        layout.deviceCaPem(),
-                        layout.caChainPem(),
-                        layout.firmwareSigningPem(),
-                        layout.crlFile(),
-                        layout.rootCrlFile())) {
-                    Files.deleteIfExists(stale);
-                }
-                writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
-                byte[] firstCrl = new CrlFactory(provider)
-                        .create(
-                                deviceCa,
-                                java.math.BigInteger.ONE,
-                                clock.instant(),
-                                clock.instant().plus(INITIAL_CRL_VALIDITY),
-                                List.of())
-                        .der();
-                SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(firstCrl), false);
-                changes.add("wrote " + layout.relative(layout.crlFile()) + " (empty CRL number 1, "
-                        + "distribution point " + crlUrl + ")");
+                writeFreshDerived(layout, root, deviceCa, firmware, wantedNames, crlUrl, changes, notes);
                 token.install(CaKeyStore.ROOT_CA, root.privateKey(), root.chain());
                 token.install(CaKeyStore.DEVICE_CA, deviceCa.privateKey(), deviceCa.chain());
                 token.install(CaKeyStore.FIRMWARE_SIGNING, firmware.privateKey(), firmware.chain());
@@ -278,6 +234,46 @@ public final class PkiBootstrap {
                 List.of("root-ca is not in the token (kept offline): the root CRL and the TLS server certificate are"
                         + " signed where the root is"),
                 fingerprint(root));
+    }
+
+    /**
+     * The files derived from new CA keys, for a first bootstrap in either key store. Derived files of an earlier,
+     * interrupted run belong to other keys (a root CRL among them, which would otherwise be kept until due): all are
+     * replaced, and the Device CA's first CRL (number 1, empty) is written.
+     */
+    private void writeFreshDerived(
+            PkiLayout layout,
+            CaCredential root,
+            CaCredential deviceCa,
+            CaCredential firmware,
+            List<GeneralName> wantedNames,
+            URI crlUrl,
+            List<String> changes,
+            List<String> notes)
+            throws IOException {
+        for (Path stale : List.of(
+                layout.serverKeyStore(),
+                layout.deviceTrustStore(),
+                layout.rootCaPem(),
+                layout.deviceCaPem(),
+                layout.caChainPem(),
+                layout.firmwareSigningPem(),
+                layout.crlFile(),
+                layout.rootCrlFile())) {
+            Files.deleteIfExists(stale);
+        }
+        writeDerived(layout, root, deviceCa, firmware, wantedNames, RootCrl.url(crlUrl), changes, notes);
+        byte[] firstCrl = new CrlFactory(provider)
+                .create(
+                        deviceCa,
+                        java.math.BigInteger.ONE,
+                        clock.instant(),
+                        clock.instant().plus(INITIAL_CRL_VALIDITY),
+                        List.of())
+                .der();
+        SecureFiles.writeAtomically(layout.crlFile(), Pem.crl(firstCrl), false);
+        changes.add("wrote " + layout.relative(layout.crlFile()) + " (empty CRL number 1, distribution point " + crlUrl
+                + ")");
     }
 
     private void writeDerived(
