@@ -131,6 +131,31 @@ public class DeviceUpdates {
         report(device.id().value(), updateId, report);
     }
 
+    /** One update of a device, with the release it brings: a row of the device's update history. */
+    public record HistoryEntry(UpdateExecution update, long releaseId, long version, int securityVersion) {}
+
+    /** The most updates {@link #history} returns. */
+    public static final int MAX_HISTORY = 50;
+
+    /** The device's updates, newest rollout first, at most {@code limit} (capped at {@link #MAX_HISTORY}). */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<HistoryEntry> history(String deviceId, int limit) {
+        if (deviceId == null) {
+            return List.of();
+        }
+        List<Object[]> rows = em.createNamedQuery(UpdateExecution.FIND_HISTORY_OF_DEVICE, Object[].class)
+                .setParameter("device", deviceId)
+                .setMaxResults(Math.max(1, Math.min(limit, MAX_HISTORY)))
+                .getResultList();
+        return rows.stream()
+                .map(r -> new HistoryEntry(
+                        (UpdateExecution) r[0],
+                        ((Number) r[1]).longValue(),
+                        ((Number) r[2]).longValue(),
+                        ((Number) r[3]).intValue()))
+                .toList();
+    }
+
     /** What the device last reported running, if it ever reported. */
     @RolesAllowed({"admin", "operator", "auditor"})
     public Optional<RunningFirmware> runningFirmware(String deviceId) {

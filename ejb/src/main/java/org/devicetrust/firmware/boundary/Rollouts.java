@@ -230,6 +230,15 @@ public class Rollouts {
         return rollout;
     }
 
+    /** Rollouts, newest first, one page ({@code size} capped at the audit log's page size). */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<Rollout> list(int first, int size) {
+        return em.createNamedQuery(Rollout.FIND_ALL, Rollout.class)
+                .setFirstResult(Math.max(0, first))
+                .setMaxResults(Math.max(1, Math.min(size, AuditLog.MAX_PAGE_SIZE)))
+                .getResultList();
+    }
+
     @RolesAllowed({"admin", "operator", "auditor"})
     public List<GroupProgress> progress(long id) {
         find(id);
@@ -247,13 +256,20 @@ public class Rollouts {
     /** The rollout's device updates (at most {@link #MAX_DEVICES}), by device id; only those in {@code state}. */
     @RolesAllowed({"admin", "operator", "auditor"})
     public List<UpdateExecution> executions(long id, ExecutionState state) {
+        return executions(id, state, 0, MAX_DEVICES);
+    }
+
+    /** One page of the rollout's device updates, by device id; only those in {@code state} unless it is null. */
+    @RolesAllowed({"admin", "operator", "auditor"})
+    public List<UpdateExecution> executions(long id, ExecutionState state, int first, int max) {
         find(id);
         return (state == null
                         ? em.createNamedQuery(UpdateExecution.FIND_BY_ROLLOUT, UpdateExecution.class)
                         : em.createNamedQuery(UpdateExecution.FIND_BY_ROLLOUT_AND_STATE, UpdateExecution.class)
                                 .setParameter("state", state))
                 .setParameter("rollout", id)
-                .setMaxResults(MAX_DEVICES)
+                .setFirstResult(Math.max(0, first))
+                .setMaxResults(Math.max(1, Math.min(max, MAX_DEVICES)))
                 .getResultList();
     }
 

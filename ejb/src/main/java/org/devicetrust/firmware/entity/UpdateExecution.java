@@ -57,6 +57,11 @@ import java.util.Objects;
         name = UpdateExecution.FIND_BY_ROLLOUT_AND_STATE,
         query = "SELECT e FROM UpdateExecution e WHERE e.rolloutId = :rollout AND e.state = :state"
                 + " ORDER BY e.deviceId")
+@NamedQuery(
+        name = UpdateExecution.FIND_HISTORY_OF_DEVICE,
+        query = "SELECT e, r.id, r.version, r.securityVersion FROM UpdateExecution e, Rollout o, FirmwareRelease r"
+                + " WHERE e.deviceId = :device AND o.id = e.rolloutId AND r.id = o.releaseId"
+                + " ORDER BY e.rolloutId DESC")
 public class UpdateExecution {
 
     public static final String FIND_OPEN_BY_DEVICE = "UpdateExecution.findOpenByDevice";
@@ -72,6 +77,8 @@ public class UpdateExecution {
     public static final String FIND_DOWNLOAD = "UpdateExecution.findDownload";
 
     public static final String FIND_BY_ROLLOUT = "UpdateExecution.findByRollout";
+    public static final String FIND_HISTORY_OF_DEVICE = "UpdateExecution.findHistoryOfDevice";
+
     public static final String FIND_BY_ROLLOUT_AND_STATE = "UpdateExecution.findByRolloutAndState";
 
     @Id

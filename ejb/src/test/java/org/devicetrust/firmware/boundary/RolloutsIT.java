@@ -22,6 +22,7 @@ import org.devicetrust.firmware.entity.FirmwareRelease;
 import org.devicetrust.firmware.entity.GroupState;
 import org.devicetrust.firmware.entity.Rollout;
 import org.devicetrust.firmware.entity.RolloutState;
+import org.devicetrust.firmware.entity.UpdateExecution;
 import org.devicetrust.it.ItDeployment;
 import org.devicetrust.it.ItFixtures;
 import org.devicetrust.platform.boundary.ProblemType;
@@ -231,6 +232,47 @@ class RolloutsIT {
         report(d.get(0), quiet, 1, "SUCCEEDED", release); // too late: the update has ended
         assertEquals(1, rollouts.counts(id).succeeded());
         assertTrue(updates.offerFor(d.get(0)).isEmpty());
+    }
+
+    @Test
+    void aDeviceHistoryListsItsUpdatesNewestFirstWithTheirReleasesAndTheListPagesRollouts() {
+        FirmwareRelease first = approvedRelease();
+        FirmwareRelease second = approvedRelease();
+        List<String> d = devices(2);
+        long older = rollout(first, d, List.of(100), 100, 100, 2, 60).id();
+        rollouts.start(older);
+        report(d.get(0), updates.offerFor(d.get(0)).orElseThrow(), 1, "FAILED", first);
+        rollouts.stop(older);
+        long newer = rollout(second, List.of(d.get(0)), List.of(100), 100, 100, 1, 60)
+                .id();
+
+        List<DeviceUpdates.HistoryEntry> history = updates.history(d.get(0), 10);
+        assertEquals(
+                List.of(newer, older),
+                history.stream().map(h -> h.update().rolloutId()).toList());
+        assertEquals(
+                List.of(second.id(), first.id()),
+                history.stream().map(h -> h.releaseId()).toList());
+        assertEquals(ExecutionState.QUEUED, history.get(0).update().state());
+        assertEquals(ExecutionState.FAILED, history.get(1).update().state());
+        assertEquals(first.securityVersion(), history.get(1).securityVersion());
+        assertEquals(1, updates.history(d.get(0), 1).size(), "the limit holds");
+        assertEquals(
+                List.of(ExecutionState.CANCELED),
+                updates.history(d.get(1), 10).stream()
+                        .map(h -> h.update().state())
+                        .toList());
+        assertTrue(updates.history("no-such-device", 10).isEmpty());
+
+        List<Long> page = rollouts.list(0, 2).stream().map(Rollout::id).toList();
+        assertEquals(List.of(newer, older), page, "newest first");
+        assertEquals(older, rollouts.list(1, 1).get(0).id());
+        assertEquals(
+                List.of(d.get(0)),
+                rollouts.executions(older, null, 0, 1).stream()
+                        .map(UpdateExecution::deviceId)
+                        .toList(),
+                "one page of updates, by device id");
     }
 
     @Test

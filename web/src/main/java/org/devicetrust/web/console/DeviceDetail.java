@@ -14,6 +14,8 @@ import org.devicetrust.device.entity.Device;
 import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.device.entity.DeviceStatusChange;
 import org.devicetrust.enrollment.boundary.Enrollment;
+import org.devicetrust.firmware.boundary.DeviceUpdates;
+import org.devicetrust.firmware.entity.RunningFirmware;
 import org.devicetrust.pki.boundary.CertificateQueries;
 import org.devicetrust.pki.boundary.CertificateRevocation;
 import org.devicetrust.pki.entity.IssuedCertificate;
@@ -28,6 +30,7 @@ public class DeviceDetail implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final int RECENT_DECISIONS = 20;
+    private static final int UPDATE_HISTORY = 20;
 
     @Inject
     DeviceRegistry registry;
@@ -44,11 +47,16 @@ public class DeviceDetail implements Serializable {
     @Inject
     Enrollment enrollment;
 
+    @Inject
+    DeviceUpdates updates;
+
     private String id;
     private Device device;
     private List<IssuedCertificate> certificates = List.of();
     private List<DeviceStatusChange> history = List.of();
     private List<AuditRecord> decisions = List.of();
+    private RunningFirmware running;
+    private List<DeviceUpdates.HistoryEntry> updateHistory = List.of();
 
     /** The token just created: shown in this view only, never stored in clear or logged. */
     private Enrollment.NewToken newToken;
@@ -67,6 +75,17 @@ public class DeviceDetail implements Serializable {
         certificates = certificateQueries.certificatesOf(id);
         history = registry.history(id);
         decisions = audit.recentDecisions(id, RECENT_DECISIONS);
+        running = updates.runningFirmware(id).orElse(null);
+        updateHistory = updates.history(id, UPDATE_HISTORY);
+    }
+
+    /** What the device last reported running; null before its first update report. */
+    public RunningFirmware getRunning() {
+        return running;
+    }
+
+    public List<DeviceUpdates.HistoryEntry> getUpdateHistory() {
+        return updateHistory;
     }
 
     /** Creates a one-time EST enrollment token (replacing unused ones); the page shows it once. */
