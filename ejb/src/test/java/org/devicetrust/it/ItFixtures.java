@@ -56,6 +56,18 @@ public class ItFixtures {
         em.persist(device);
     }
 
+    /** Many ACTIVE devices in one transaction (a fleet for a rollout by filter). */
+    public void registerDevices(java.util.List<String> ids) {
+        Instant now = Instant.now();
+        for (int i = 0; i < ids.size(); i++) {
+            em.persist(new Device(new DeviceId(ids.get(i)), "IT " + ids.get(i), now));
+            if ((i + 1) % 1000 == 0) {
+                em.flush();
+                em.clear();
+            }
+        }
+    }
+
     public long certificatesOf(String deviceId) {
         return em.createQuery("SELECT COUNT(c) FROM IssuedCertificate c WHERE c.deviceId = :d", Long.class)
                 .setParameter("d", deviceId)

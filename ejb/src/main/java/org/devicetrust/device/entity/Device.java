@@ -16,9 +16,13 @@ import org.devicetrust.platform.entity.DeviceId;
 @Entity
 @Table(name = "device")
 @NamedQuery(name = Device.COUNT_BY_STATUS, query = "SELECT d.status, COUNT(d) FROM Device d GROUP BY d.status")
+@NamedQuery(
+        name = Device.FIND_IDS_WITH_STATUS_AMONG,
+        query = "SELECT d.id FROM Device d WHERE d.id IN :ids AND d.status = :status")
 public class Device {
 
     public static final String COUNT_BY_STATUS = "Device.countByStatus";
+    public static final String FIND_IDS_WITH_STATUS_AMONG = "Device.findIdsWithStatusAmong";
     public static final int MAX_NAME_LENGTH = 200;
 
     @Id

@@ -38,6 +38,11 @@ public record ExecutionCounts(Map<ExecutionState, Long> byState) {
         return byState.getOrDefault(state, 0L);
     }
 
+    /** Every execution, whatever its state. */
+    public long total() {
+        return byState.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public long succeeded() {
         return of(ExecutionState.SUCCEEDED);
     }

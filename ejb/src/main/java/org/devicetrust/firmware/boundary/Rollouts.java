@@ -13,8 +13,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -39,13 +41,20 @@ import org.devicetrust.platform.boundary.ProblemType;
 @Stateless
 public class Rollouts {
 
-    /** The most devices one rollout names (one bounded transaction to create it). */
-    public static final int MAX_DEVICES = 10_000;
+    /** The most devices one rollout targets (one bounded transaction creates it; the fleet size the design names). */
+    public static final int MAX_DEVICES = 100_000;
 
-    /** A rollout as an administrator asks for it (OTA design 3.5, target by device ids). */
+    /** Ids per IN list and per flush while a rollout is created (PostgreSQL: at most 32,767 bind parameters). */
+    static final int CHUNK = 1000;
+
+    /**
+     * A rollout as an administrator asks for it (OTA design 3.5): the devices named by id, then every ACTIVE device
+     * whose id or name contains {@code deviceFilter} (when given), each once.
+     */
     public record RolloutRequest(
             long releaseId,
             List<String> deviceIds,
+            String deviceFilter,
             List<Integer> groupPercents,
             int successPercent,
             int errorPercent,
@@ -87,9 +96,23 @@ public class Rollouts {
             if (request == null || request.deviceIds() == null || request.groupPercents() == null) {
                 throw invalid("a rollout names a release, its devices and its groups");
             }
-            List<String> ids = request.deviceIds();
-            if (ids.isEmpty() || ids.size() > MAX_DEVICES || new HashSet<>(ids).size() != ids.size()) {
+            List<String> ids = new ArrayList<>(request.deviceIds());
+            if (ids.size() > MAX_DEVICES || new HashSet<>(ids).size() != ids.size()) {
                 throw invalid("a rollout names 1 to " + MAX_DEVICES + " devices, each once");
+            }
+            if (request.deviceFilter() != null && !request.deviceFilter().isBlank()) {
+                if (request.deviceFilter().length() > 100) {
+                    throw invalid("a device filter is at most 100 characters");
+                }
+                Set<String> named = new HashSet<>(ids);
+                for (String id : devices.idsMatching(request.deviceFilter(), DeviceStatus.ACTIVE, MAX_DEVICES + 1)) {
+                    if (named.add(id)) {
+                        ids.add(id);
+                    }
+                }
+            }
+            if (ids.isEmpty() || ids.size() > MAX_DEVICES) {
+                throw invalid("a rollout targets 1 to " + MAX_DEVICES + " devices; it would target " + ids.size());
             }
             List<Integer> sizes;
             Rollout rollout;
@@ -117,18 +140,28 @@ public class Rollouts {
                         "release " + release.id() + " is " + release.state()
                                 + "; only an APPROVED release is rolled out");
             }
-            for (String id : ids) {
-                if (devices.find(id).map(d -> d.status() != DeviceStatus.ACTIVE).orElse(true)) {
-                    throw new FirmwareException(
-                            ProblemType.DEVICE_UNKNOWN, "device '" + id + "' is not an ACTIVE device");
-                }
+            List<String> notActive = devices.notWithStatus(ids, DeviceStatus.ACTIVE);
+            if (!notActive.isEmpty()) {
+                throw new FirmwareException(
+                        ProblemType.DEVICE_UNKNOWN,
+                        notActive.size() == 1
+                                ? "device '" + notActive.get(0) + "' is not an ACTIVE device"
+                                : notActive.size() + " devices are not ACTIVE devices, among them '"
+                                        + String.join("', '", notActive.subList(0, Math.min(5, notActive.size())))
+                                        + "'");
             }
-            List<String> busy = em.createNamedQuery(UpdateExecution.FIND_OPEN_AMONG, String.class)
-                    .setParameter("devices", ids)
-                    .getResultList();
+            List<String> busy = new ArrayList<>();
+            for (int from = 0; from < ids.size(); from += CHUNK) {
+                busy.addAll(em.createNamedQuery(UpdateExecution.FIND_OPEN_AMONG, String.class)
+                        .setParameter("devices", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
+                        .getResultList());
+            }
             if (!busy.isEmpty()) {
                 throw new FirmwareException(
-                        ProblemType.DEVICE_UPDATE_OPEN, "devices with an open update: " + String.join(", ", busy));
+                        ProblemType.DEVICE_UPDATE_OPEN,
+                        busy.size() + " devices have an open update: "
+                                + String.join(", ", busy.subList(0, Math.min(20, busy.size())))
+                                + (busy.size() > 20 ? ", ..." : ""));
             }
             em.persist(rollout);
             int next = 0;
@@ -139,6 +172,10 @@ public class Rollouts {
                     byte[] updateId = new byte[16];
                     random.nextBytes(updateId);
                     em.persist(new UpdateExecution(updateId, rollout.id(), group.id(), ids.get(next++)));
+                    if (next % CHUNK == 0) { // written and let go: the context never holds 100,000 entities
+                        em.flush();
+                        em.clear();
+                    }
                 }
             }
             em.flush();

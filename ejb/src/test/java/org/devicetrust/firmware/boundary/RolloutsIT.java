@@ -83,7 +83,7 @@ class RolloutsIT {
             int min,
             int timeoutSeconds) {
         return rollouts.create(new Rollouts.RolloutRequest(
-                release.id(), ids, groups, success, errorPct, min, 0, timeoutSeconds, 1000, 4096));
+                release.id(), ids, null, groups, success, errorPct, min, 0, timeoutSeconds, 1000, 4096));
     }
 
     private void report(String device, UpdateOffer offer, long seq, String state, FirmwareRelease release) {
@@ -273,6 +273,56 @@ class RolloutsIT {
                         .map(UpdateExecution::deviceId)
                         .toList(),
                 "one page of updates, by device id");
+    }
+
+    @Test
+    void aRolloutByFilterTargetsThousandsOfDevicesInChunksAndNamesTheOnesItRefuses() {
+        FirmwareRelease release = approvedRelease();
+        String prefix = "fleet-" + unique();
+        List<String> fleet = IntStream.range(0, 2500)
+                .mapToObj(i -> String.format("%s-%05d", prefix, i))
+                .toList();
+        fixtures.registerDevices(fleet);
+        String suspended = prefix + "-suspended";
+        fixtures.registerDevice(suspended, DeviceStatus.SUSPENDED);
+
+        FirmwareException refused = assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(new Rollouts.RolloutRequest(
+                        release.id(),
+                        List.of(suspended, prefix + "-unknown"),
+                        prefix,
+                        List.of(100),
+                        100,
+                        50,
+                        1,
+                        0,
+                        60,
+                        1000,
+                        4096)));
+        assertEquals("device-unknown", refused.type());
+        assertTrue(refused.getMessage().contains("2 devices are not ACTIVE"), refused.getMessage());
+
+        // a named device and the filter: each device once, the filter's SUSPENDED device left out
+        Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
+                release.id(), List.of(fleet.get(7)), prefix, List.of(10, 90), 100, 50, 1, 0, 60, 1000, 4096));
+        assertEquals(2500, rollouts.counts(rollout.id()).total());
+        assertEquals(
+                List.of(250, 2250),
+                rollouts.progress(rollout.id()).stream()
+                        .map(g -> g.group().size())
+                        .toList());
+        assertEquals(
+                fleet.get(7),
+                rollouts.executions(rollout.id(), null, 7, 1).get(0).deviceId());
+
+        // the same devices again: every one has an open update now
+        FirmwareException busy = assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(new Rollouts.RolloutRequest(
+                        release.id(), List.of(), prefix, List.of(100), 100, 50, 1, 0, 60, 1000, 4096)));
+        assertEquals("device-update-open", busy.type());
+        assertTrue(busy.getMessage().startsWith("2500 devices have an open update"), busy.getMessage());
     }
 
     @Test

@@ -33,6 +33,7 @@ public class RolloutsResource {
     public record RolloutRequest(
             Long releaseId,
             List<String> deviceIds,
+            String deviceFilter,
             List<Integer> groups,
             Integer successPct,
             ErrorThresholdRequest error,
@@ -89,13 +90,15 @@ public class RolloutsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(RolloutRequest r, @Context UriInfo uri) {
-        if (r == null || r.releaseId() == null || r.deviceIds() == null) {
-            throw new InvalidRequest("a JSON body {\"releaseId\": ..., \"deviceIds\": [...], ...} is required");
+        if (r == null || r.releaseId() == null || (r.deviceIds() == null && r.deviceFilter() == null)) {
+            throw new InvalidRequest(
+                    "a JSON body {\"releaseId\": ..., \"deviceIds\": [...] and/or \"deviceFilter\": \"...\", ...} is required");
         }
         ErrorThresholdRequest error = r.error() == null ? new ErrorThresholdRequest(null, null, null) : r.error();
         Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
                 r.releaseId(),
-                r.deviceIds(),
+                r.deviceIds() == null ? List.of() : r.deviceIds(),
+                r.deviceFilter(),
                 r.groups() == null ? List.of(100) : r.groups(),
                 orDefault(r.successPct(), 100),
                 orDefault(error.pct(), 20),
@@ -109,6 +112,17 @@ public class RolloutsResource {
                         .build())
                 .entity(response(rollout))
                 .build();
+    }
+
+    /** Rollouts, newest first, one page ({@code first}, {@code size} 1..500) with their counters. */
+    @GET
+    public List<RolloutResponse> list(
+            @QueryParam("first") @jakarta.ws.rs.DefaultValue("0") int first,
+            @QueryParam("size") @jakarta.ws.rs.DefaultValue("50") int size) {
+        if (first < 0 || size < 1 || size > 500) {
+            throw new InvalidRequest("first must be 0 or more and size 1 to 500");
+        }
+        return rollouts.list(first, size).stream().map(this::response).toList();
     }
 
     @GET

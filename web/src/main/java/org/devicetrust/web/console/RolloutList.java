@@ -11,9 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.devicetrust.device.boundary.DeviceRegistry;
-import org.devicetrust.device.entity.Device;
-import org.devicetrust.device.entity.DeviceStatus;
 import org.devicetrust.firmware.boundary.ExecutionCounts;
 import org.devicetrust.firmware.boundary.FirmwareException;
 import org.devicetrust.firmware.boundary.FirmwareReleases;
@@ -39,9 +36,6 @@ public class RolloutList implements Serializable {
 
     @Inject
     FirmwareReleases releases;
-
-    @Inject
-    DeviceRegistry registry;
 
     private List<Rollout> list = List.of();
     private Map<Long, ExecutionCounts> counts = Map.of();
@@ -85,10 +79,10 @@ public class RolloutList implements Serializable {
             if (releaseId == null) {
                 throw invalid("choose an approved release");
             }
-            List<String> ids = targets();
             Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
                     releaseId,
-                    ids,
+                    named(),
+                    deviceFilter == null || deviceFilter.isBlank() ? null : deviceFilter.strip(),
                     percents(groups),
                     successPercent,
                     errorPercent,
@@ -100,8 +94,9 @@ public class RolloutList implements Serializable {
             if (startNow) {
                 rollouts.start(rollout.id());
             }
-            Messages.info("Rollout " + rollout.id() + " of release " + releaseId + " to " + ids.size()
-                    + " devices created" + (startNow ? " and started." : " as a draft."));
+            Messages.info("Rollout " + rollout.id() + " of release " + releaseId + " to "
+                    + rollouts.counts(rollout.id()).total() + " devices created"
+                    + (startNow ? " and started." : " as a draft."));
             FacesContext.getCurrentInstance().getExternalContext().getFlash().setKeepMessages(true);
             return "/console/rollout?faces-redirect=true&id=" + rollout.id();
         } catch (RuntimeException e) {
@@ -111,8 +106,8 @@ public class RolloutList implements Serializable {
         }
     }
 
-    /** The devices named, then every ACTIVE device the filter matches; each once, in that order. */
-    List<String> targets() {
+    /** The devices named, each once, in the order given; the boundary adds those the filter matches. */
+    List<String> named() {
         Set<String> ids = new LinkedHashSet<>();
         if (deviceIds != null) {
             for (String id : deviceIds.split("[\\s,;]+")) {
@@ -120,27 +115,6 @@ public class RolloutList implements Serializable {
                     ids.add(id);
                 }
             }
-        }
-        if (deviceFilter != null && !deviceFilter.isBlank()) {
-            for (int first = 0; ids.size() <= Rollouts.MAX_DEVICES; first += DeviceRegistry.MAX_PAGE_SIZE) {
-                List<Device> page = registry.list(new DeviceRegistry.DeviceQuery(
-                        deviceFilter.strip(),
-                        DeviceStatus.ACTIVE,
-                        DeviceRegistry.SortField.ID,
-                        true,
-                        first,
-                        DeviceRegistry.MAX_PAGE_SIZE));
-                page.forEach(d -> ids.add(d.id().value()));
-                if (page.size() < DeviceRegistry.MAX_PAGE_SIZE) {
-                    break;
-                }
-            }
-        }
-        if (ids.isEmpty()) {
-            throw invalid("name the devices by id, or give a filter that matches ACTIVE devices");
-        }
-        if (ids.size() > Rollouts.MAX_DEVICES) {
-            throw invalid("more than " + Rollouts.MAX_DEVICES + " devices; narrow the filter");
         }
         return new ArrayList<>(ids);
     }
