@@ -2,6 +2,17 @@
 # DeviceTrust firmware: one entry point for the toolchain, build, tests, boot matrix and benchmark.
 #   deps      install toolchain and mbedTLS sources (idempotent, quiet when present)
 #   build     host core + tests (ASan/UBSan), fuzz targets (clang), board images (RISC-V), signing CLI
+#   board     only the board images (RISC-V) and the signing CLI: what emulated devices need
+#   app [--out FILE]   the device app's payload (board/device.bin, built if needed) for a release the
+#             backend signs: ./devicetrust firmware release FILE --version N --security-version S
+#   app --version N --security-version S [--build-id TEXT] [--out FILE]
+#             the device app signed here with the data directory's firmware key, as an offline signer
+#             would: ./devicetrust firmware release FILE --signed
+#   release FILE --version N --security-version S [--build-id TEXT] [--load-address 0xADDR]
+#             a release on the running backend, which signs the payload FILE (admin API; through
+#             ./devicetrust, as are the three below); release FILE --signed: an image it verifies
+#   releases  the releases; approve ID, revoke ID: approve one (a second administrator when it raises the
+#             security version), revoke one for good
 #   test      host unit tests + bounded fuzzing + boot matrix; last line "firmware: N passed, N failed"
 #   matrix    boot every valid and tampered case in QEMU
 #   bench     instruction counts and code sizes next to the goals (never fails on figures)
@@ -68,6 +79,48 @@ build_cli() {
   fi
 }
 
+build_board() {
+  deps
+  cmake -S "$fw" -B "$build/board" -DCMAKE_TOOLCHAIN_FILE="$fw/cmake/riscv32-virt.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+  cmake --build "$build/board" -j"$jobs" >/dev/null
+  build_cli
+}
+
+# The device app as a release is made of (docs/ota.md): its payload, or an image signed with the firmware key of
+# the DeviceTrust data directory (DEVICETRUST_DATA_DIR, else DEVICETRUST_HOME/data, else .devicetrust/data).
+app() {
+  local out="" version="" sv="" build_id=""
+  while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || { log "$1 needs a value (usage: firmware.sh app [--version N --security-version S [--build-id TEXT]] [--out FILE])"; exit 2; }
+    case "$1" in
+      --out) out=$2 ;;
+      --version) version=$2 ;;
+      --security-version) sv=$2 ;;
+      --build-id) build_id=$2 ;;
+      *) log "unknown option $1 (usage: firmware.sh app [--version N --security-version S [--build-id TEXT]] [--out FILE])"; exit 2 ;;
+    esac
+    shift 2
+  done
+  if [ -n "$version$sv$build_id" ] && { [ -z "$version" ] || [ -z "$sv" ]; }; then
+    log "a signed app needs both --version and --security-version (the payload alone needs neither)"; exit 2
+  fi
+  build_board
+  local payload=$build/board/board/device.bin
+  if [ -z "$version" ]; then
+    out=${out:-device-app.bin}
+    cp "$payload" "$out"
+    echo "device app payload: $out ($(stat -c %s "$out") bytes); the backend signs it at release:"
+    echo "  ./devicetrust firmware release $out --version N --security-version S"
+    return 0
+  fi
+  local data=${DEVICETRUST_DATA_DIR:-${DEVICETRUST_HOME:-$root/.devicetrust}/data}
+  out=${out:-app-v$version.img}
+  read -ra signer <<< "$(sign_cmd)" # a command line: program and leading arguments
+  "${signer[@]}" sign --type app --in "$payload" --out "$out" --version "$version" --security-version "$sv" \
+    --load-addr 0x80200000 --build-id "${build_id:-device-$version}" --data-dir "$data"
+  echo "the backend verifies it at release: ./devicetrust firmware release $out --signed"
+}
+
 build_all() {
   deps
   cmake -S "$fw" -B "$build/host" -DFW_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -97,6 +150,8 @@ format_check() {
   fi
   log "format-check: $(c_sources | wc -l) C files match firmware/.clang-format"
 }
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 passed=0
 failed=0
@@ -161,6 +216,10 @@ cmd=${1:-}
 case "$cmd" in
   deps) deps ;;
   build) build_all ;;
+  board) build_board; log "built: rom/bootloader/app images in $build/board/board" ;;
+  app) app "$@" ;;
+  release|releases|approve|revoke)
+    log "$cmd talks to the running backend: ./devicetrust firmware $cmd ..."; exit 2 ;;
   test)
     build_all
     echo "== host unit tests (ASan/UBSan)"
@@ -197,8 +256,9 @@ case "$cmd" in
     c_sources | xargs clang-format --style=file -i
     log "formatted $(c_sources | wc -l) C files"
     ;;
+  help|-h|--help) usage ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    usage >&2
     exit 2
     ;;
 esac

@@ -56,7 +56,7 @@ ensure_firmware() {
     if [ -d "$fw/build/board" ] && [ -f "$root/cli/target/devicetrust-cli.jar" ]; then
       cmake --build "$fw/build/board" -j2 >/dev/null
     else
-      "$fw/firmware.sh" build >&2
+      "$fw/firmware.sh" board >&2
     fi
   fi
 }

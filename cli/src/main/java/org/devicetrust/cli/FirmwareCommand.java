@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECParameterSpec;
@@ -46,12 +45,14 @@ public final class FirmwareCommand {
 
     static final String KEY_ALIAS = "firmware-signing";
 
-    private FirmwareCommand() {
-    }
+    private FirmwareCommand() {}
 
     public static int run(String[] args) {
         if (args.length == 0) {
             throw new CommandException(usage(), 2);
+        }
+        if (List.of("release", "releases", "approve", "revoke").contains(args[0])) {
+            return ReleaseCommand.run(args, () -> AdminApi.fromEnvironment(System.getenv()));
         }
         Map<String, String> opts = options(args, 1);
         Provider bc = new BouncyCastleProvider();
@@ -79,8 +80,8 @@ public final class FirmwareCommand {
         FirmwareSigner signer = new FirmwareSigner(key.privateKey(), key.publicKey(), bc);
         byte[] image;
         try {
-            FirmwareManifest manifest = signer.manifestFor(payload, type, version, securityVersion, load, entry,
-                    FirmwareManifest.buildIdOf(buildId));
+            FirmwareManifest manifest = signer.manifestFor(
+                    payload, type, version, securityVersion, load, entry, FirmwareManifest.buildIdOf(buildId));
             image = signer.sign(payload, manifest);
         } catch (IllegalArgumentException e) {
             throw new CommandException("cannot sign: " + e.getMessage());
@@ -91,14 +92,20 @@ public final class FirmwareCommand {
         } catch (IOException e) {
             throw new CommandException("cannot write " + out + ": " + e.getMessage());
         }
-        System.out.printf("signed %s v%d (security version %d, %d bytes) with key %s -> %s%n",
-                type.name().toLowerCase(), version, securityVersion, payload.length,
-                FirmwareKeys.hex(signer.keyDigest()), out);
+        System.out.printf(
+                "signed %s v%d (security version %d, %d bytes) with key %s -> %s%n",
+                type.name().toLowerCase(),
+                version,
+                securityVersion,
+                payload.length,
+                FirmwareKeys.hex(signer.keyDigest()),
+                out);
         return 0;
     }
 
     private static int keyDigest(Map<String, String> o, Provider bc) {
-        System.out.println(FirmwareKeys.hex(FirmwareKeys.keyDigest(loadKey(o, bc).publicKey())));
+        System.out.println(
+                FirmwareKeys.hex(FirmwareKeys.keyDigest(loadKey(o, bc).publicKey())));
         return 0;
     }
 
@@ -107,10 +114,18 @@ public final class FirmwareCommand {
         try {
             SignedImage image = SignedImage.parse(read(in));
             FirmwareManifest m = image.manifest();
-            System.out.printf("%s v%d security version %d, %d bytes, load 0x%08x entry 0x%08x, build %s%n",
-                    m.imageType().name().toLowerCase(), m.version(), m.securityVersion(), m.imageSize(),
-                    m.loadAddress(), m.entryAddress(), m.buildIdText());
-            System.out.println("key digest " + FirmwareKeys.hex(FirmwareKeys.keyDigest(image.signatureBlock().publicKey())));
+            System.out.printf(
+                    "%s v%d security version %d, %d bytes, load 0x%08x entry 0x%08x, build %s%n",
+                    m.imageType().name().toLowerCase(),
+                    m.version(),
+                    m.securityVersion(),
+                    m.imageSize(),
+                    m.loadAddress(),
+                    m.entryAddress(),
+                    m.buildIdText());
+            System.out.println("key digest "
+                    + FirmwareKeys.hex(
+                            FirmwareKeys.keyDigest(image.signatureBlock().publicKey())));
             image.verifySignature(bc);
             System.out.println("signature valid");
             return 0;
@@ -119,8 +134,7 @@ public final class FirmwareCommand {
         }
     }
 
-    record Signing(PrivateKey privateKey, PublicKey publicKey) {
-    }
+    record Signing(PrivateKey privateKey, PublicKey publicKey) {}
 
     static Signing loadKey(Map<String, String> o, Provider bc) {
         if (o.containsKey("key")) {
@@ -133,7 +147,8 @@ public final class FirmwareCommand {
     }
 
     static Signing fromPem(Path file, Provider bc) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser p = new PEMParser(r)) {
             Object obj = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter().setProvider(bc);
             PrivateKey priv;
@@ -150,7 +165,8 @@ public final class FirmwareCommand {
             ECParameterSpec params = ec.getParameters();
             BigInteger d = ec.getD();
             PublicKey pub = KeyFactory.getInstance("EC", bc)
-                    .generatePublic(new ECPublicKeySpec(params.getG().multiply(d).normalize(), params));
+                    .generatePublic(
+                            new ECPublicKeySpec(params.getG().multiply(d).normalize(), params));
             return checked(new Signing(priv, pub), file.toString());
         } catch (NoSuchFileException e) {
             throw new CommandException("key file not found: " + file);
@@ -163,7 +179,8 @@ public final class FirmwareCommand {
         Path store = dataDir.resolve("pki").resolve("devicetrust-ca.p12");
         Path passFile = dataDir.resolve("secrets").resolve("pki-keystore.pass");
         if (!Files.isRegularFile(store)) {
-            throw new CommandException("no key store at " + store + ": run 'pki bootstrap --data-dir " + dataDir + "' first");
+            throw new CommandException(
+                    "no key store at " + store + ": run 'pki bootstrap --data-dir " + dataDir + "' first");
         }
         try {
             // The same password source as the server: DEVICETRUST_PKI_PASSWORD, else the owner-only file.
@@ -171,7 +188,8 @@ public final class FirmwareCommand {
                     .filter(v -> !v.isEmpty());
             if (configured.isEmpty() && Files.exists(passFile)) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(passFile);
-                if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                if (perms.stream()
+                        .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
                     throw new CommandException(passFile + " is readable by others: chmod 600 it");
                 }
             }
@@ -215,8 +233,18 @@ public final class FirmwareCommand {
             o.put(a.substring(2), args[++i]);
         }
         for (String k : o.keySet()) {
-            if (!List.of("key", "data-dir", "type", "in", "out", "version", "security-version", "load-addr",
-                    "entry-addr", "build-id").contains(k)) {
+            if (!List.of(
+                            "key",
+                            "data-dir",
+                            "type",
+                            "in",
+                            "out",
+                            "version",
+                            "security-version",
+                            "load-addr",
+                            "entry-addr",
+                            "build-id")
+                    .contains(k)) {
                 throw new CommandException("unknown option --" + k, 2);
             }
         }
@@ -258,6 +286,7 @@ public final class FirmwareCommand {
                                      --security-version N --load-addr 0xADDR [--entry-addr 0xADDR] [--build-id TEXT]
                                      (--data-dir DIR | --key KEY.pem)
                        firmware key-digest (--data-dir DIR | --key KEY.pem)
-                       firmware inspect --in IMAGE.img""";
+                       firmware inspect --in IMAGE.img
+                """ + ReleaseCommand.USAGE.replace("usage: ", "       ");
     }
 }

@@ -8,8 +8,7 @@ import java.util.Arrays;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         if (args.length == 0) {
@@ -21,6 +20,8 @@ public final class Main {
             int code = switch (args[0]) {
                 case "pki" -> PkiCommand.run(rest);
                 case "firmware" -> FirmwareCommand.run(rest);
+                case "rollout" -> RolloutCommand.run(rest, () -> AdminApi.fromEnvironment(System.getenv()));
+                case "account" -> AccountCommand.run(rest, () -> AdminApi.fromEnvironment(System.getenv()));
                 case "audit" -> AuditCommand.run(rest);
                 case "bench" -> BenchCommand.run(rest);
                 default -> {
@@ -40,6 +41,9 @@ public final class Main {
                 usage: devicetrust-cli <command> ...
                   pki bootstrap --data-dir DIR [--hostname NAME ...]   create the CA hierarchy once (idempotent)
                   firmware sign ...                                    sign a firmware image (see firmware/docs)
+                  firmware release|releases|approve|revoke ...         firmware releases (admin API)
+                  rollout create|status|start|pause|resume|stop ...    rollouts of a release (admin API)
+                  account create|list ...                              administrator accounts (admin API)
                   audit verify --jdbc-url URL [--user U --password-file F]  verify the audit hash chain
                   bench pki | bench issue ...                          benchmarks (figures only)""");
     }
