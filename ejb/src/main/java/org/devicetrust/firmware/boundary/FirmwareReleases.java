@@ -268,13 +268,16 @@ public class FirmwareReleases {
         if (image.length > UpdateOffer.APP_SLOT_SIZE) {
             throw tooLarge(image.length);
         }
-        long rawSecurityVersion = Integer.toUnsignedLong(
-                ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).getInt(FirmwareManifest.OFFSET_SECURITY_VERSION));
+        ByteBuffer head = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        long rawSecurityVersion = Integer.toUnsignedLong(head.getInt(FirmwareManifest.OFFSET_SECURITY_VERSION));
+        boolean looksLikeManifest = head.getInt(FirmwareManifest.OFFSET_MAGIC) == FirmwareManifest.MAGIC;
         SignedImage parsed;
         try {
             parsed = SignedImage.parse(image);
         } catch (IllegalArgumentException e) {
-            if (!SecurityVersions.inRange(rawSecurityVersion)) {
+            // a manifest whose only fault is its security version says so; bytes that are no manifest at all
+            // (a raw payload uploaded as signed) are malformed, whatever they hold where the version would be
+            if (looksLikeManifest && !SecurityVersions.inRange(rawSecurityVersion)) {
                 requireSecurityVersion(rawSecurityVersion);
             }
             throw new FirmwareException(ProblemType.FIRMWARE_IMAGE_MALFORMED, e.getMessage());

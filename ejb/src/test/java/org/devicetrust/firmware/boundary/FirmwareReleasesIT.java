@@ -159,6 +159,9 @@ class FirmwareReleasesIT {
         byte[] sv65 = good.clone();
         sv65[FirmwareManifest.OFFSET_SECURITY_VERSION] = 65;
         refused(ProblemType.SECURITY_VERSION_INVALID, () -> releases.createVerified(sv65));
+        byte[] rawPayload = new byte[4000]; // a payload uploaded as if signed: no manifest, a large "version"
+        Arrays.fill(rawPayload, (byte) 0x5a);
+        refused(ProblemType.FIRMWARE_IMAGE_MALFORMED, () -> releases.createVerified(rawPayload));
         FirmwareException e = refused(
                 ProblemType.SECURITY_VERSION_INVALID,
                 () -> releases.createSigned(request(65, "it-sv65"), payload(100, "x")));
@@ -175,7 +178,7 @@ class FirmwareReleasesIT {
         refused(ProblemType.RELEASE_EXISTS, () -> releases.createVerified(good));
 
         List<String[]> audit = fixtures.auditRecordsAbout(NEW);
-        assertEquals(before + 12, audit.size(), "each refusal is audited");
+        assertEquals(before + 13, audit.size(), "each refusal is audited");
         String[] last = audit.get(audit.size() - 1);
         assertEquals("FAILURE", last[1]);
         assertTrue(last[3].startsWith("release-exists:"), last[3]);
