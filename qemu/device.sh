@@ -9,6 +9,8 @@
 #        --runs N          at most N runs (default 3: enroll, session, session after a renewal)
 #        --cut-after N     power cut: QEMU killed once the backend sent N bytes in a run (exit 137)
 #        --close-after N   the backend connection closed once it sent N bytes in a run
+#        --cut-at-request N  power cut as the device begins HTTP request N of a run (1 = the session)
+#        --drop-answer N   the connection closed as the backend begins its answer to request N of a run
 #   tamper <id> <how>      app-bit-flip | rogue-certificate | identity-garbage | session-garbage
 #   show <id>              identity fields and the stored certificate
 #   standin <dir> <id>     a device of a throwaway PKI in <dir>, for stand-in servers (qemu/benchserver.py)
@@ -152,7 +154,7 @@ cmd_boot() {
   local port="" clock="" runs=3 fault=()
   while [ $# -gt 0 ]; do
     case "$1" in
-      --cut-after|--close-after) fault+=("$1" "$2"); shift 2 ;;
+      --cut-after|--close-after|--cut-at-request|--drop-answer) fault+=("$1" "$2"); shift 2 ;;
       --port) port=$2; shift 2 ;;
       --clock) clock=$2; shift 2 ;;
       --clock-days) clock=$(( $(date +%s) + $2 * 86400 )); shift 2 ;;
@@ -319,6 +321,6 @@ case "$cmd" in
   show) cmd_show "$@" ;;
   bench) cmd_bench "$@" ;;
   standin) cmd_standin "$@" ;;
-  help|-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  help|-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -8,7 +8,13 @@ One run = one TCP stream. Prints the device log (semihosting) and "LINK:" lines,
 QEMU's exit code (124 when the run exceeded --timeout).
 Faults on purpose: --cut-after N kills QEMU (a power cut: flash keeps what was written) once the
 backend sent N bytes; --close-after N closes the backend connection instead (a server or network
-that drops the stream mid-answer), the device keeps running.
+that drops the stream mid-answer), the device keeps running. Counted in HTTP exchanges instead of
+bytes (the TLS records' content types are in the clear: a run of application-data records from
+the device is one request, the backend's run after it its answer; 1 = the session request):
+--cut-at-request N kills QEMU as the device begins request N (it received every answer before,
+the backend sees nothing of request N); --drop-answer N closes the connection as the backend
+begins its answer to request N, none of which reaches the device (the backend received and
+handled the request, the device never learns it did).
 """
 import argparse
 import os
@@ -38,6 +44,36 @@ def recv_now(sock):
         return b""
 
 
+APPLICATION_DATA = 23
+
+
+class Records:
+    """Where TLS records begin in one direction of the stream: feed(data) -> offsets and content types."""
+
+    def __init__(self):
+        self.header = b""
+        self.left = 0  # bytes of the current record's body still to come
+
+    def feed(self, data):
+        starts = []
+        i = 0
+        while i < len(data):
+            if self.left:
+                step = min(self.left, len(data) - i)
+                self.left -= step
+                i += step
+                continue
+            if not self.header:
+                starts.append((i, data[i]))
+            take = min(5 - len(self.header), len(data) - i)
+            self.header += data[i:i + take]
+            i += take
+            if len(self.header) == 5:
+                self.left = int.from_bytes(self.header[3:5], "big")
+                self.header = b""
+        return starts
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dir", required=True, help="directory with pflash0.img and pflash1.img")
@@ -48,6 +84,10 @@ def main():
                    help="power cut: kill QEMU once the backend sent N bytes (exit 137)")
     p.add_argument("--close-after", type=int, default=0, metavar="N",
                    help="close the backend connection once it sent N bytes")
+    p.add_argument("--cut-at-request", type=int, default=0, metavar="N",
+                   help="power cut: kill QEMU as the device begins HTTP request N (exit 137)")
+    p.add_argument("--drop-answer", type=int, default=0, metavar="N",
+                   help="close the backend connection as it begins answering request N, none of it delivered")
     a = p.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="devicetrust-uart-")
@@ -81,8 +121,10 @@ def main():
     tcp = None
     state = "idle"  # idle -> connected -> closed
     sent = received = 0
-    pending = b""
     code = None
+    from_device, from_backend = Records(), Records()
+    requests = answers = 0
+    turn = None  # whose application data came last: "device" or "backend"
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -116,12 +158,25 @@ def main():
                     except OSError as e:
                         state = "closed"
                         out(f"LINK: connection to 127.0.0.1:{a.port} failed: {e}")
+                for at, kind in from_device.feed(data) if state == "connected" else []:
+                    if kind == APPLICATION_DATA and turn != "device":
+                        turn = "device"
+                        requests += 1
+                        if requests == a.cut_at_request:
+                            data = data[:at]
+                            code = 137
+                            break
                 if state == "connected":
                     try:
                         tcp.sendall(data)
                         sent += len(data)
                     except OSError:
                         pass
+                if code == 137:
+                    qemu.kill()
+                    qemu.wait()
+                    out(f"LINK: power cut as the device began request {requests} ({received} bytes received)")
+                    break
             elif key.data == "tcp":
                 data = recv_now(tcp)
                 if data is None:
@@ -132,6 +187,15 @@ def main():
                     state = "closed"
                     out(f"LINK: backend closed the connection ({sent} bytes sent, {received} received)")
                     continue
+                dropped = False
+                for at, kind in from_backend.feed(data):
+                    if kind == APPLICATION_DATA and turn != "backend":
+                        turn = "backend"
+                        answers = requests
+                        if answers == a.drop_answer:
+                            data = data[:at]
+                            dropped = True
+                            break
                 if a.close_after and received + len(data) >= a.close_after:
                     data = data[: max(0, a.close_after - received)]
                 received += len(data)
@@ -147,7 +211,13 @@ def main():
                     uart.setblocking(False)
                 except OSError:
                     pass  # the device is gone (QEMU exited): late bytes have nowhere to go
-                if a.close_after and received >= a.close_after:
+                if dropped:
+                    sel.unregister(tcp)
+                    tcp.close()
+                    state = "closed"
+                    out(f"LINK: connection closed on purpose as the backend began its answer to request {answers}"
+                        f" ({received} bytes received, none of that answer)")
+                elif a.close_after and received >= a.close_after:
                     sel.unregister(tcp)
                     tcp.close()
                     state = "closed"

@@ -5,7 +5,8 @@
 # numbered as there). Settings come from the launcher's environment like e2e.sh: DEVICETRUST_HOME,
 # DEVICETRUST_PORT_BASE (or the *_PORT variables), DEVICETRUST_ADMIN_PASSWORD. Every QEMU run is bounded
 # (DEVICETRUST_DEVICE_TIMEOUT, default 90 s). Power cuts kill QEMU after a number of bytes from the
-# backend (devicerun.py --cut-after); a dropped connection closes the link (--close-after).
+# backend (devicerun.py --cut-after); a dropped connection closes the link (--close-after); both counted in HTTP
+# exchanges instead: --cut-at-request, --drop-answer. Scenario 12's groups 2 and 3 are mutual-TLS clients (curl).
 # Last line: "ota: N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,13 +20,15 @@ https_port=${DEVICETRUST_HTTPS_PORT:-8181}
 if [ -n "${DEVICETRUST_PORT_BASE:-}" ]; then
   http_port=$((DEVICETRUST_PORT_BASE + 80)); https_port=$((DEVICETRUST_PORT_BASE + 81))
 fi
+device_port=${DEVICETRUST_DEVICE_PORT:-8443}
+[ -n "${DEVICETRUST_PORT_BASE:-}" ] && device_port=$((DEVICETRUST_PORT_BASE + 43))
 export DEVICETRUST_HOME=$home
 board=${FW_BOARD_DIR:-$root/firmware/build/board/board}
 out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
 stamp=$(date +%s)
 run_id=ota-$stamp
-total=12
+total=15
 passed=0
 failed=0
 
@@ -171,6 +174,125 @@ hostile_scenarios() {
 hostile_scenarios > "$out/hostile.results" 2>&1 &
 hostile_pid=$!
 
+printf '\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' > "$out/trap.bin"
+# rollout_of ID: "state pauseReason group states... failed=N offered=N" (offered: the executions with an offeredAt)
+rollout_of() {
+  python3 -c '
+import json, sys
+r, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(r["state"], r.get("pauseReason"), "/".join(g["state"] for g in r["groups"]),
+      "failed=%d" % r["counters"]["failed"], "offered=%d" % sum(1 for x in e if x.get("offeredAt")))' \
+    "$(admin GET "admin/rollouts/$1")" "$(admin GET "admin/rollouts/$1/executions")" 2>/dev/null
+}
+# The fleet scenarios (12, 13, 14) run beside the others: their own devices and rollouts, one QEMU at a time, and
+# the wait for scenario 13's timeout overlaps the rest. Lines collected in a file and counted at the end.
+fleet_scenarios() {
+  local d12a=$run_id-12a d12b=$run_id-12b d13=$run_id-13 d14=$run_id-14
+  for d in "$d13" "$d14" "$d12a" "$d12b"; do enroll "$d"; done
+
+  # ---------------------------------------------------------------- 13. a device silent after the offer
+  # The smallest action timeout the admin API takes (1 minute); the device loses power as it begins its first request
+  # after the offer (request 4: session, telemetry, poll, then its DOWNLOADING report) and never boots again.
+  local rel13 r13 c13 s13
+  rel13=$(payload_release $((v + 8)) "$out/trap.bin")
+  r13=$(admin POST admin/rollouts "{\"releaseId\":$rel13,\"deviceIds\":[\"$d13\"],\"actionTimeoutMinutes\":1,\"error\":{\"pct\":50,\"minExecuted\":1}}" | field id)
+  admin POST "admin/rollouts/$r13/start" > /dev/null
+  boot "$d13" "$out/13.log" --cut-at-request 4; c13=$?
+  s13=$(execution "$r13" "$d13" state)
+
+  # ---------------------------------------------------------------- 14. a report that reached the server, its answer lost
+  # The trapping image: the boot after the trap owes REVERTED; its answer (request 3: session, telemetry, report) is
+  # dropped as the backend begins it, so the device keeps the report owed and sends it again on its next boot.
+  local rel14 r14 a b c d sa sb fa fb qa qb v14 rec14
+  rel14=$(payload_release $((v + 7)) "$out/trap.bin")
+  r14=$(rollout "$rel14" "$d14")
+  boot "$d14" "$out/14a.log"; a=$?
+  boot "$d14" "$out/14b.log"; b=$?
+  boot "$d14" "$out/14c.log" --drop-answer 3; c=$?
+  sa=$(execution "$r14" "$d14" state); fa=$(execution "$r14" "$d14" finishedAt); qa=$(execution "$r14" "$d14" lastSeq)
+  boot "$d14" "$out/14d.log"; d=$?
+  sb=$(execution "$r14" "$d14" state); fb=$(execution "$r14" "$d14" finishedAt); qb=$(execution "$r14" "$d14" lastSeq)
+  v14=$(rollout_of "$r14"); rec14=$(record "$d14")
+  ok=0
+  [ "$a" = 10 ] && [ "$b" = 3 ] && [ "$c" = 14 ] && has "$out/14c.log" "closed on purpose as the backend began its answer to request 3" &&
+    ! has "$out/14c.log" "update report REVERTED: HTTP" && [ "$sa" = REVERTED ] && [ -n "$fa" ] &&
+    [ "$d" = 0 ] && has "$out/14d.log" "update report REVERTED: HTTP 204" && [ "$sb" = REVERTED ] && [ "$fb" = "$fa" ] &&
+    [ "$qb" = "$qa" ] && [[ $v14 == *"failed=1 "* ]] && [[ $rec14 == *"flags=0x0" ]] && ok=1
+  result 14 "a REVERTED report handled by the server, its answer lost: sent again on the next boot (204), counted once (lastSeq $qb, finished $fb, $v14)" \
+    $ok "exits $a/$b/$c/$d, states $sa/$sb, lastSeq $qa/$qb, finishedAt $fa/$fb, rollout $v14, $rec14"
+  [ $ok = 1 ] || { show "$out/14c.log"; show "$out/14d.log"; }
+
+  # ---------------------------------------------------------------- 12. 20 devices, groups 10/30/60 %, a failing image
+  # Group 1 (2 devices) are QEMU devices; groups 2 and 3 (18) are mutual-TLS clients (curl with keys and CSRs made by
+  # openssl, certificates issued by the admin API) that poll the device API as a device does.
+  local cdir=$out/fleet clients=() i id csrs
+  mkdir -p "$cdir"
+  csrs=""
+  for i in $(seq -w 1 18); do
+    id=$run_id-c$i; clients+=("$id")
+    admin POST admin/devices "{\"id\":\"$id\",\"name\":\"mTLS client $i\"}" > /dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$cdir/$id.key" -out "$cdir/$id.csr" \
+      -subj "/CN=$id" 2>/dev/null
+    csrs+=$(python3 -c 'import json,sys; print(json.dumps({"deviceId": sys.argv[1], "csr": open(sys.argv[2]).read()}))' "$id" "$cdir/$id.csr"),
+  done
+  admin POST admin/issuances "{\"requests\":[${csrs%,}]}" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["results"]:
+    if r["certificate"]:
+        open(sys.argv[1] + "/" + r["deviceId"] + ".pem", "w").write(r["certificate"]["pem"])' "$cdir"
+  # polls: the answers of the 18 clients to GET /api/v1/device/update, counted by HTTP status ("204x18")
+  polls() {
+    for id in "${clients[@]}"; do
+      curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 --cacert "$data/pki/root-ca.pem" --cert "$cdir/$id.pem" --key "$cdir/$id.key" \
+        -H 'Accept: application/vnd.devicetrust.offer' "https://localhost:$device_port/api/v1/device/update"
+    done | sort | uniq -c | awk '{printf "%s%sx%s", (NR > 1 ? "," : ""), $2, $1}'
+  }
+  local rel12 r12 ids p0 p1 p2 p3 v1 v2 v3 e1 e2 e3 e4 e5 e6 e7 res
+  rel12=$(payload_release $((v + 6)) "$out/trap.bin")
+  ids=$(printf '"%s",' "$d12a" "$d12b" "${clients[@]}")
+  r12=$(admin POST admin/rollouts "{\"releaseId\":$rel12,\"deviceIds\":[${ids%,}],\"groups\":[10,30,60],\"error\":{\"pct\":50,\"minExecuted\":1}}" | field id)
+  admin POST "admin/rollouts/$r12/start" > /dev/null
+  p0=$(polls)
+  boot "$d12a" "$out/12a1.log"; e1=$?
+  boot "$d12a" "$out/12a2.log"; e2=$?
+  boot "$d12a" "$out/12a3.log"; e3=$?
+  v1=$(rollout_of "$r12")
+  boot "$d12b" "$out/12b1.log"; e4=$?
+  p1=$(polls); v2=$(rollout_of "$r12")
+  res=$(admin POST "admin/rollouts/$r12/resume" | field state)
+  v3=$(rollout_of "$r12")
+  boot "$d12b" "$out/12b2.log"; e5=$?
+  boot "$d12b" "$out/12b3.log"; e6=$?
+  boot "$d12b" "$out/12b4.log"; e7=$?
+  p2=$(polls); p3=$(rollout_of "$r12")
+  ok=0
+  [ "$p0" = 204x18 ] && [ "$e1" = 10 ] && [ "$e2" = 3 ] && [ "$e3" = 0 ] && has "$out/12a3.log" "update report REVERTED: HTTP 204" &&
+    [ "$v1" = "PAUSED THRESHOLD FAILED/SCHEDULED/SCHEDULED failed=1 offered=1" ] &&
+    [ "$e4" = 0 ] && has "$out/12b1.log" "DEVICE: no update offered" && [ "$p1" = 204x18 ] && [ "$v2" = "$v1" ] &&
+    [ "$res" = RUNNING ] && [ "$v3" = "RUNNING None RUNNING/SCHEDULED/SCHEDULED failed=1 offered=1" ] &&
+    [ "$e5" = 10 ] && has "$out/12b2.log" "offered: app v$((v + 6))" && [ "$e6" = 3 ] && [ "$e7" = 0 ] &&
+    has "$out/12b4.log" "update report REVERTED: HTTP 204" && [ "$p2" = 204x18 ] &&
+    [ "$p3" = "PAUSED THRESHOLD FAILED/SCHEDULED/SCHEDULED failed=2 offered=2" ] && ok=1
+  result 12 "20 devices in groups of 2/6/12 (group 1 QEMU, 18 mTLS clients), a trapping image: PAUSED by the threshold after 1 offer; after it the group-1 device and the 18 clients were offered nothing; resumed, group 1 ran again and the next failure paused it ($p3)" \
+    $ok "polls $p0/$p1/$p2, exits $e1/$e2/$e3 $e4 $e5/$e6/$e7, rollout '$v1' / '$v2' / resume $res '$v3' / '$p3'"
+  [ $ok = 1 ] || { show "$out/12a3.log"; show "$out/12b1.log"; show "$out/12b2.log"; }
+
+  # ---------------------------------------------------------------- 13 (checked last: its timeout ran meanwhile)
+  local deadline offered fin s v13 waited=0
+  offered=$(execution "$r13" "$d13" offeredAt); deadline=$(execution "$r13" "$d13" deadline)
+  while s=$(execution "$r13" "$d13" state); [ "$s" != TIMED_OUT ] && [ "$waited" -lt 100 ]; do sleep 5; waited=$((waited + 5)); done
+  fin=$(execution "$r13" "$d13" finishedAt); v13=$(rollout_of "$r13")
+  ok=0
+  [ "$c13" = 137 ] && has "$out/13.log" "offered: app v$((v + 8))" && has "$out/13.log" "power cut as the device began request 4" &&
+    [ "$s13" = OFFERED ] && [ "$s" = TIMED_OUT ] && [ -n "$fin" ] && [[ "$fin" > "$deadline" ]] &&
+    [ "$v13" = "PAUSED THRESHOLD FAILED failed=1 offered=1" ] && ok=1
+  result 13 "a device silent after the offer (power cut, never booted again): TIMED_OUT at $fin (offered $offered, deadline $deadline), counted: $v13" \
+    $ok "exit $c13, state after the cut $s13, then $s, rollout '$v13'"
+  [ $ok = 1 ] || show "$out/13.log"
+}
+fleet_scenarios > "$out/fleet.results" 2>&1 &
+fleet_pid=$!
+
 # ---------------------------------------------------------------- 1 + 11. happy path, a report that fails after the commit
 r1=$(rollout "$rel" "$d1")
 boot "$d1" "$out/1a.log"; c1=$?; s1=$(execution "$r1" "$d1" state)
@@ -262,7 +384,6 @@ result 8 "trial refused by the backend (device suspended): the next boot runs v3
 # ---------------------------------------------------------------- 9. the new image traps, then one that hangs
 # Signed, valid images whose code is one instruction: an illegal one (the CPU traps: exit 3) and a jump to itself
 # (the run times out: 124). Neither can confirm its trial, so the bootloader's next boot returns to v3.
-printf '\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' > "$out/trap.bin"
 printf '\x6f\x00\x00\x00\x6f\x00\x00\x00\x6f\x00\x00\x00\x6f\x00\x00\x00' > "$out/hang.bin"
 rel_trap=$(payload_release $((v + 4)) "$out/trap.bin")
 rel_hang=$(payload_release $((v + 5)) "$out/hang.bin")
@@ -284,9 +405,11 @@ result 9 "a trapping image (exit $c2) and a hanging one (exit $c5): the next boo
   "exits $c1/$c2/$c3 then $c4/$c5/$c6, states $s1/$s2"
 [ $ok = 1 ] || { show "$out/9b.log"; show "$out/9c.log"; show "$out/9e.log"; show "$out/9f.log"; }
 
-wait "$hostile_pid"
-cat "$out/hostile.results"
-passed=$((passed + $(grep -c '^PASS' "$out/hostile.results")))
-failed=$((failed + $(grep -c '^FAIL' "$out/hostile.results")))
-echo "ota: $passed passed, $failed failed"
+wait "$hostile_pid" "$fleet_pid"
+for f in hostile fleet; do
+  cat "$out/$f.results"
+  passed=$((passed + $(grep -c '^PASS' "$out/$f.results")))
+  failed=$((failed + $(grep -c '^FAIL' "$out/$f.results")))
+done
+echo "ota: $passed passed, $failed failed in $((SECONDS)) s"
 [ "$failed" = 0 ] && [ "$passed" = "$total" ]
