@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -162,12 +163,14 @@ class ConsoleRolloutsIT {
 
         // ---- the page, left open, shows the pause by itself (its poll), with the reason
         new WebDriverWait(browser.driver(), Duration.ofSeconds(15))
+                .ignoring(StaleElementReferenceException.class) // the page's poll re-renders it
                 .until(d ->
                         "PAUSED".equals(d.findElement(By.id("rollout:state")).getText()));
         assertTrue(browser.text(By.id("rollout:pauseText")).contains("error threshold"));
         assertEquals("2", browser.text(By.id("rollout:failed")));
         assertEquals("2", browser.text(By.id("rollout:queued")));
         new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("rollout:updates")).getText().contains("FAILED"));
         browser.screenshot("rollout-paused");
         assertEquals(204, poll(devices.get(2).client()).statusCode(), "no offer after the crossing");
