@@ -16,6 +16,7 @@ import org.devicetrust.system.DeviceTrustServer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -49,13 +50,21 @@ final class ConsoleBrowser implements AutoCloseable {
         }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .withEnvironment(Map.of("XDG_CONFIG_HOME", profile.resolve("config").toString(),
-                        "XDG_CACHE_HOME", profile.resolve("cache").toString()))
+                .withEnvironment(Map.of(
+                        "XDG_CONFIG_HOME",
+                        profile.resolve("config").toString(),
+                        "XDG_CACHE_HOME",
+                        profile.resolve("cache").toString()))
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--no-proxy-server", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.resolve("profile"), "--window-size=1400,1000",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--no-proxy-server",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.resolve("profile"),
+                "--window-size=1400,1000",
                 "--ignore-certificate-errors-spki-list=" + serverSpkiPin());
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         driver = new ChromeDriver(service, options);
@@ -64,12 +73,13 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** base64(SHA-256(SubjectPublicKeyInfo)) of the console's TLS certificate, read over a root-trusting link. */
     private static String serverSpkiPin() {
-        try (SSLSocket socket = (SSLSocket) SERVER.trustingRoot().getSocketFactory()
-                .createSocket("localhost", SERVER.httpsPort)) {
+        try (SSLSocket socket =
+                (SSLSocket) SERVER.trustingRoot().getSocketFactory().createSocket("localhost", SERVER.httpsPort)) {
             socket.startHandshake();
             X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256")
+                            .digest(leaf.getPublicKey().getEncoded()));
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot read the server certificate on port " + SERVER.httpsPort, e);
         }
@@ -85,8 +95,9 @@ final class ConsoleBrowser implements AutoCloseable {
         type(By.id("login:username"), user);
         type(By.id("login:password"), password);
         driver.findElement(By.id("login:signIn")).click();
-        wait.until(d -> d.getCurrentUrl().contains("/console/") || !d.findElements(
-                By.cssSelector("#login\\:messages .ui-messages-error")).isEmpty());
+        wait.until(d -> d.getCurrentUrl().contains("/console/")
+                || !d.findElements(By.cssSelector("#login\\:messages .ui-messages-error"))
+                        .isEmpty());
     }
 
     void signInExpectingConsole(String user, String password) {
@@ -121,15 +132,17 @@ final class ConsoleBrowser implements AutoCloseable {
         By menu = By.id(menuId);
         By item = By.cssSelector("#" + menuId.replace(":", "\\:") + "_items li[data-label='" + label + "']");
         By shown = By.id(menuId + "_label");
-        for (int attempt = 0; attempt < 5 && !label.equals(driver.findElement(shown).getText()); attempt++) {
-            if (driver.findElements(item).stream().noneMatch(WebElement::isDisplayed)) { // the panel is built on opening
+        for (int attempt = 0;
+                attempt < 5 && !label.equals(driver.findElement(shown).getText());
+                attempt++) {
+            if (driver.findElements(item).stream()
+                    .noneMatch(WebElement::isDisplayed)) { // the panel is built on opening
                 click(menu);
             }
             wait.until(ExpectedConditions.visibilityOfElementLocated(item));
             click(item);
             try {
-                new WebDriverWait(driver, Duration.ofSeconds(2)).until(
-                        ExpectedConditions.textToBe(shown, label));
+                new WebDriverWait(driver, Duration.ofSeconds(2)).until(ExpectedConditions.textToBe(shown, label));
             } catch (org.openqa.selenium.TimeoutException e) {
                 // the panel was still opening; try again
             }
@@ -139,8 +152,19 @@ final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * The element's text once it is visible, found again if a page's own ajax poll re-renders it between the
+     * lookup and the read (a stale element is looked up again, never an error).
+     */
     String text(By element) {
-        return wait.until(ExpectedConditions.visibilityOfElementLocated(element)).getText();
+        return wait.until(d -> {
+            try {
+                WebElement found = d.findElement(element);
+                return found.isDisplayed() ? found.getText() : null;
+            } catch (StaleElementReferenceException e) {
+                return null;
+            }
+        });
     }
 
     List<WebElement> all(By selector) {
@@ -149,8 +173,8 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** The text of every message area, read in one script so that an ajax update cannot make it stale. */
     String messages() {
-        return (String) driver.executeScript("return Array.from(document.querySelectorAll('.ui-messages'))"
-                + ".map(e => e.innerText).join('\\n');");
+        return (String) driver.executeScript(
+                "return Array.from(document.querySelectorAll('.ui-messages'))" + ".map(e => e.innerText).join('\\n');");
     }
 
     /** Waits for the message area to contain the text (after an ajax or full-page action). */
@@ -163,15 +187,15 @@ final class ConsoleBrowser implements AutoCloseable {
             new WebDriverWait(driver, timeout).until(d -> messages().contains(contains));
         } catch (org.openqa.selenium.TimeoutException e) {
             screenshot("failed-" + System.currentTimeMillis());
-            throw new AssertionError("expected a message containing '" + contains + "'; the page shows: "
-                    + messages(), e);
+            throw new AssertionError(
+                    "expected a message containing '" + contains + "'; the page shows: " + messages(), e);
         }
         return messages();
     }
 
     void waitForAjax() {
-        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
-                "return document.readyState === 'complete' && (!window.jQuery || jQuery.active === 0)"
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d)
+                .executeScript("return document.readyState === 'complete' && (!window.jQuery || jQuery.active === 0)"
                         + " && (!window.PrimeFaces || !PrimeFaces.ajax || PrimeFaces.ajax.Queue.isEmpty());"));
     }
 
@@ -191,7 +215,8 @@ final class ConsoleBrowser implements AutoCloseable {
                         + "fetch(arguments[0], {method: 'POST', credentials: 'same-origin', redirect: 'manual',"
                         + " headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: arguments[1]})"
                         + ".then(r => done(r.status)).catch(e => done(-1));",
-                path, body.toString());
+                path,
+                body.toString());
         return ((Number) status).longValue();
     }
 
@@ -202,7 +227,8 @@ final class ConsoleBrowser implements AutoCloseable {
 
     void screenshot(String name) {
         try {
-            Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            Files.write(
+                    SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -212,7 +238,8 @@ final class ConsoleBrowser implements AutoCloseable {
     List<String> cspViolations() {
         return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
                 .map(org.openqa.selenium.logging.LogEntry::getMessage)
-                .filter(m -> m.contains("Content Security Policy")).toList();
+                .filter(m -> m.contains("Content Security Policy"))
+                .toList();
     }
 
     WebDriver driver() {
