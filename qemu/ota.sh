@@ -28,7 +28,7 @@ out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
 stamp=$(date +%s)
 run_id=ota-$stamp
-total=15
+total=16
 passed=0
 failed=0
 
@@ -365,6 +365,19 @@ ok=0
 result 6 "security version 1 under the device's counter 2: REJECTED before the download, $n chunk requests" $ok \
   "exit $c, chunks '$n', state $s"
 [ $ok = 1 ] || show "$out/6.log"
+
+# ---------------------------------------------------------------- 7. below the counter the device reported: never offered
+# Device 1 reported its counter 3 with scenario 1's SUCCEEDED: the server keeps the release of security version 1
+# from it altogether, ending the update REJECTED with the device's own code for it (-13, FW_ERR_ROLLBACK).
+r7=$(rollout "$rel1" "$d1")
+boot "$d1" "$out/7.log"; c=$?
+n=$(execution "$r7" "$d1" chunkRequests); s=$(execution "$r7" "$d1" state); code=$(execution "$r7" "$d1" lastCode)
+ok=0
+[ "$c" = 0 ] && has "$out/7.log" "DEVICE: no update offered" && [ "$n" = 0 ] && [ "$s" = REJECTED ] && [ "$code" = -13 ] &&
+  [ "$(running "$out/7.log")" = "$v" ] && [ "$(counter "$d1")" = 3 ] && ok=1
+result 7 "security version 1 under the counter 3 device 1 reported: not offered, REJECTED by the server (code $code), $n chunk requests" $ok \
+  "exit $c, chunks '$n', state $s, code '$code'"
+[ $ok = 1 ] || show "$out/7.log"
 
 # ---------------------------------------------------------------- 8. the trial's self-test fails: back to v3, REVERTED
 r8=$(rollout "$rel" "$d8")

@@ -44,6 +44,12 @@ public class DeviceUpdates {
     static final String SYSTEM = "system";
 
     /**
+     * The code of an update refused for a security version below the device's eFuse counter: the device's own
+     * code for that refusal ({@code FW_ERR_ROLLBACK} in firmware/include/fw/err.h), so both refusals read alike.
+     */
+    public static final int ROLLBACK_CODE = -13;
+
+    /**
      * What a device reports about an update ({@code POST /api/v1/device/update/{id}/status}): the report's number,
      * the update's state, the download offset, a device error code, and what the device runs now (app version,
      * build id, anti-rollback counter).
@@ -77,7 +83,9 @@ public class DeviceUpdates {
 
     /**
      * The device's open offer (the same update id each time), or a new one from a RUNNING group of a RUNNING
-     * rollout within its offer rate; empty when there is nothing to offer now.
+     * rollout within its offer rate; empty when there is nothing to offer now. A queued update whose release has a
+     * security version below the eFuse counter the device last reported is never offered: it ends REJECTED with
+     * {@link #ROLLBACK_CODE} (counted as a failure, as the device's own refusal would be).
      */
     @RolesAllowed({"device", "admin"})
     public Optional<UpdateOffer> offerFor(String deviceId) {
@@ -102,6 +110,22 @@ public class DeviceUpdates {
             return Optional.empty();
         }
         Instant now = clock.instant();
+        RunningFirmware running = em.find(RunningFirmware.class, deviceId);
+        if (running != null && release.securityVersion() < running.securityVersion()) {
+            // The device would refuse it before the download, and its bootloader would never boot it: not offered,
+            // and ended as the device would end it, so it counts against the thresholds the same way.
+            execution.refuse(ROLLBACK_CODE, now);
+            auditLog.record(
+                    deviceId,
+                    AuditAction.UPDATE_OFFERED,
+                    "update:" + execution.id(),
+                    AuditOutcome.FAILURE,
+                    "REJECTED, not offered: release " + release.id() + " has security version "
+                            + release.securityVersion() + ", below the device's reported eFuse counter "
+                            + running.securityVersion());
+            judge(rollout, execution);
+            return Optional.empty();
+        }
         long lastMinute = em.createNamedQuery(UpdateExecution.COUNT_OFFERED_SINCE, Long.class)
                 .setParameter("rollout", rollout.id())
                 .setParameter("since", now.minus(Duration.ofMinutes(1)))

@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
@@ -32,6 +34,8 @@ import org.devicetrust.firmware.control.TrustedKeySlots;
 import org.devicetrust.firmware.control.UpdateOffer;
 import org.devicetrust.firmware.entity.FirmwareRelease;
 import org.devicetrust.pki.boundary.FirmwareSigningKey;
+import org.devicetrust.pki.boundary.PkiException;
+import org.devicetrust.platform.boundary.DeviceTrustException;
 import org.devicetrust.platform.boundary.ProblemType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -45,6 +49,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class FirmwareReleases {
 
     static final String ADMIN = "admin";
+
+    private static final Logger LOG = Logger.getLogger(FirmwareReleases.class.getName());
 
     /** What the backend needs besides the payload to sign a release. */
     public record ReleaseRequest(
@@ -90,7 +96,8 @@ public class FirmwareReleases {
      *
      * @throws FirmwareException firmware-image-type-unsupported, security-version-invalid, invalid-request (build
      *     id, addresses), firmware-image-too-large, firmware-key-untrusted/-revoked (the backend's key is not in
-     *     the fleet's slots), release-exists
+     *     the fleet's slots), release-exists, ca-unavailable (the firmware signing key's store or token is away:
+     *     a {@link PkiException} from the key lookup, a FirmwareException from the signature)
      */
     @RolesAllowed(ADMIN)
     public FirmwareRelease createSigned(ReleaseRequest request, byte[] payload) {
@@ -120,7 +127,15 @@ public class FirmwareReleases {
                 throw new FirmwareException(
                         ProblemType.INVALID_REQUEST, "cannot build the manifest: " + e.getMessage());
             }
-            FirmwareRelease release = checkedRelease(signer.sign(payload, manifest), caller);
+            byte[] image;
+            try {
+                image = signer.sign(payload, manifest);
+            } catch (IllegalStateException e) { // the key went away between its lookup and the signature
+                LOG.log(Level.SEVERE, "DeviceTrust firmware signing key unavailable: " + e.getMessage());
+                throw new FirmwareException(
+                        ProblemType.CA_UNAVAILABLE, "the firmware signing key cannot sign now; try again later");
+            }
+            FirmwareRelease release = checkedRelease(image, caller);
             release.signed();
             em.persist(release);
             em.flush();
@@ -131,7 +146,7 @@ public class FirmwareReleases {
                     AuditOutcome.SUCCESS,
                     "signed by the backend, " + describe(release));
             return release;
-        } catch (FirmwareException e) {
+        } catch (FirmwareException | PkiException e) { // PkiException: ca-unavailable, the key store is away
             auditFailure(caller, AuditAction.FIRMWARE_RELEASE_CREATED, "firmware-release:new", e);
             throw e;
         }
@@ -405,7 +420,7 @@ public class FirmwareReleases {
         auditLog.record(caller, action, "firmware-release:" + release.id(), outcome, detail);
     }
 
-    private void auditFailure(String caller, AuditAction action, String subject, FirmwareException e) {
+    private void auditFailure(String caller, AuditAction action, String subject, DeviceTrustException e) {
         auditLog.record(caller, action, subject, AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
     }
 

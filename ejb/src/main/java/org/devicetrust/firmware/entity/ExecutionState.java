@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * One device's update: QUEUED -> OFFERED -> DOWNLOADING -> DOWNLOADED -> INSTALLING -> SUCCEEDED | REVERTED |
- * FAILED; REJECTED (the device refused the offer); TIMED_OUT (no terminal report in time); CANCELED (stopped).
+ * FAILED; REJECTED (the device refused the offer, or the server did not offer a release below the device's
+ * reported eFuse counter); TIMED_OUT (no terminal report in time); CANCELED (stopped).
  */
 public enum ExecutionState {
     QUEUED,

@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * What a device last reported running in an update status report: the app's version and build id and the
  * device's anti-rollback (eFuse) counter. The device's claim, made over its mutual-TLS session; the console shows
- * it, and an offer may later respect the counter as a floor.
+ * it, and offers respect the counter as a floor (a release below it is never offered).
  */
 @Entity
 @Table(name = "running_firmware")

@@ -169,6 +169,16 @@ public class UpdateExecution {
         return false;
     }
 
+    /** Ends a queued update REJECTED without offering it (the server refuses it for the device). */
+    public void refuse(int code, Instant now) {
+        if (state != ExecutionState.QUEUED) {
+            throw new IllegalStateException("only a queued update is refused unoffered; this one is " + state);
+        }
+        state = ExecutionState.REJECTED;
+        lastCode = code;
+        close(now);
+    }
+
     public void timeOut(Instant now) {
         if (!isOpen() || state == ExecutionState.QUEUED) {
             throw new IllegalStateException("only an offered, open update times out");

@@ -87,7 +87,15 @@ class RolloutsIT {
     }
 
     private void report(String device, UpdateOffer offer, long seq, String state, FirmwareRelease release) {
-        updates.report(device, hex(offer), new DeviceUpdates.StatusReport(seq, state, 0, 0, 11, release.buildId(), 1));
+        report(device, offer, seq, state, release, release.securityVersion());
+    }
+
+    private void report(
+            String device, UpdateOffer offer, long seq, String state, FirmwareRelease release, int efuseCounter) {
+        updates.report(
+                device,
+                hex(offer),
+                new DeviceUpdates.StatusReport(seq, state, 0, 0, 11, release.buildId(), efuseCounter));
     }
 
     static String hex(UpdateOffer offer) {
@@ -232,6 +240,41 @@ class RolloutsIT {
         report(d.get(0), quiet, 1, "SUCCEEDED", release); // too late: the update has ended
         assertEquals(1, rollouts.counts(id).succeeded());
         assertTrue(updates.offerFor(d.get(0)).isEmpty());
+    }
+
+    @Test
+    void aReleaseBelowTheReportedCounterIsNeverOfferedAndEndsRejected() {
+        FirmwareRelease release = approvedRelease();
+        assertTrue(release.securityVersion() < 64, "room above the release for the device's counter");
+        List<String> d = devices(3);
+        long first =
+                rollout(release, d.subList(0, 1), List.of(100), 100, 100, 1, 60).id();
+        rollouts.start(first);
+        report(
+                d.get(0),
+                updates.offerFor(d.get(0)).orElseThrow(),
+                1,
+                "SUCCEEDED",
+                release,
+                release.securityVersion() + 1); // the device's counter went past this release (a later image)
+
+        FirmwareRelease older = approvedRelease();
+        assertEquals(release.securityVersion(), older.securityVersion());
+        long id = rollout(older, d, List.of(100), 100, 50, 2, 60).id();
+        rollouts.start(id);
+        assertTrue(updates.offerFor(d.get(0)).isEmpty(), "below the counter: not offered");
+        assertTrue(updates.offerFor(d.get(0)).isEmpty(), "and not on the next poll either");
+        UpdateExecution refused =
+                rollouts.executions(id, ExecutionState.REJECTED, 0, 10).get(0);
+        assertEquals(d.get(0), refused.deviceId());
+        assertEquals(DeviceUpdates.ROLLBACK_CODE, refused.lastCode());
+        assertEquals(null, refused.offeredAt(), "never offered");
+        assertEquals(1, rollouts.counts(id).failed(), "counted as the device's own refusal would be");
+        assertEquals(RolloutState.RUNNING, rollouts.find(id).state(), "1 terminal: below the minimum executed");
+        UpdateOffer offer = updates.offerFor(d.get(1)).orElseThrow(); // never reported: no floor known
+        report(d.get(1), offer, 1, "SUCCEEDED", older);
+        assertEquals(RolloutState.PAUSED, rollouts.find(id).state(), "1 failed of 2 reaches 50 %");
+        assertEquals(1, rollouts.find(id).offersAtPause(), "the refusal was not an offer");
     }
 
     @Test

@@ -340,6 +340,10 @@ class HsmKeyStoreFaultIT {
         assertTrue(
                 auditRecords("device-ca", "CRL_PUBLISHED").stream().anyMatch(r -> r.startsWith("FAILURE ")),
                 "the refused CRL publication is audited");
+        List<String> release = auditRecords("firmware-release:new", "FIRMWARE_RELEASE_CREATED");
+        assertTrue(
+                release.stream().anyMatch(r -> r.startsWith("FAILURE ca-unavailable: ")),
+                "the refused release signing is audited: " + release);
         goneDevice = id;
         goneCsr = csr;
         // the token stays away for the next test
