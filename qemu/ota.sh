@@ -10,7 +10,7 @@
 # Last line: "ota: N passed, N failed"; exit status non-zero on any failure.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=qemu/ota-lib.sh
+# shellcheck source=ota-lib.sh source-path=SCRIPTDIR
 . "$here/ota-lib.sh"
 out=$here/out/ota
 rm -rf "$out" && mkdir -p "$out"
