@@ -80,6 +80,10 @@ if "$ROOT/devicetrust" start >/dev/null; then
     section "emulated device: mTLS handshake cost"
     "$ROOT/qemu/device.sh" bench || status=1
   fi
+  if [ -x "$ROOT/qemu/ota-bench.sh" ]; then
+    section "emulated device: update over the air, download vs the raw UART link, the whole update (-icount)"
+    "$ROOT/qemu/ota-bench.sh" || status=1
+  fi
   "$ROOT/devicetrust" stop >/dev/null
 else
   echo "the server did not start; see $BENCH_HOME"

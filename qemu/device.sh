@@ -11,6 +11,7 @@
 #        --close-after N   the backend connection closed once it sent N bytes in a run
 #        --cut-at-request N  power cut as the device begins HTTP request N of a run (1 = the session)
 #        --drop-answer N   the connection closed as the backend begins its answer to request N of a run
+#        --icount          -icount shift=0: 1 guest instruction = 1 ns of virtual time (benchmarks)
 #   tamper <id> <how>      app-bit-flip | rogue-certificate | identity-garbage | session-garbage
 #   show <id>              identity fields and the stored certificate
 #   standin <dir> <id>     a device of a throwaway PKI in <dir>, for stand-in servers (qemu/benchserver.py)
@@ -155,6 +156,7 @@ cmd_boot() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --cut-after|--close-after|--cut-at-request|--drop-answer) fault+=("$1" "$2"); shift 2 ;;
+      --icount) fault+=(--icount); shift ;;
       --port) port=$2; shift 2 ;;
       --clock) clock=$2; shift 2 ;;
       --clock-days) clock=$(( $(date +%s) + $2 * 86400 )); shift 2 ;;
@@ -321,6 +323,6 @@ case "$cmd" in
   show) cmd_show "$@" ;;
   bench) cmd_bench "$@" ;;
   standin) cmd_standin "$@" ;;
-  help|-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  help|-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -78,9 +78,11 @@ typedef struct {
     uint8_t key_der[KEY_DER_SIZE]; /* a new private key until it is stored, wiped after */
     char telemetry[160];
     char path[120];
-    char headers[160]; /* Range and If-Match of a chunk request */
-    char report[256];  /* an update status report (JSON) */
-    fw_offer_t offer;  /* the update offered on this boot */
+    char headers[160];    /* Range and If-Match of a chunk request */
+    char report[256];     /* an update status report (JSON) */
+    fw_offer_t offer;     /* the update offered on this boot */
+    uint32_t poll_at;     /* instructions since reset as the update poll began (the OTA benchmark's start) */
+    uint32_t poll_waited; /* of them polling the UART for the server */
     fw_otadata_flash_t record_flash;
 } device_t;
 
@@ -119,6 +121,11 @@ static __attribute__((noreturn)) void log_heap_and_exit(uint32_t code)
     fw_log_u32(fw_board_heap_high_water());
     fw_log_str(" bytes, exit ");
     fw_log_u32(code);
+    fw_log_str(", ");
+    fw_log_u32(fw_board_instret());
+    fw_log_str(" instructions since reset (");
+    fw_log_u32(fw_uart_wait_instructions());
+    fw_log_str(" polling the UART for the server)");
     fw_log_end();
     fw_board_exit(code);
 }
@@ -732,6 +739,8 @@ static int update_policy(fw_keyring_t *keys, fw_boot_policy_t *policy)
 static int update_poll(device_t *d, fw_link_t *l, int *offered)
 {
     *offered = 0;
+    d->poll_at = fw_board_instret();
+    d->poll_waited = fw_uart_wait_instructions();
     fw_http_request_t req = {
         .method = "GET",
         .path = "/api/v1/device/update",
@@ -877,6 +886,11 @@ static int update_apply(device_t *d, fw_link_t *l, int *reboot)
     fw_log_u32(o->image_length);
     fw_log_str(" bytes in chunks of ");
     fw_log_u32(o->chunk_size);
+    fw_log_str(" (polled at instruction ");
+    fw_log_u32(d->poll_at);
+    fw_log_str(", ");
+    fw_log_u32(d->poll_waited);
+    fw_log_str(" of them polling the UART)");
     fw_log_end();
 
     fw_keyring_t keys;
@@ -939,7 +953,7 @@ static int update_apply(device_t *d, fw_link_t *l, int *reboot)
         }
     }
     rc = update_report(d, l, o->update_id, SEQ_DOWNLOADING, "DOWNLOADING", progress.done, 0);
-    uint32_t t0 = fw_board_instret(), chunks = 0, resumed_at = progress.done;
+    uint32_t t0 = fw_board_instret(), w0 = fw_uart_wait_instructions(), chunks = 0, resumed_at = progress.done;
     while (rc == FW_OK && progress.done < o->image_length) {
         uint32_t first = progress.done;
         uint32_t last = o->image_length - first > o->chunk_size ? first + o->chunk_size - 1 : o->image_length - 1;
@@ -956,7 +970,9 @@ static int update_apply(device_t *d, fw_link_t *l, int *reboot)
     fw_log_u32(chunks);
     fw_log_str(" chunks, ");
     fw_log_u32(fw_board_instret() - t0);
-    fw_log_str(" instructions, now at byte ");
+    fw_log_str(" instructions (");
+    fw_log_u32(fw_uart_wait_instructions() - w0);
+    fw_log_str(" polling the UART for the server), now at byte ");
     fw_log_u32(progress.done);
     fw_log_str(" of ");
     fw_log_u32(o->image_length);
