@@ -23,7 +23,8 @@ final class RolloutCommand {
 
     static final String USAGE = """
             usage: rollout create --release ID --devices ID,ID,... [--groups PCT,PCT,...] [--success-pct PCT]
-                                  [--error-pct PCT] [--error-min-executed N] [--timeout-minutes N] [--start]
+                                  [--error-pct PCT] [--error-min-executed N] [--timeout-minutes N]
+                                  [--start | --start-at 2026-12-24T02:00:00Z]
                    rollout status ID [--devices] [--watch [--interval SECONDS]]
                    rollout start ID | rollout pause ID | rollout resume ID | rollout stop ID""";
 
@@ -59,7 +60,8 @@ final class RolloutCommand {
                         "success-pct",
                         "error-pct",
                         "error-min-executed",
-                        "timeout-minutes"),
+                        "timeout-minutes",
+                        "start-at"),
                 Set.of("start"),
                 USAGE);
         a.positional(0, "");
@@ -85,6 +87,18 @@ final class RolloutCommand {
             body.add("error", e);
         }
         a.optionalNumber("timeout-minutes", 1, 7 * 24 * 60).ifPresent(v -> body.add("actionTimeoutMinutes", v));
+        if (a.has("start-at")) {
+            if (a.flag("start")) {
+                throw a.usageError("--start and --start-at exclude each other");
+            }
+            String at = a.required("start-at");
+            try {
+                body.add("startAt", java.time.Instant.parse(at).toString());
+            } catch (java.time.format.DateTimeParseException ex) {
+                throw a.usageError(
+                        "--start-at takes an ISO-8601 instant such as 2026-12-24T02:00:00Z, not '" + at + "'");
+            }
+        }
         return new Create(body.build(), a.flag("start"));
     }
 
@@ -183,7 +197,10 @@ final class RolloutCommand {
 
     private static String state(JsonObject r) {
         String reason = ReleaseCommand.text(r, "pauseReason");
-        return r.getString("state") + (reason == null ? "" : " (" + reason + ")");
+        String startAt = ReleaseCommand.text(r, "startAt");
+        return r.getString("state")
+                + (reason == null ? "" : " (" + reason + ")")
+                + (startAt == null || !"DRAFT".equals(r.getString("state")) ? "" : ", starts at " + startAt);
     }
 
     private static String counters(JsonObject c) {

@@ -57,6 +57,20 @@ class RolloutCommandTest {
     }
 
     @Test
+    void aStartTimeIsSentAsAnInstantAndExcludesStartingNow() {
+        RolloutCommand.Create c = RolloutCommand.request(
+                new String[] {"create", "--release", "1", "--devices", "sensor-1", "--start-at", "2026-12-24T02:00:00Z"
+                });
+        assertEquals(
+                json("{\"releaseId\":1,\"deviceIds\":[\"sensor-1\"],\"startAt\":\"2026-12-24T02:00:00Z\"}"), c.body());
+        assertFalse(c.start());
+        assertTrue(usage("create", "--release", "1", "--devices", "a", "--start-at", "tomorrow")
+                .startsWith("--start-at takes an ISO-8601 instant"));
+        assertTrue(usage("create", "--release", "1", "--devices", "a", "--start", "--start-at", "2026-12-24T02:00:00Z")
+                .startsWith("--start and --start-at exclude each other"));
+    }
+
+    @Test
     void badArgumentsAreUsageErrorsBeforeAnyRequest() {
         assertTrue(usage("create", "--devices", "a").startsWith("missing --release"));
         assertTrue(usage("create", "--release", "1").startsWith("missing --devices"));

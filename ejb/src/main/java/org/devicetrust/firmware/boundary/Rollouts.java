@@ -1,6 +1,7 @@
 package org.devicetrust.firmware.boundary;
 
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.ejb.SessionContext;
@@ -30,6 +31,7 @@ import org.devicetrust.firmware.entity.GroupState;
 import org.devicetrust.firmware.entity.ReleaseState;
 import org.devicetrust.firmware.entity.Rollout;
 import org.devicetrust.firmware.entity.RolloutGroup;
+import org.devicetrust.firmware.entity.RolloutState;
 import org.devicetrust.firmware.entity.UpdateExecution;
 import org.devicetrust.platform.boundary.ProblemType;
 
@@ -91,10 +93,26 @@ public class Rollouts {
      */
     @RolesAllowed("admin")
     public Rollout create(RolloutRequest request) {
+        return create(request, null);
+    }
+
+    /**
+     * {@link #create(RolloutRequest)}, as a DRAFT that the timer starts at {@code startAt} (null: an administrator
+     * starts it). An administrator may still start it earlier, or stop it.
+     *
+     * @throws FirmwareException as {@link #create(RolloutRequest)}; for a start time that is not
+     *     in the future or more than 366 days ahead (rollout-invalid)
+     */
+    @RolesAllowed("admin")
+    public Rollout create(RolloutRequest request, Instant startAt) {
         String caller = caller();
         try {
             if (request == null || request.deviceIds() == null || request.groupPercents() == null) {
                 throw invalid("a rollout names a release, its devices and its groups");
+            }
+            Instant now = clock.instant();
+            if (startAt != null && (!startAt.isAfter(now) || startAt.isAfter(now.plus(Rollout.MAX_SCHEDULE_AHEAD)))) {
+                throw invalid("a start time is in the future, at most 366 days ahead; " + startAt + " is not");
             }
             List<String> ids = new ArrayList<>(request.deviceIds());
             if (ids.size() > MAX_DEVICES || new HashSet<>(ids).size() != ids.size()) {
@@ -126,7 +144,10 @@ public class Rollouts {
                         request.maxOffersPerMinute(),
                         request.chunkSize(),
                         caller,
-                        clock.instant());
+                        now);
+                if (startAt != null) {
+                    rollout.scheduleStart(startAt, now);
+                }
             } catch (IllegalArgumentException e) {
                 throw invalid(e.getMessage());
             }
@@ -184,7 +205,8 @@ public class Rollouts {
                     AuditAction.ROLLOUT_CREATED,
                     rollout.id(),
                     AuditOutcome.SUCCESS,
-                    "release " + release.id() + ", " + ids.size() + " devices in groups " + sizes);
+                    "release " + release.id() + ", " + ids.size() + " devices in groups " + sizes
+                            + (startAt == null ? "" : ", starts at " + startAt));
             return rollout;
         } catch (FirmwareException e) {
             auditLog.record(
@@ -201,11 +223,48 @@ public class Rollouts {
     @RolesAllowed("admin")
     public Rollout start(long id) {
         return change(id, AuditAction.ROLLOUT_STARTED, (rollout, now) -> {
-            rollout.start(now);
-            List<RolloutGroup> groups = groups(rollout.id());
-            groups.stream().filter(g -> g.size() > 0).findFirst().ifPresent(RolloutGroup::start);
+            startNow(rollout, now);
             return "started";
         });
+    }
+
+    /**
+     * Starts the DRAFT rollouts whose start time has come (at most {@code limit}), each in this transaction with
+     * its row locked, so that of several nodes' timers one starts it and the others find it RUNNING. Returns how
+     * many it started.
+     */
+    @PermitAll
+    public int startDue(int limit) {
+        Instant now = clock.instant();
+        List<Long> due = em.createNamedQuery(Rollout.FIND_DUE, Long.class)
+                .setParameter("now", now)
+                .setMaxResults(limit)
+                .getResultList();
+        int started = 0;
+        for (long id : due) {
+            Rollout rollout = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
+            em.refresh(rollout);
+            if (rollout.state() != RolloutState.DRAFT
+                    || rollout.startAt() == null
+                    || rollout.startAt().isAfter(now)) {
+                continue; // started, stopped or rescheduled meanwhile
+            }
+            startNow(rollout, now);
+            em.flush();
+            audit(
+                    DeviceUpdates.SYSTEM,
+                    AuditAction.ROLLOUT_STARTED,
+                    id,
+                    AuditOutcome.SUCCESS,
+                    "started at its scheduled time " + rollout.startAt());
+            started++;
+        }
+        return started;
+    }
+
+    private void startNow(Rollout rollout, Instant now) {
+        rollout.start(now);
+        groups(rollout.id()).stream().filter(g -> g.size() > 0).findFirst().ifPresent(RolloutGroup::start);
     }
 
     /** RUNNING -> PAUSED (manual): no new offers. */

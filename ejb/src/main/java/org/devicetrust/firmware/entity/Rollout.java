@@ -24,9 +24,17 @@ import org.devicetrust.firmware.control.RolloutThresholds.ErrorThreshold;
 @Entity
 @Table(name = "rollout")
 @NamedQuery(name = Rollout.FIND_ALL, query = "SELECT r FROM Rollout r ORDER BY r.id DESC")
+@NamedQuery(
+        name = Rollout.FIND_DUE,
+        query = "SELECT r.id FROM Rollout r WHERE r.state = org.devicetrust.firmware.entity.RolloutState.DRAFT"
+                + " AND r.startAt IS NOT NULL AND r.startAt <= :now ORDER BY r.startAt, r.id")
 public class Rollout {
 
     public static final String FIND_ALL = "Rollout.findAll";
+    public static final String FIND_DUE = "Rollout.findDue";
+
+    /** How far ahead a start may be scheduled. */
+    public static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
     /** Why a rollout is PAUSED. */
     public enum PauseReason {
@@ -87,6 +95,9 @@ public class Rollout {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Column(name = "start_at")
+    private Instant startAt;
+
     @Column(name = "changed_at", nullable = false)
     private Instant changedAt;
 
@@ -135,6 +146,22 @@ public class Rollout {
 
     public void start(Instant now) {
         move(RolloutState.DRAFT, RolloutState.RUNNING, now);
+    }
+
+    /** A DRAFT that starts by itself at {@code at}: after {@code now}, at most {@link #MAX_SCHEDULE_AHEAD} ahead. */
+    public void scheduleStart(Instant at, Instant now) {
+        if (state != RolloutState.DRAFT) {
+            throw new IllegalStateException("only a DRAFT rollout is scheduled; this one is " + state);
+        }
+        if (!at.isAfter(now) || at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
+            throw new IllegalArgumentException("a start time is in the future, at most 366 days ahead");
+        }
+        this.startAt = at;
+    }
+
+    /** When a DRAFT starts by itself; null when it waits for an administrator. */
+    public Instant startAt() {
+        return startAt;
     }
 
     /** Paused by an administrator, or by the threshold with the offers made up to the crossing. */

@@ -278,6 +278,39 @@ class RolloutsIT {
     }
 
     @Test
+    void aScheduledRolloutWaitsAsADraftAndStartsWhenItsTimeComes() throws Exception {
+        FirmwareRelease release = approvedRelease();
+        List<String> d = devices(2);
+        FirmwareException past = assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(
+                        request(release, d), java.time.Instant.now().minusSeconds(1)));
+        assertEquals(ProblemType.ROLLOUT_INVALID, past.problem());
+        assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(
+                        request(release, d), java.time.Instant.now().plus(java.time.Duration.ofDays(400))));
+
+        java.time.Instant at = java.time.Instant.now().plusSeconds(2);
+        Rollout scheduled = rollouts.create(request(release, d), at);
+        assertEquals(RolloutState.DRAFT, scheduled.state());
+        assertEquals(at, scheduled.startAt());
+        assertEquals(0, rollouts.startDue(10), "not due yet");
+        assertTrue(updates.offerFor(d.get(0)).isEmpty(), "a draft offers nothing");
+        Thread.sleep(2500);
+        int started = rollouts.startDue(10); // 0 when the container's 10 s timer was first
+        assertTrue(started <= 1, "one rollout due");
+        assertEquals(0, rollouts.startDue(10), "started once");
+        assertEquals(RolloutState.RUNNING, rollouts.find(scheduled.id()).state());
+        assertTrue(updates.offerFor(d.get(0)).isPresent(), "running: the device is offered the release");
+        rollouts.stop(scheduled.id());
+    }
+
+    private static Rollouts.RolloutRequest request(FirmwareRelease release, List<String> ids) {
+        return new Rollouts.RolloutRequest(release.id(), ids, null, List.of(100), 100, 50, 1, 0, 60, 1000, 4096);
+    }
+
+    @Test
     void aDeviceHistoryListsItsUpdatesNewestFirstWithTheirReleasesAndTheListPagesRollouts() {
         FirmwareRelease first = approvedRelease();
         FirmwareRelease second = approvedRelease();

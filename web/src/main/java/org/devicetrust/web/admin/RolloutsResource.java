@@ -39,7 +39,8 @@ public class RolloutsResource {
             ErrorThresholdRequest error,
             Integer actionTimeoutMinutes,
             Integer maxOffersPerMinute,
-            Integer chunkSize) {}
+            Integer chunkSize,
+            Instant startAt) {}
 
     public record Counters(long queued, long open, long succeeded, long failed, long canceled) {
         static Counters of(ExecutionCounts c) {
@@ -62,6 +63,7 @@ public class RolloutsResource {
             String createdBy,
             Instant createdAt,
             Instant changedAt,
+            Instant startAt,
             Counters counters,
             List<GroupResponse> groups) {}
 
@@ -95,18 +97,20 @@ public class RolloutsResource {
                     "a JSON body {\"releaseId\": ..., \"deviceIds\": [...] and/or \"deviceFilter\": \"...\", ...} is required");
         }
         ErrorThresholdRequest error = r.error() == null ? new ErrorThresholdRequest(null, null, null) : r.error();
-        Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
-                r.releaseId(),
-                r.deviceIds() == null ? List.of() : r.deviceIds(),
-                r.deviceFilter(),
-                r.groups() == null ? List.of(100) : r.groups(),
-                orDefault(r.successPct(), 100),
-                orDefault(error.pct(), 20),
-                orDefault(error.minExecuted(), 1),
-                orDefault(error.absoluteMax(), 0),
-                Math.multiplyExact(orDefault(r.actionTimeoutMinutes(), 60), 60),
-                orDefault(r.maxOffersPerMinute(), 600),
-                orDefault(r.chunkSize(), 4096)));
+        Rollout rollout = rollouts.create(
+                new Rollouts.RolloutRequest(
+                        r.releaseId(),
+                        r.deviceIds() == null ? List.of() : r.deviceIds(),
+                        r.deviceFilter(),
+                        r.groups() == null ? List.of(100) : r.groups(),
+                        orDefault(r.successPct(), 100),
+                        orDefault(error.pct(), 20),
+                        orDefault(error.minExecuted(), 1),
+                        orDefault(error.absoluteMax(), 0),
+                        Math.multiplyExact(orDefault(r.actionTimeoutMinutes(), 60), 60),
+                        orDefault(r.maxOffersPerMinute(), 600),
+                        orDefault(r.chunkSize(), 4096)),
+                r.startAt());
         return Response.created(uri.getAbsolutePathBuilder()
                         .path(String.valueOf(rollout.id()))
                         .build())
@@ -198,6 +202,7 @@ public class RolloutsResource {
                 r.createdBy(),
                 r.createdAt(),
                 r.changedAt(),
+                r.startAt(),
                 Counters.of(rollouts.counts(r.id())),
                 groups);
     }
