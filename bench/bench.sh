@@ -51,6 +51,20 @@ if "$ROOT/devicetrust" start >/dev/null; then
   else
     echo "skipped: needs PostgreSQL"
   fi
+  section "firmware updates, server side: a 100,000-device rollout; offers and chunks vs static files on the same Payara; threshold to pause"
+  if [ -n "${DEVICETRUST_DB_URL:-}" ]; then
+    if (cd "$ROOT" && DEVICETRUST_ST_MAY_STOP_DATABASE=false mvn -B -q -Psystem-tests -pl system-tests verify \
+          -Dit.test=RolloutScaleIT -Ddevicetrust.bench.ota=true -Ddevicetrust.home="$BENCH_HOME" \
+          -Ddevicetrust.console.samples="${BENCH_CONSOLE_SAMPLES:-15}" \
+          -Ddevicetrust.bench.ota.seconds="${BENCH_OTA_SECONDS:-10}" \
+          > "$BENCH_HOME/ota-server-bench.log" 2>&1); then
+      cat "$ROOT/system-tests/target/ota-server-bench.txt"
+    else
+      echo "the firmware update benchmark did not run; see $BENCH_HOME/ota-server-bench.log"; status=1
+    fi
+  else
+    echo "skipped: needs PostgreSQL"
+  fi
   if [ -x "$ROOT/bench/tls/run.sh" ]; then
     section "device API over mutual TLS vs openssl s_server"
     "$ROOT/bench/tls/run.sh" || status=1

@@ -95,7 +95,7 @@ public final class DeviceCredentials {
         return issue(dir, id, id);
     }
 
-    static Credential issue(Path dir, String deviceId, String name) {
+    public static Credential issue(Path dir, String deviceId, String name) {
         String csr = opensslCsr(dir, name, deviceId);
         HttpResponse<String> issued = SERVER.admin(
                 "POST", "/api/v1/admin/devices/" + deviceId + "/certificates", "application/x-pem-file", csr);
