@@ -109,7 +109,8 @@ class ClusterIT {
         Run status = launch("status");
         assertEquals(0, status.exitCode(), status.output());
 
-        // console and admin API over HTTPS: HAProxy names the instance that answered in its cookie
+        // console over HTTPS: HAProxy names the instance that answered in its cookie (not sent back here, so
+        // round robin goes on; one request after the other, so that nothing else takes every second turn)
         Set<String> consoleNodes = new HashSet<>();
         for (int i = 0; i < 6; i++) {
             HttpResponse<String> console = SERVER.get(SERVER.https("/console/"));
@@ -117,12 +118,9 @@ class ClusterIT {
             console.headers()
                     .allValues("set-cookie")
                     .forEach(c -> consoleNodes.add(c.replaceAll("^DEVICETRUST_NODE=([^;]*).*$", "$1")));
-            assertEquals(
-                    200,
-                    SERVER.admin("GET", "/api/v1/admin/devices?size=1", null, null)
-                            .statusCode());
         }
         assertEquals(Set.of(INSTANCES), consoleNodes, "both instances answer the console");
+        // admin API: both instances' session counters in HAProxy grow
         Map<String, Long> adminBefore = sessions("console");
         for (int i = 0; i < 8; i++) {
             HttpResponse<String> r = SERVER.admin("GET", "/api/v1/admin/devices?size=1", null, null);
