@@ -69,6 +69,9 @@ public class DeviceUpdates {
     @EJB
     DeviceAccess access;
 
+    @EJB
+    UpdateImages images;
+
     /**
      * The device API's poll ({@code GET /api/v1/device/update}): opens only for an authentication that
      * {@link DeviceAccess#authorize} accepts (certificate good, device ACTIVE), then {@link #offerFor(String)} for
@@ -363,8 +366,12 @@ public class DeviceUpdates {
         }
     }
 
-    private static UpdateOffer offerOf(UpdateExecution execution, Rollout rollout, FirmwareRelease release) {
-        return UpdateOffer.of(execution.updateId(), rollout.chunkSize(), release.image());
+    /** The offer, its manifest and signature block from the image in memory (not a read of the image column). */
+    private UpdateOffer offerOf(UpdateExecution execution, Rollout rollout, FirmwareRelease release) {
+        return UpdateOffer.of(
+                execution.updateId(),
+                rollout.chunkSize(),
+                images.signedImage(release.id(), release.manifestDigest(), release.imageLength()));
     }
 
     private static ExecutionState reportedState(StatusReport report) {

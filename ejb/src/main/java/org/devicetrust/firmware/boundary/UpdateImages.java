@@ -138,6 +138,18 @@ public class UpdateImages {
     }
 
     /** Chunk requests for the update on this node since it started (0 when none, or no longer counted). */
+    /**
+     * The release's whole signed image, from memory (read once from the database and checked against the digest
+     * and length): the offer takes its manifest and signature block from it. The array is shared: read it only.
+     * No role is asked for, as for {@link #chunk}: the device path's callers are authorized by
+     * {@link DeviceAccess#authorize} before they get here.
+     */
+    @PermitAll
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public byte[] signedImage(long releaseId, String manifestDigest, long length) {
+        return image(releaseId, manifestDigest, length);
+    }
+
     @RolesAllowed({"admin", "operator", "auditor"})
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long chunkRequests(String updateId) {
