@@ -13,11 +13,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +33,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The server under test, as started by {@code ./devicetrust start}: where it listens, its data directory, the
@@ -119,6 +128,66 @@ public final class DeviceTrustServer {
 
     public Path caChainPem() {
         return pkiDir.resolve("ca-chain.pem");
+    }
+
+    /**
+     * Approves a firmware release this server's administrator uploaded, as if another administrator had
+     * uploaded it (a security version bump needs an approver other than the uploader); returns the image the
+     * database holds for it.
+     */
+    public byte[] approveReleaseOfAnotherUploader(long releaseId) throws SQLException {
+        byte[] image;
+        try (Connection db = database()) {
+            try (PreparedStatement s =
+                    db.prepareStatement("UPDATE firmware_release SET uploaded_by = ? WHERE id = ?")) {
+                s.setString(1, "another-admin");
+                s.setLong(2, releaseId);
+                if (s.executeUpdate() != 1) {
+                    throw new IllegalStateException("no firmware release " + releaseId);
+                }
+            }
+            try (PreparedStatement s = db.prepareStatement("SELECT image FROM firmware_release WHERE id = ?")) {
+                s.setLong(1, releaseId);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no firmware release " + releaseId);
+                    }
+                    image = rs.getBytes(1);
+                }
+            }
+        }
+        HttpResponse<String> approved =
+                admin("POST", "/api/v1/admin/firmware/releases/" + releaseId + "/approval", null, null);
+        if (approved.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "approval of release " + releaseId + ": " + approved.statusCode() + " " + approved.body());
+        }
+        return image;
+    }
+
+    /** The Device CA's public key: the first certificate of the data directory's CA chain. */
+    public PublicKey deviceCaKey() throws Exception {
+        String chain = Files.readString(caChainPem());
+        return certificate(chain.substring(0, chain.indexOf("-----END CERTIFICATE-----") + 25))
+                .getPublicKey();
+    }
+
+    /** One PEM CSR per id ({@code CN=id}), each with a key pair of its own (P-256), as a factory line sends. */
+    public static List<String> csrs(List<String> ids) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        List<String> csrs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            KeyPair keys = generator.generateKeyPair();
+            byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + id), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
+                    .getEncoded();
+            csrs.add("-----BEGIN CERTIFICATE REQUEST-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(der)
+                    + "\n-----END CERTIFICATE REQUEST-----\n");
+        }
+        return csrs;
     }
 
     /** An SSL context that trusts our root CA only; add a key manager for client certificates elsewhere. */

@@ -19,11 +19,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,9 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.devicetrust.system.device.DeviceCredentials;
@@ -182,7 +176,7 @@ class ClusterIT {
         for (var f : registered) {
             ids.add(f.get());
         }
-        List<String> csrs = csrs(ids);
+        List<String> csrs = DeviceTrustServer.csrs(ids);
 
         Map<String, String> acknowledged = new ConcurrentHashMap<>(); // serial -> PEM, as answered with 201
         AtomicInteger beforeKill = new AtomicInteger();
@@ -260,7 +254,7 @@ class ClusterIT {
                         + " off%n",
                 beforeKill.get(), afterKill.get(), refusedOrCut.get());
 
-        PublicKey caKey = deviceCaKey();
+        PublicKey caKey = SERVER.deviceCaKey();
         for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
             HttpResponse<String> found = SERVER.admin("GET", "/api/v1/admin/certificates/" + ack.getKey(), null, null);
             assertEquals(200, found.statusCode(), "acknowledged certificate " + ack.getKey() + " is lost");
@@ -355,28 +349,5 @@ class ClusterIT {
         command[1] = "cluster";
         System.arraycopy(args, 0, command, 2, args.length);
         return DeviceTrustServer.run(Path.of("."), command);
-    }
-
-    private static PublicKey deviceCaKey() throws Exception {
-        String chain = Files.readString(SERVER.caChainPem());
-        return DeviceTrustServer.certificate(chain.substring(0, chain.indexOf("-----END CERTIFICATE-----") + 25))
-                .getPublicKey();
-    }
-
-    private static List<String> csrs(List<String> ids) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        List<String> csrs = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            KeyPair keys = generator.generateKeyPair();
-            byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + id), keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-                    .getEncoded();
-            csrs.add("-----BEGIN CERTIFICATE REQUEST-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(der)
-                    + "\n-----END CERTIFICATE REQUEST-----\n");
-        }
-        return csrs;
     }
 }

@@ -530,24 +530,7 @@ class RolloutScaleIT {
         assertEquals(201, created.statusCode(), created.body());
         JsonObject r = json(created.body());
         long id = r.getJsonNumber("id").longValue();
-        byte[] image;
-        try (Connection db = DeviceTrustServer.database()) {
-            try (PreparedStatement s =
-                    db.prepareStatement("UPDATE firmware_release SET uploaded_by = ? WHERE id = ?")) {
-                s.setString(1, "another-admin");
-                s.setLong(2, id);
-                assertEquals(1, s.executeUpdate());
-            }
-            try (PreparedStatement s = db.prepareStatement("SELECT image FROM firmware_release WHERE id = ?")) {
-                s.setLong(1, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    assertTrue(rs.next());
-                    image = rs.getBytes(1);
-                }
-            }
-        }
-        HttpResponse<String> approved = SERVER.admin("POST", RELEASES + "/" + id + "/approval", null, null);
-        assertEquals(200, approved.statusCode(), approved.body());
+        byte[] image = SERVER.approveReleaseOfAnotherUploader(id);
         return new Release(id, 9, build, r.getString("manifestDigest"), image);
     }
 

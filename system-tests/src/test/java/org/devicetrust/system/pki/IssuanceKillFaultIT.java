@@ -12,11 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,9 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
 import org.junit.jupiter.api.Test;
@@ -78,7 +72,7 @@ class IssuanceKillFaultIT {
         for (var f : registered) {
             ids.add(f.get());
         }
-        List<String> csrs = csrs(ids);
+        List<String> csrs = DeviceTrustServer.csrs(ids);
 
         Map<String, String> acknowledged = new ConcurrentHashMap<>(); // serial -> PEM, as answered with 201
         AtomicInteger single = new AtomicInteger();
@@ -198,7 +192,7 @@ class IssuanceKillFaultIT {
         System.out.printf("fault kill -9: restart to answering in %d ms%n", restartMillis);
         assertTrue(restartMillis < 600_000, "restart took " + restartMillis + " ms");
 
-        PublicKey caKey = deviceCaKey();
+        PublicKey caKey = SERVER.deviceCaKey();
         int verified = 0;
         for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
             HttpResponse<String> found = SERVER.admin("GET", "/api/v1/admin/certificates/" + ack.getKey(), null, null);
@@ -260,28 +254,5 @@ class IssuanceKillFaultIT {
         System.out.printf(
                 "fault kill -9: audit chain intact (%s), CRL number %d -> %d%n",
                 json(chain.body()).get("checked"), crlBefore, crlAfter);
-    }
-
-    private PublicKey deviceCaKey() throws Exception {
-        String chain = Files.readString(SERVER.caChainPem());
-        return DeviceTrustServer.certificate(chain.substring(0, chain.indexOf("-----END CERTIFICATE-----") + 25))
-                .getPublicKey();
-    }
-
-    private static List<String> csrs(List<String> ids) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        List<String> csrs = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            KeyPair keys = generator.generateKeyPair();
-            byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + id), keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
-                    .getEncoded();
-            csrs.add("-----BEGIN CERTIFICATE REQUEST-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(der)
-                    + "\n-----END CERTIFICATE REQUEST-----\n");
-        }
-        return csrs;
     }
 }
