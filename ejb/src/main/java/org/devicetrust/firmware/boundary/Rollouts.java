@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,22 +186,32 @@ public class Rollouts {
                                 + String.join(", ", busy.subList(0, Math.min(20, busy.size())))
                                 + (busy.size() > 20 ? ", ..." : ""));
             }
-            em.persist(rollout);
-            int next = 0;
-            for (int position = 0; position < sizes.size(); position++) {
-                RolloutGroup group = new RolloutGroup(rollout.id(), position, sizes.get(position));
-                em.persist(group);
-                for (int i = 0; i < sizes.get(position); i++) {
-                    byte[] updateId = new byte[16];
-                    random.nextBytes(updateId);
-                    em.persist(new UpdateExecution(updateId, rollout.id(), group.id(), ids.get(next++)));
-                    if (next % CHUNK == 0) { // written and let go: the context never holds 100,000 entities
-                        em.flush();
-                        em.clear();
+            try {
+                em.persist(rollout);
+                int next = 0;
+                for (int position = 0; position < sizes.size(); position++) {
+                    RolloutGroup group = new RolloutGroup(rollout.id(), position, sizes.get(position));
+                    em.persist(group);
+                    for (int i = 0; i < sizes.get(position); i++) {
+                        byte[] updateId = new byte[16];
+                        random.nextBytes(updateId);
+                        em.persist(new UpdateExecution(updateId, rollout.id(), group.id(), ids.get(next++)));
+                        if (next % CHUNK == 0) { // written and let go: the context never holds 100,000 entities
+                            em.flush();
+                            em.clear();
+                        }
                     }
                 }
+                em.flush();
+            } catch (PersistenceException e) {
+                if (isUniqueViolation(e)) { // a creation over the same devices got past the check above too
+                    throw new FirmwareException(
+                            ProblemType.DEVICE_UPDATE_OPEN,
+                            "another rollout took some of these devices while this one was being created; this"
+                                    + " one was not created");
+                }
+                throw e;
             }
-            em.flush();
             audit(
                     caller,
                     AuditAction.ROLLOUT_CREATED,
@@ -393,6 +405,22 @@ public class Rollouts {
             audit(caller, action, id, AuditOutcome.FAILURE, e.type() + ": " + e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * The database refused a second open update of a device to a creation that raced another over the same
+     * devices: a duplicate key (SQLSTATE 23505, PostgreSQL and H2 alike), or the deadlock of two creations that
+     * each hold some of the devices (40P01: the database writes a flush's rows in key order, not device order,
+     * and aborts one of the two; the other goes on).
+     */
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql
+                    && ("23505".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<RolloutGroup> groups(long rolloutId) {

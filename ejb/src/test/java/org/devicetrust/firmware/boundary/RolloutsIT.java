@@ -278,6 +278,36 @@ class RolloutsIT {
     }
 
     @Test
+    void twoCreationsOverTheSameDevicesAtOnceGiveOneRolloutAndOneClearRefusal() throws Exception {
+        FirmwareRelease release = approvedRelease();
+        String prefix = "race-" + unique();
+        List<String> d = IntStream.range(0, 2000)
+                .mapToObj(i -> String.format("%s-%05d", prefix, i))
+                .toList();
+        fixtures.registerDevices(d);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> both = pool.invokeAll(List.of(
+                    () -> rollouts.create(request(release, d)).id(),
+                    () -> rollouts.create(request(release, d)).id()));
+            int created = 0;
+            for (Future<Long> f : both) {
+                try {
+                    f.get(5, TimeUnit.MINUTES);
+                    created++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    assertTrue(cause instanceof FirmwareException, "a clear refusal, not " + cause);
+                    assertEquals(ProblemType.DEVICE_UPDATE_OPEN, ((FirmwareException) cause).problem());
+                }
+            }
+            assertEquals(1, created, "one rollout holds the devices");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aScheduledRolloutWaitsAsADraftAndStartsWhenItsTimeComes() throws Exception {
         FirmwareRelease release = approvedRelease();
         List<String> d = devices(2);
