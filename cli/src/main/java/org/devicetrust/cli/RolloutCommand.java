@@ -22,7 +22,8 @@ final class RolloutCommand {
     static final int EXIT_NOT_FINISHED = 3;
 
     static final String USAGE = """
-            usage: rollout create --release ID --devices ID,ID,... [--groups PCT,PCT,...] [--success-pct PCT]
+            usage: rollout create --release ID --devices ID,ID,... [--groups PCT,PCT,... | --group-counts N,N,...]
+                                  [--success-pct PCT]
                                   [--error-pct PCT] [--error-min-executed N] [--timeout-minutes N]
                                   [--start | --start-at 2026-12-24T02:00:00Z]
                    rollout status ID [--devices] [--watch [--interval SECONDS]]
@@ -57,6 +58,7 @@ final class RolloutCommand {
                         "release",
                         "devices",
                         "groups",
+                        "group-counts",
                         "success-pct",
                         "error-pct",
                         "error-min-executed",
@@ -77,6 +79,16 @@ final class RolloutCommand {
                 groups.add(Arguments.number(g, "each of --groups", 1, 100, false, USAGE));
             }
             body.add("groups", groups);
+        }
+        if (a.has("group-counts")) {
+            if (a.has("groups")) {
+                throw a.usageError("--groups and --group-counts exclude each other");
+            }
+            JsonArrayBuilder counts = Json.createArrayBuilder();
+            for (String c : Arguments.list(a.required("group-counts"), "--group-counts", USAGE)) {
+                counts.add(Arguments.number(c, "each of --group-counts", 1, 100_000, false, USAGE));
+            }
+            body.add("groupCounts", counts);
         }
         a.optionalNumber("success-pct", 1, 100).ifPresent(v -> body.add("successPct", v));
         JsonObjectBuilder error = Json.createObjectBuilder();

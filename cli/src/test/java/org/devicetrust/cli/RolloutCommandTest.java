@@ -57,6 +57,17 @@ class RolloutCommandTest {
     }
 
     @Test
+    void groupsByCountAreSentAsCountsAndExcludeGroupsByPercent() {
+        RolloutCommand.Create c = RolloutCommand.request(
+                new String[] {"create", "--release", "1", "--devices", "a,b,c", "--group-counts", "1,1"});
+        assertEquals(json("{\"releaseId\":1,\"deviceIds\":[\"a\",\"b\",\"c\"],\"groupCounts\":[1,1]}"), c.body());
+        assertTrue(usage("create", "--release", "1", "--devices", "a", "--groups", "100", "--group-counts", "1")
+                .startsWith("--groups and --group-counts exclude each other"));
+        assertTrue(usage("create", "--release", "1", "--devices", "a", "--group-counts", "0")
+                .startsWith("each of --group-counts must be"));
+    }
+
+    @Test
     void aStartTimeIsSentAsAnInstantAndExcludesStartingNow() {
         RolloutCommand.Create c = RolloutCommand.request(
                 new String[] {"create", "--release", "1", "--devices", "sensor-1", "--start-at", "2026-12-24T02:00:00Z"

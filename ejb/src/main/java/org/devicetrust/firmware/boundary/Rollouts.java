@@ -66,7 +66,37 @@ public class Rollouts {
             int absoluteMax,
             int actionTimeoutSeconds,
             int maxOffersPerMinute,
-            int chunkSize) {}
+            int chunkSize,
+            List<Integer> groupCounts) {
+
+        /** Groups by percent ({@code groupPercents}); {@code groupCounts} null. */
+        public RolloutRequest(
+                long releaseId,
+                List<String> deviceIds,
+                String deviceFilter,
+                List<Integer> groupPercents,
+                int successPercent,
+                int errorPercent,
+                int minExecuted,
+                int absoluteMax,
+                int actionTimeoutSeconds,
+                int maxOffersPerMinute,
+                int chunkSize) {
+            this(
+                    releaseId,
+                    deviceIds,
+                    deviceFilter,
+                    groupPercents,
+                    successPercent,
+                    errorPercent,
+                    minExecuted,
+                    absoluteMax,
+                    actionTimeoutSeconds,
+                    maxOffersPerMinute,
+                    chunkSize,
+                    null);
+        }
+    }
 
     /** A group with its counts. */
     public record GroupProgress(RolloutGroup group, ExecutionCounts counts) {}
@@ -109,8 +139,10 @@ public class Rollouts {
     public Rollout create(RolloutRequest request, Instant startAt) {
         String caller = caller();
         try {
-            if (request == null || request.deviceIds() == null || request.groupPercents() == null) {
-                throw invalid("a rollout names a release, its devices and its groups");
+            if (request == null
+                    || request.deviceIds() == null
+                    || (request.groupPercents() == null) == (request.groupCounts() == null)) {
+                throw invalid("a rollout names a release, its devices and its groups, by percent or by count");
             }
             Instant now = clock.instant();
             if (startAt != null && (!startAt.isAfter(now) || startAt.isAfter(now.plus(Rollout.MAX_SCHEDULE_AHEAD)))) {
@@ -137,7 +169,9 @@ public class Rollouts {
             List<Integer> sizes;
             Rollout rollout;
             try {
-                sizes = RolloutThresholds.groupSizes(ids.size(), request.groupPercents());
+                sizes = request.groupCounts() != null
+                        ? RolloutThresholds.groupSizesByCount(ids.size(), request.groupCounts())
+                        : RolloutThresholds.groupSizes(ids.size(), request.groupPercents());
                 rollout = new Rollout(
                         request.releaseId(),
                         request.successPercent(),

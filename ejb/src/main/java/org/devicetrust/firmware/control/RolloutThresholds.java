@@ -74,4 +74,31 @@ public final class RolloutThresholds {
         }
         return sizes;
     }
+
+    /** The most groups a rollout is cut into. */
+    public static final int MAX_GROUPS = 100;
+
+    /**
+     * Group sizes by count: the first groups have the sizes given (each at least 1, together at most the
+     * devices), and the devices left over, if any, form one last group. {@code [10, 100]} over 1,000 devices is
+     * groups of 10, 100 and 890.
+     */
+    public static List<Integer> groupSizesByCount(int devices, List<Integer> counts) {
+        if (devices < 1) {
+            throw new IllegalArgumentException("a rollout needs at least one device");
+        }
+        if (counts.isEmpty() || counts.size() >= MAX_GROUPS || counts.stream().anyMatch(c -> c == null || c < 1)) {
+            throw new IllegalArgumentException("1 to " + (MAX_GROUPS - 1) + " group counts, each at least 1");
+        }
+        long sum = counts.stream().mapToLong(Integer::longValue).sum();
+        if (sum > devices) {
+            throw new IllegalArgumentException(
+                    "group counts add up to " + sum + ", more than the " + devices + " devices of the rollout");
+        }
+        List<Integer> sizes = new ArrayList<>(counts);
+        if (sum < devices) {
+            sizes.add((int) (devices - sum));
+        }
+        return sizes;
+    }
 }

@@ -308,6 +308,30 @@ class RolloutsIT {
     }
 
     @Test
+    void groupsByCountCutTheRolloutAndTheRestFormsTheLastGroup() {
+        FirmwareRelease release = approvedRelease();
+        List<String> d = devices(5);
+        Rollout byCount = rollouts.create(
+                new Rollouts.RolloutRequest(release.id(), d, null, null, 100, 50, 1, 0, 60, 1000, 4096, List.of(1, 2)));
+        assertEquals(
+                List.of(1, 2, 2),
+                rollouts.progress(byCount.id()).stream()
+                        .map(g -> g.group().size())
+                        .toList());
+        rollouts.stop(byCount.id());
+        FirmwareException both = assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(new Rollouts.RolloutRequest(
+                        release.id(), d, null, List.of(100), 100, 50, 1, 0, 60, 1000, 4096, List.of(1))));
+        assertEquals(ProblemType.ROLLOUT_INVALID, both.problem());
+        FirmwareException tooMany = assertThrows(
+                FirmwareException.class,
+                () -> rollouts.create(new Rollouts.RolloutRequest(
+                        release.id(), d, null, null, 100, 50, 1, 0, 60, 1000, 4096, List.of(3, 3))));
+        assertEquals(ProblemType.ROLLOUT_INVALID, tooMany.problem());
+    }
+
+    @Test
     void aScheduledRolloutWaitsAsADraftAndStartsWhenItsTimeComes() throws Exception {
         FirmwareRelease release = approvedRelease();
         List<String> d = devices(2);

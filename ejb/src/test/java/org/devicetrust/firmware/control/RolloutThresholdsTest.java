@@ -51,6 +51,21 @@ class RolloutThresholdsTest {
     }
 
     @Test
+    void groupsByCountTakeTheirSizesAndTheRestFormsTheLastGroup() {
+        assertEquals(List.of(10, 100, 890), RolloutThresholds.groupSizesByCount(1000, List.of(10, 100)));
+        assertEquals(List.of(2, 3), RolloutThresholds.groupSizesByCount(5, List.of(2, 3)), "nothing left over");
+        assertEquals(List.of(1, 4), RolloutThresholds.groupSizesByCount(5, List.of(1)));
+        assertThrows(IllegalArgumentException.class, () -> RolloutThresholds.groupSizesByCount(5, List.of(3, 3)));
+        assertThrows(IllegalArgumentException.class, () -> RolloutThresholds.groupSizesByCount(5, List.of(0, 1)));
+        assertThrows(IllegalArgumentException.class, () -> RolloutThresholds.groupSizesByCount(5, List.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RolloutThresholds.groupSizesByCount(
+                        Integer.MAX_VALUE, List.of(Integer.MAX_VALUE, Integer.MAX_VALUE)),
+                "a sum past 32 bits is refused, not wrapped");
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ErrorThreshold(0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new ErrorThreshold(101, 1, 0));

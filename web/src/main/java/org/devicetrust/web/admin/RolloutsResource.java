@@ -40,7 +40,8 @@ public class RolloutsResource {
             Integer actionTimeoutMinutes,
             Integer maxOffersPerMinute,
             Integer chunkSize,
-            Instant startAt) {}
+            Instant startAt,
+            List<Integer> groupCounts) {}
 
     public record Counters(long queued, long open, long succeeded, long failed, long canceled) {
         static Counters of(ExecutionCounts c) {
@@ -96,20 +97,25 @@ public class RolloutsResource {
             throw new InvalidRequest(
                     "a JSON body {\"releaseId\": ..., \"deviceIds\": [...] and/or \"deviceFilter\": \"...\", ...} is required");
         }
+        if (r.groups() != null && r.groupCounts() != null) {
+            throw new InvalidRequest(
+                    "groups are given by percent (\"groups\") or by count (\"groupCounts\"), not both");
+        }
         ErrorThresholdRequest error = r.error() == null ? new ErrorThresholdRequest(null, null, null) : r.error();
         Rollout rollout = rollouts.create(
                 new Rollouts.RolloutRequest(
                         r.releaseId(),
                         r.deviceIds() == null ? List.of() : r.deviceIds(),
                         r.deviceFilter(),
-                        r.groups() == null ? List.of(100) : r.groups(),
+                        r.groupCounts() != null ? null : r.groups() == null ? List.of(100) : r.groups(),
                         orDefault(r.successPct(), 100),
                         orDefault(error.pct(), 20),
                         orDefault(error.minExecuted(), 1),
                         orDefault(error.absoluteMax(), 0),
                         Math.multiplyExact(orDefault(r.actionTimeoutMinutes(), 60), 60),
                         orDefault(r.maxOffersPerMinute(), 600),
-                        orDefault(r.chunkSize(), 4096)),
+                        orDefault(r.chunkSize(), 4096),
+                        r.groupCounts()),
                 r.startAt());
         return Response.created(uri.getAbsolutePathBuilder()
                         .path(String.valueOf(rollout.id()))
