@@ -74,6 +74,15 @@ class RolloutsIT {
         return ids;
     }
 
+    /** {@code n} ACTIVE devices {@code prefix-00000...}, registered in bulk. */
+    private List<String> fleet(String prefix, int n) {
+        List<String> ids = IntStream.range(0, n)
+                .mapToObj(i -> String.format("%s-%05d", prefix, i))
+                .toList();
+        fixtures.registerDevices(ids);
+        return ids;
+    }
+
     private Rollout rollout(
             FirmwareRelease release,
             List<String> ids,
@@ -280,11 +289,7 @@ class RolloutsIT {
     @Test
     void twoCreationsOverTheSameDevicesAtOnceGiveOneRolloutAndOneClearRefusal() throws Exception {
         FirmwareRelease release = approvedRelease();
-        String prefix = "race-" + unique();
-        List<String> d = IntStream.range(0, 2000)
-                .mapToObj(i -> String.format("%s-%05d", prefix, i))
-                .toList();
-        fixtures.registerDevices(d);
+        List<String> d = fleet("race-" + unique(), 2000);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Long>> both = pool.invokeAll(List.of(
@@ -409,10 +414,7 @@ class RolloutsIT {
     void aRolloutByFilterTargetsThousandsOfDevicesInChunksAndNamesTheOnesItRefuses() {
         FirmwareRelease release = approvedRelease();
         String prefix = "fleet-" + unique();
-        List<String> fleet = IntStream.range(0, 2500)
-                .mapToObj(i -> String.format("%s-%05d", prefix, i))
-                .toList();
-        fixtures.registerDevices(fleet);
+        List<String> fleet = fleet(prefix, 2500);
         String suspended = prefix + "-suspended";
         fixtures.registerDevice(suspended, DeviceStatus.SUSPENDED);
 
