@@ -2,7 +2,6 @@ package org.devicetrust.system.cluster;
 
 import static org.devicetrust.system.DeviceTrustServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,11 +18,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
-import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,10 +33,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
+import org.devicetrust.system.IssuanceAfterKill;
 import org.devicetrust.system.device.DeviceCredentials;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +60,6 @@ class ClusterIT {
 
     private static final DeviceTrustServer SERVER = DeviceTrustServer.INSTANCE;
     private static final String[] INSTANCES = {"devicetrust-1", "devicetrust-2"};
-    private static final Pattern SERIAL = Pattern.compile("^serial ([0-9a-f]+),");
     private static final int CLIENTS = 6;
 
     @TempDir
@@ -254,55 +246,10 @@ class ClusterIT {
                         + " off%n",
                 beforeKill.get(), afterKill.get(), refusedOrCut.get());
 
-        PublicKey caKey = SERVER.deviceCaKey();
-        for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
-            HttpResponse<String> found = SERVER.admin("GET", "/api/v1/admin/certificates/" + ack.getKey(), null, null);
-            assertEquals(200, found.statusCode(), "acknowledged certificate " + ack.getKey() + " is lost");
-            X509Certificate stored =
-                    DeviceTrustServer.certificate(json(found.body()).getString("pem"));
-            stored.verify(caKey);
-            assertEquals(DeviceTrustServer.certificate(ack.getValue()), stored);
-        }
-        try (Connection db = DeviceTrustServer.database()) {
-            try (ResultSet dup = db.createStatement()
-                    .executeQuery("SELECT serial_hex, COUNT(*) FROM issued_certificate GROUP BY serial_hex"
-                            + " HAVING COUNT(*) > 1")) {
-                assertFalse(dup.next(), "a serial is stored twice");
-            }
-            Set<String> stored = new HashSet<>();
-            try (PreparedStatement q =
-                    db.prepareStatement("SELECT serial_hex FROM issued_certificate WHERE device_id LIKE ?")) {
-                q.setString(1, prefix + "-%");
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        stored.add(rs.getString(1));
-                    }
-                }
-            }
-            assertTrue(stored.containsAll(acknowledged.keySet()), "every acknowledged serial is stored");
-            int records = 0;
-            try (PreparedStatement q = db.prepareStatement("SELECT detail FROM audit_record WHERE action ="
-                    + " 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS' AND subject LIKE ?")) {
-                q.setString(1, prefix + "-%");
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        Matcher m = SERIAL.matcher(rs.getString(1));
-                        assertTrue(m.find(), rs.getString(1));
-                        assertTrue(
-                                stored.contains(m.group(1)),
-                                "audit record of certificate " + m.group(1) + " that does not exist");
-                        records++;
-                    }
-                }
-            }
-            assertEquals(stored.size(), records, "every stored certificate has its issued record and no more");
-            System.out.printf(
-                    "cluster kill -9: %d acknowledged certificates found and verified; %d stored, %d issued records%n",
-                    acknowledged.size(), stored.size(), records);
-        }
-        HttpResponse<String> chain = SERVER.admin("POST", "/api/v1/admin/audit/verification", null, null);
-        assertEquals(200, chain.statusCode(), chain.body());
-        assertTrue(json(chain.body()).getBoolean("intact"), chain.body());
+        IssuanceAfterKill.Outcome outcome = IssuanceAfterKill.check(SERVER, prefix, acknowledged);
+        System.out.printf(
+                "cluster kill -9: %d acknowledged certificates found and verified; %d stored, %d issued records%n",
+                outcome.verified(), outcome.stored(), outcome.issuedRecords());
 
         // cluster start brings the killed instance back; the balancer sends it traffic again once it is ready
         long t0 = System.nanoTime();
@@ -310,7 +257,7 @@ class ClusterIT {
         assertEquals(0, start.exitCode(), start.output());
         System.out.printf(
                 "cluster kill -9: audit chain intact (%s); devicetrust-2 back in %d s%n",
-                json(chain.body()).get("checked"), (System.nanoTime() - t0) / 1_000_000_000L);
+                outcome.chainChecked(), (System.nanoTime() - t0) / 1_000_000_000L);
         Run status = launch("status");
         assertEquals(0, status.exitCode(), status.output());
     }

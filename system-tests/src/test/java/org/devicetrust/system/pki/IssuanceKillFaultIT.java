@@ -12,28 +12,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
-import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.DeviceTrustServer.Run;
+import org.devicetrust.system.IssuanceAfterKill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +41,6 @@ class IssuanceKillFaultIT {
     private static final int SINGLE_CLIENTS = 6;
     private static final int BATCH_CLIENTS = 2;
     private static final int BATCH = 20;
-    private static final Pattern SERIAL = Pattern.compile("^serial ([0-9a-f]+),");
 
     @TempDir
     Path dir;
@@ -192,60 +183,11 @@ class IssuanceKillFaultIT {
         System.out.printf("fault kill -9: restart to answering in %d ms%n", restartMillis);
         assertTrue(restartMillis < 600_000, "restart took " + restartMillis + " ms");
 
-        PublicKey caKey = SERVER.deviceCaKey();
-        int verified = 0;
-        for (Map.Entry<String, String> ack : acknowledged.entrySet()) {
-            HttpResponse<String> found = SERVER.admin("GET", "/api/v1/admin/certificates/" + ack.getKey(), null, null);
-            assertEquals(200, found.statusCode(), "acknowledged certificate " + ack.getKey() + " is lost");
-            X509Certificate stored =
-                    DeviceTrustServer.certificate(json(found.body()).getString("pem"));
-            stored.verify(caKey);
-            assertEquals(DeviceTrustServer.certificate(ack.getValue()), stored);
-            verified++;
-        }
+        IssuanceAfterKill.Outcome outcome = IssuanceAfterKill.check(SERVER, prefix, acknowledged);
         System.out.printf(
-                "fault kill -9: %d acknowledged certificates found and verified against the Device CA%n", verified);
-
-        try (Connection db = DeviceTrustServer.database()) {
-            try (ResultSet dup = db.createStatement()
-                    .executeQuery(
-                            "SELECT serial_hex, COUNT(*) FROM issued_certificate GROUP BY serial_hex HAVING COUNT(*) > 1")) {
-                assertTrue(!dup.next(), "a serial is stored twice");
-            }
-            Set<String> stored = new HashSet<>();
-            try (PreparedStatement q =
-                    db.prepareStatement("SELECT serial_hex FROM issued_certificate c WHERE c.device_id LIKE ?")) {
-                q.setString(1, prefix + "-%");
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        stored.add(rs.getString(1));
-                    }
-                }
-            }
-            int records = 0;
-            try (PreparedStatement q = db.prepareStatement("SELECT detail FROM audit_record WHERE action ="
-                    + " 'CERTIFICATE_ISSUED' AND outcome = 'SUCCESS' AND subject LIKE ?")) {
-                q.setString(1, prefix + "-%");
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        Matcher m = SERIAL.matcher(rs.getString(1));
-                        assertTrue(m.find(), rs.getString(1));
-                        assertTrue(
-                                stored.contains(m.group(1)),
-                                "audit record of certificate " + m.group(1) + " that does not exist");
-                        records++;
-                    }
-                }
-            }
-            assertEquals(stored.size(), records, "every stored certificate has its issued record and no more");
-            System.out.printf(
-                    "fault kill -9: %d certificates stored, %d issued records, each naming one of them%n",
-                    stored.size(), records);
-        }
-
-        HttpResponse<String> chain = SERVER.admin("POST", "/api/v1/admin/audit/verification", null, null);
-        assertEquals(200, chain.statusCode(), chain.body());
-        assertTrue(json(chain.body()).getBoolean("intact"), chain.body());
+                "fault kill -9: %d acknowledged certificates found and verified against the Device CA; %d"
+                        + " certificates stored, %d issued records, each naming one of them%n",
+                outcome.verified(), outcome.stored(), outcome.issuedRecords());
         long crlAfter = json(SERVER.admin("POST", "/api/v1/admin/crl", null, null)
                         .body())
                 .getJsonNumber("crlNumber")
@@ -253,6 +195,6 @@ class IssuanceKillFaultIT {
         assertTrue(crlAfter > crlBefore, "CRL number " + crlBefore + " -> " + crlAfter);
         System.out.printf(
                 "fault kill -9: audit chain intact (%s), CRL number %d -> %d%n",
-                json(chain.body()).get("checked"), crlBefore, crlAfter);
+                outcome.chainChecked(), crlBefore, crlAfter);
     }
 }
