@@ -67,36 +67,7 @@ public class Rollouts {
             int actionTimeoutSeconds,
             int maxOffersPerMinute,
             int chunkSize,
-            List<Integer> groupCounts) {
-
-        /** Groups by percent ({@code groupPercents}); {@code groupCounts} null. */
-        public RolloutRequest(
-                long releaseId,
-                List<String> deviceIds,
-                String deviceFilter,
-                List<Integer> groupPercents,
-                int successPercent,
-                int errorPercent,
-                int minExecuted,
-                int absoluteMax,
-                int actionTimeoutSeconds,
-                int maxOffersPerMinute,
-                int chunkSize) {
-            this(
-                    releaseId,
-                    deviceIds,
-                    deviceFilter,
-                    groupPercents,
-                    successPercent,
-                    errorPercent,
-                    minExecuted,
-                    absoluteMax,
-                    actionTimeoutSeconds,
-                    maxOffersPerMinute,
-                    chunkSize,
-                    null);
-        }
-    }
+            List<Integer> groupCounts) {}
 
     /** A group with its counts. */
     public record GroupProgress(RolloutGroup group, ExecutionCounts counts) {}

@@ -92,7 +92,7 @@ class RolloutsIT {
             int min,
             int timeoutSeconds) {
         return rollouts.create(new Rollouts.RolloutRequest(
-                release.id(), ids, null, groups, success, errorPct, min, 0, timeoutSeconds, 1000, 4096));
+                release.id(), ids, null, groups, success, errorPct, min, 0, timeoutSeconds, 1000, 4096, null));
     }
 
     private void report(String device, UpdateOffer offer, long seq, String state, FirmwareRelease release) {
@@ -366,7 +366,7 @@ class RolloutsIT {
     }
 
     private static Rollouts.RolloutRequest request(FirmwareRelease release, List<String> ids) {
-        return new Rollouts.RolloutRequest(release.id(), ids, null, List.of(100), 100, 50, 1, 0, 60, 1000, 4096);
+        return new Rollouts.RolloutRequest(release.id(), ids, null, List.of(100), 100, 50, 1, 0, 60, 1000, 4096, null);
     }
 
     @Test
@@ -431,13 +431,14 @@ class RolloutsIT {
                         0,
                         60,
                         1000,
-                        4096)));
+                        4096,
+                        null)));
         assertEquals("device-unknown", refused.type());
         assertTrue(refused.getMessage().contains("2 devices are not ACTIVE"), refused.getMessage());
 
         // a named device and the filter: each device once, the filter's SUSPENDED device left out
         Rollout rollout = rollouts.create(new Rollouts.RolloutRequest(
-                release.id(), List.of(fleet.get(7)), prefix, List.of(10, 90), 100, 50, 1, 0, 60, 1000, 4096));
+                release.id(), List.of(fleet.get(7)), prefix, List.of(10, 90), 100, 50, 1, 0, 60, 1000, 4096, null));
         assertEquals(2500, rollouts.counts(rollout.id()).total());
         assertEquals(
                 List.of(250, 2250),
@@ -452,7 +453,7 @@ class RolloutsIT {
         FirmwareException busy = assertThrows(
                 FirmwareException.class,
                 () -> rollouts.create(new Rollouts.RolloutRequest(
-                        release.id(), List.of(), prefix, List.of(100), 100, 50, 1, 0, 60, 1000, 4096)));
+                        release.id(), List.of(), prefix, List.of(100), 100, 50, 1, 0, 60, 1000, 4096, null)));
         assertEquals("device-update-open", busy.type());
         assertTrue(busy.getMessage().startsWith("2500 devices have an open update"), busy.getMessage());
     }

@@ -90,7 +90,8 @@ public class RolloutList implements Serializable {
                     absoluteMax,
                     Math.multiplyExact(timeoutMinutes, 60),
                     maxOffersPerMinute,
-                    chunkSize));
+                    chunkSize,
+                    null));
             if (startNow) {
                 rollouts.start(rollout.id());
             }
