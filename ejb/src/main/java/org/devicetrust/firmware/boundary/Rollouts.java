@@ -260,7 +260,6 @@ public class Rollouts {
         int started = 0;
         for (long id : due) {
             Rollout rollout = em.find(Rollout.class, id, LockModeType.PESSIMISTIC_WRITE);
-            em.refresh(rollout);
             if (rollout.state() != RolloutState.DRAFT
                     || rollout.startAt() == null
                     || rollout.startAt().isAfter(now)) {
