@@ -39,10 +39,9 @@ import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.pki.control.CrlFactory;
+import org.devicetrust.pki.control.CrlFile;
 import org.devicetrust.pki.control.KeyStoreUnavailableException;
-import org.devicetrust.pki.control.Pem;
 import org.devicetrust.pki.control.RevocationUrls;
-import org.devicetrust.pki.control.SecureFiles;
 import org.devicetrust.pki.entity.CrlSeries;
 import org.devicetrust.pki.entity.IssuedCertificate;
 import org.devicetrust.pki.entity.PublishedCrl;
@@ -327,16 +326,18 @@ public class CrlPublisher {
     }
 
     /**
-     * Replaces the CRL file for the TLS listener (PEM) in one step. Called after the CRL's transaction
-     * committed; an older CRL never overwrites a newer one.
+     * Replaces the CRL file in the data directory (PEM) in one step. Called after the CRL's transaction
+     * committed; an older CRL never overwrites a newer one, whichever node of a cluster sharing the data
+     * directory wrote it ({@link CrlFile#replaceIfNewer}).
      */
     private synchronized void writeCrlFile(long crlNumber, byte[] der) {
-        if (crlNumber < lastWrittenCrlNumber) {
+        if (crlNumber <= lastWrittenCrlNumber && Files.exists(deviceCa.layout().crlFile())) {
             return;
         }
         try {
-            SecureFiles.writeAtomically(deviceCa.layout().crlFile(), Pem.crl(der), false);
-            lastWrittenCrlNumber = crlNumber;
+            lastWrittenCrlNumber = Math.max(
+                    lastWrittenCrlNumber,
+                    CrlFile.replaceIfNewer(deviceCa.layout().crlFile(), crlNumber, der));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "DeviceTrust cannot write the CRL file {0}: {1}", new Object[] {
                 deviceCa.layout().crlFile(), e.getMessage()

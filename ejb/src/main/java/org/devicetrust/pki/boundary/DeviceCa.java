@@ -10,10 +10,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
@@ -25,17 +22,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.X509CRLHolder;
 import org.devicetrust.audit.boundary.AuditLog;
 import org.devicetrust.audit.entity.AuditAction;
 import org.devicetrust.audit.entity.AuditOutcome;
 import org.devicetrust.pki.control.CaCredential;
 import org.devicetrust.pki.control.CaKeyStore;
+import org.devicetrust.pki.control.CrlFile;
 import org.devicetrust.pki.control.KeyStorePasswords;
 import org.devicetrust.pki.control.KeyStoreUnavailableException;
-import org.devicetrust.pki.control.Pem;
 import org.devicetrust.pki.control.Pkcs11CaKeyStore;
 import org.devicetrust.pki.control.Pkcs11Settings;
 import org.devicetrust.pki.control.Pkcs12CaKeyStore;
@@ -169,7 +163,10 @@ public class DeviceCa {
         }
         layout = candidate;
         issuerDn = IssuedCertificate.canonicalDn(credential.certificate().getSubjectX500Principal());
-        crlNumberFloor = crlNumberInFile(candidate.crlFile());
+        crlNumberFloor = CrlFile.number(candidate.crlFile());
+        if (crlNumberFloor == 0 && Files.exists(candidate.crlFile())) {
+            LOG.warning(() -> "DeviceTrust ignores the unreadable CRL file " + candidate.crlFile());
+        }
         LOG.info(() -> "DeviceTrust Device CA loaded: " + issuerDn + " (CRL file " + candidate.crlFile() + ")");
     }
 
@@ -266,26 +263,6 @@ public class DeviceCa {
         String line = "DeviceTrust PKI cannot start: " + reason;
         LOG.log(Level.SEVERE, line);
         return new PkiException.CaUnavailable(line);
-    }
-
-    private static long crlNumberInFile(Path file) {
-        try {
-            if (!Files.isRegularFile(file) || Files.size(file) > 256L * 1024 * 1024) {
-                return 0;
-            }
-            byte[] der = Pem.decode(Files.readString(file, StandardCharsets.US_ASCII), Pem.X509_CRL);
-            if (der == null) {
-                return 0;
-            }
-            X509CRLHolder crl = new X509CRLHolder(der);
-            BigInteger number = CRLNumber.getInstance(
-                            crl.getExtension(Extension.cRLNumber).getParsedValue())
-                    .getCRLNumber();
-            return number.bitLength() < 63 ? number.longValue() : 0;
-        } catch (IOException | RuntimeException e) {
-            LOG.warning(() -> "DeviceTrust ignores the unreadable CRL file " + file);
-            return 0;
-        }
     }
 
     /**
