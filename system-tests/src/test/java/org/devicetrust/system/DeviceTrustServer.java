@@ -72,6 +72,24 @@ public final class DeviceTrustServer {
         return new DeviceTrustServer(home, String.valueOf(portBase), adminPassword);
     }
 
+    /**
+     * Another node of this server: the same data directory, database and administrator, reached on the ports
+     * from {@code portBase} (a second Payara domain started by a test on the same PostgreSQL).
+     */
+    public DeviceTrustServer onNode(int portBase) {
+        return new DeviceTrustServer(this, portBase);
+    }
+
+    private DeviceTrustServer(DeviceTrustServer same, int portBase) {
+        home = same.home;
+        dataDir = same.dataDir;
+        pkiDir = same.pkiDir;
+        httpPort = portBase + 80;
+        httpsPort = portBase + 81;
+        devicePort = portBase + 43;
+        adminPassword = same.adminPassword;
+    }
+
     private DeviceTrustServer(Path home, String base, String adminPassword) {
         this.home = home;
         dataDir = adminPassword != null

@@ -1,6 +1,7 @@
 package org.devicetrust.system.device;
 
 import static org.devicetrust.system.device.DeviceCredentials.SERVER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,12 +14,23 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.devicetrust.system.DeviceTrustServer;
 import org.devicetrust.system.device.DeviceCredentials.Credential;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +49,7 @@ class SecondNodeIT {
     private static Path home;
     private static Map<String, String> nodeEnv;
     private static int devicePort;
+    private static DeviceTrustServer nodeB;
 
     @TempDir
     Path dir;
@@ -50,6 +63,7 @@ class SecondNodeIT {
                 "needs the launcher, a port base and PostgreSQL (as the test command runs it)");
         int portBase = Integer.parseInt(base.strip()) + OFFSET;
         devicePort = portBase + 43;
+        nodeB = SERVER.onNode(portBase);
         home = Files.createTempDirectory("devicetrust-node-b");
         nodeEnv = Map.of(
                 "DEVICETRUST_HOME",
@@ -102,6 +116,66 @@ class SecondNodeIT {
         for (long ms : refusedAfter) {
             assertTrue(ms >= 0 && ms < 2000, "refused within the 1 s bound (and slack for the request): " + ms);
         }
+    }
+
+    /**
+     * CRL publications racing on both nodes: each succeeds (the database's unique CRL number would refuse a
+     * second CRL with a number with a 500) and every CRL number is used once, by one CRL of one node; both nodes
+     * serve the same newest CRL (from the database); and the CRL file the two share in the data directory ends
+     * with the newest full CRL, never an older one written late by the other node.
+     */
+    @Test
+    void crlPublicationsRacingOnBothNodesUseEachNumberOnceAndLeaveTheNewest() throws Exception {
+        int perThread = 4;
+        List<DeviceTrustServer> nodes = List.of(SERVER, nodeB, SERVER, nodeB);
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
+        List<Future<List<Long>>> runs = new ArrayList<>();
+        try {
+            for (DeviceTrustServer node : nodes) {
+                runs.add(pool.submit(() -> {
+                    List<Long> numbers = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        HttpResponse<String> published = node.admin("POST", "/api/v1/admin/crl", null, null);
+                        assertEquals(200, published.statusCode(), published.body());
+                        numbers.add(DeviceTrustServer.json(published.body())
+                                .getJsonNumber("crlNumber")
+                                .longValue());
+                    }
+                    return numbers;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> run : runs) {
+                all.addAll(run.get(5, TimeUnit.MINUTES));
+            }
+            assertEquals(nodes.size() * perThread, all.size());
+            assertEquals(all.size(), new HashSet<>(all).size(), "a CRL number used twice: " + all);
+            long newest = Collections.max(all);
+
+            byte[] servedByA =
+                    SERVER.getBytes(SERVER.http("/pki/crl/device-ca.crl")).body();
+            byte[] servedByB =
+                    nodeB.getBytes(nodeB.http("/pki/crl/device-ca.crl")).body();
+            assertArrayEquals(servedByA, servedByB, "both nodes serve the same CRL");
+            assertEquals(newest, crlNumber(servedByA), "the newest full CRL is served");
+            // the file follows each commit; give the later node's after-commit write a moment
+            long inFile = 0;
+            for (int i = 0; i < 50 && inFile != newest; i++) {
+                inFile = crlNumber(Files.readAllBytes(SERVER.pkiDir.resolve("crl/device-ca.crl")));
+                Thread.sleep(100);
+            }
+            assertEquals(newest, inFile, "the shared CRL file holds the newest full CRL");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long crlNumber(byte[] derOrPem) throws Exception {
+        X509CRL crl = (X509CRL)
+                CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(derOrPem));
+        byte[] extension = crl.getExtensionValue("2.5.29.20");
+        return ASN1Integer.getInstance(ASN1OctetString.getInstance(extension).getOctets())
+                .longValueExact();
     }
 
     /**
