@@ -30,7 +30,7 @@ public record CaCredential(
 
     /** The provider to sign with: the token's for a key in a token, else {@code fallback}. */
     public Provider signingProvider(Provider fallback) {
-        return keyProvider != null ? keyProvider : fallback;
+        return keyProvider != null ? keyProvider : Signatures.forKey(certificate.getPublicKey(), fallback);
     }
 
     public PublicKey publicKey() {

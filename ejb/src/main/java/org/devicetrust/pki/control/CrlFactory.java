@@ -254,15 +254,17 @@ public final class CrlFactory {
         try {
             String digest = ecdsaDigest(issuer);
             if (digest == null) {
-                Signature verifier =
-                        Signature.getInstance(new DefaultSignatureNameFinder().getAlgorithmName(algorithm), provider);
+                Signature verifier = Signature.getInstance(
+                        new DefaultSignatureNameFinder().getAlgorithmName(algorithm),
+                        Signatures.forKey(issuer.publicKey(), provider));
                 verifier.initVerify(issuer.publicKey());
                 verifier.update(der, tbsOffset, tbsLength);
                 valid = verifier.verify(signature);
             } else {
                 MessageDigest md = MessageDigest.getInstance(digest);
                 md.update(der, tbsOffset, tbsLength);
-                Signature verifier = Signature.getInstance("NONEwithECDSA", provider);
+                Signature verifier =
+                        Signature.getInstance("NONEwithECDSA", Signatures.forKey(issuer.publicKey(), provider));
                 verifier.initVerify(issuer.publicKey());
                 verifier.update(md.digest());
                 valid = verifier.verify(signature);

@@ -87,13 +87,10 @@ public final class CsrValidator {
         } catch (Exception e) {
             throw rejected(CsrRejectedException.Problem.MALFORMED, "CSR public key is malformed");
         }
-        boolean possession;
-        try {
-            possession = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .setProvider(provider)
-                    .build(publicKey));
-        } catch (Exception e) {
-            possession = false;
+        boolean possession = possession(csr, publicKey, Signatures.forKey(publicKey, provider));
+        if (!possession && Signatures.forKey(publicKey, provider) != provider) {
+            // a signature scheme the fast provider does not know (RSA-PSS, say) gets the general one's word
+            possession = possession(csr, publicKey, provider);
         }
         if (!possession) {
             throw rejected(
@@ -101,6 +98,16 @@ public final class CsrValidator {
                     "CSR signature does not verify with its own public key (no proof of possession)");
         }
         return new ValidatedCsr(publicKey, keyDescription, csr.getSubject());
+    }
+
+    private static boolean possession(PKCS10CertificationRequest csr, PublicKey publicKey, Provider verifier) {
+        try {
+            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .setProvider(verifier)
+                    .build(publicKey));
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static byte[] toDer(byte[] input) {

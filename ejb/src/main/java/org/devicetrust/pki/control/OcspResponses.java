@@ -246,7 +246,7 @@ public final class OcspResponses {
                     responderCertificates(signer, signerHolder),
                     Date.from(producedAt));
             if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .setProvider(provider)
+                    .setProvider(Signatures.forKey(signer.publicKey(), provider))
                     .build(signer.publicKey()))) {
                 throw new IllegalStateException("self-check failed: OCSP response does not verify with the signer key");
             }

@@ -13,11 +13,13 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  */
 final class SelfCheck {
 
-    private SelfCheck() {
-    }
+    private SelfCheck() {}
 
-    static void certificate(X509CertificateHolder certificate, PublicKey issuerKey,
-            org.bouncycastle.asn1.x500.X500Name issuerName, Provider provider) {
+    static void certificate(
+            X509CertificateHolder certificate,
+            PublicKey issuerKey,
+            org.bouncycastle.asn1.x500.X500Name issuerName,
+            Provider provider) {
         if (!certificate.getIssuer().equals(issuerName)) {
             throw new IllegalStateException("self-check failed: issuer name of the new certificate is not the CA's");
         }
@@ -26,8 +28,8 @@ final class SelfCheck {
         }
     }
 
-    static void crl(X509CRLHolder crl, PublicKey issuerKey, org.bouncycastle.asn1.x500.X500Name issuerName,
-            Provider provider) {
+    static void crl(
+            X509CRLHolder crl, PublicKey issuerKey, org.bouncycastle.asn1.x500.X500Name issuerName, Provider provider) {
         if (!crl.getIssuer().equals(issuerName)) {
             throw new IllegalStateException("self-check failed: issuer name of the new CRL is not the CA's");
         }
@@ -51,6 +53,8 @@ final class SelfCheck {
     }
 
     private static ContentVerifierProvider verifier(PublicKey key, Provider provider) throws Exception {
-        return new JcaContentVerifierProviderBuilder().setProvider(provider).build(key);
+        return new JcaContentVerifierProviderBuilder()
+                .setProvider(Signatures.forKey(key, provider))
+                .build(key);
     }
 }
