@@ -87,8 +87,9 @@ public final class CsrValidator {
         } catch (Exception e) {
             throw rejected(CsrRejectedException.Problem.MALFORMED, "CSR public key is malformed");
         }
-        boolean possession = possession(csr, publicKey, Signatures.forKey(publicKey, provider));
-        if (!possession && Signatures.forKey(publicKey, provider) != provider) {
+        Provider verifier = Signatures.forKey(publicKey, provider);
+        boolean possession = possession(csr, publicKey, verifier);
+        if (!possession && verifier != provider) {
             // a signature scheme the fast provider does not know (RSA-PSS, say) gets the general one's word
             possession = possession(csr, publicKey, provider);
         }
